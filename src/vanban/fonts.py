@@ -1,0 +1,112 @@
+"""The bundled Liberation Serif faces: where they are, what they cover, how wide text is.
+
+Why: ND30 asks for Times New Roman [R-FONT-1]; Liberation Serif 2.x has the same metrics and
+full Vietnamese coverage, and is bundled so no other font can ever be picked. Widths are
+measured from the font itself so that the rules under the issuing body, the Tiêu ngữ and the
+trích yếu have the lengths ND30 asks for in both renderers [R-EL-1b, R-EL-2b, R-EL-5a-2].
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FONT_DIR = Path(__file__).parent / "fonts"
+FAMILY = "Liberation Serif"
+FACES = {
+    (False, False): "LiberationSerif-Regular.ttf",
+    (True, False): "LiberationSerif-Bold.ttf",
+    (False, True): "LiberationSerif-Italic.ttf",
+    (True, True): "LiberationSerif-BoldItalic.ttf",
+}
+MM_PER_PT = 25.4 / 72
+
+
+@functools.cache
+def _face(bold: bool, italic: bool) -> tuple[dict[int, int], int]:
+    """Return (advance width in font units per code point, units per em) of one face."""
+    from fontTools.ttLib import TTFont
+
+    font: Any = TTFont(FONT_DIR / FACES[(bold, italic)], lazy=True)
+    try:
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"].metrics
+        upem = int(font["head"].unitsPerEm)
+        widths = {cp: int(hmtx[name][0]) for cp, name in cmap.items()}
+    finally:
+        font.close()
+    return widths, upem
+
+
+@functools.cache
+def covered() -> frozenset[int]:
+    """Return the code points every bundled face can draw (the intersection of their cmaps)."""
+    sets = [set(_face(b, i)[0]) for b, i in FACES]
+    return frozenset(set.intersection(*sets))
+
+
+def text_width_mm(text: str, size_pt: float, bold: bool = False, italic: bool = False) -> float:
+    """Return the advance width of ``text`` in mm (no kerning; ±1 % of the shaped width)."""
+    widths, upem = _face(bold, italic)
+    fallback = widths.get(ord("?"), upem // 2)
+    units = sum(widths.get(ord(ch), fallback) for ch in text)
+    return units / upem * size_pt * MM_PER_PT
+
+
+def wrap(text: str, width_mm: float, size_pt: float, bold: bool = False) -> list[str]:
+    """Break ``text`` into lines no wider than ``width_mm``, greedily at spaces.
+
+    Why: title lines are computed once here and given to both renderers as explicit lines,
+    so the .docx and the PDF break the trích yếu at the same places and its rule can be
+    sized against its longest line [R-EL-5a-2].
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and text_width_mm(candidate, size_pt, bold) > width_mm:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def fontconfig_file() -> Path:
+    """Write (once) a private fontconfig file that knows only the bundled fonts; return its path.
+
+    Why: WeasyPrint falls back silently to any system font (DejaVu Sans for an unknown family);
+    with this file as ``FONTCONFIG_FILE`` every family resolves to Liberation Serif [R-FONT-1].
+    """
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(str(FONT_DIR).encode()).hexdigest()[:12]
+    for root in (cache_root / "vanban", Path(tempfile.gettempdir()) / f"vanban-{os.getuid()}"):
+        conf = root / f"fonts-{digest}.conf"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            text = _fonts_conf(root / f"fccache-{digest}")
+            if not conf.exists() or conf.read_text(encoding="utf-8") != text:
+                tmp = conf.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(conf)
+            return conf
+        except OSError:
+            continue
+    raise OSError("không ghi được cấu hình phông chữ (fontconfig) vào thư mục bộ nhớ đệm")
+
+
+def _fonts_conf(cache_dir: Path) -> str:
+    aliases = "".join(
+        f'  <alias binding="same"><family>{name}</family><prefer><family>{FAMILY}</family></prefer></alias>\n'
+        for name in ("Times New Roman", "Times", "serif", "sans-serif", "monospace")
+    )
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{FONT_DIR}</dir>\n  <cachedir>{cache_dir}</cachedir>\n{aliases}</fontconfig>\n"
+    )

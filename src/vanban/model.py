@@ -1,0 +1,229 @@
+"""The typed, frozen content model of a notice, in the content authors' own vocabulary.
+
+Why: YAML keys are the authors' words (``trich_yeu``, ``noi_nhan``, ``nguoi_ky``); the same
+names go through the model, the context and the templates. Every model is frozen and
+forbids unknown keys; every scalar arrives as a string and is converted here explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+)
+from pydantic_core import PydanticCustomError
+
+#: Node kinds of the body, each written as the one key that names it.
+NODE_KINDS = ("muc", "khoan", "diem", "gach", "cong", "nhiem_vu")
+
+#: A required, non-blank piece of text.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: An optional piece of text (may be empty).
+OptText = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def _lines(value: Any) -> Any:
+    """Accept one string where a list of lines is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("vb_date_type", "ngày phải là chuỗi dạng YYYY-MM-DD")
+    text = value.strip()
+    if not _ISO_DATE.match(text):
+        raise PydanticCustomError("vb_date_format", "ngày '{value}' phải viết dạng YYYY-MM-DD", {"value": text})
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("vb_date_impossible", "ngày '{value}' không tồn tại", {"value": text}) from None
+
+
+def _positive_int(value: Any) -> Any:
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\s*\d{1,6}\s*", value):
+        raise PydanticCustomError("vb_int", "phải là số nguyên dương viết bằng chữ số Ả Rập")
+    number = int(value)
+    if number < 1:
+        raise PydanticCustomError("vb_int", "phải từ 1 trở lên")
+    return number
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Lines = Annotated[tuple[Text, ...], BeforeValidator(_lines)]
+
+
+class Model(BaseModel):
+    """Base of every content model: frozen, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CoQuan(Model):
+    """The issuing body: optional chủ quản lines, its name lines, abbreviation and seat [ô 2]."""
+
+    chu_quan: Lines = ()
+    ten: Annotated[Lines, Field(min_length=1)]
+    viet_tat: Text
+    dia_danh: Text
+
+
+class Nguoi(Model):
+    """A person with a title, e.g. the chair of the meeting."""
+
+    ho_ten: Text
+    chuc_vu: Text
+
+
+class CuocHop(Model):
+    """The meeting the notice reports on; the opening paragraphs are written from it."""
+
+    ngay: Date
+    hinh_thuc: Text = "cuộc họp"
+    ten: OptText = ""
+    don_vi_to_chuc: Text
+    dia_diem: OptText = ""
+    chu_tri: Nguoi
+    thanh_phan: Lines = ()
+    noi_dung: Lines = ()
+    nghe: Text = "báo cáo"
+
+
+class Doan(Model):
+    """A plain body paragraph given as a mapping (a bare string means the same)."""
+
+    doan: Text
+
+
+class Muc(Model):
+    """A titled section, numbered I, II, … [§7 report-style mục]."""
+
+    muc: Text
+    noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
+    don_vi: OptText = ""
+
+
+class Khoan(Model):
+    """A numbered item ``1.`` / ``2.1.``; bold title when it has children [§7 khoản]."""
+
+    khoan: Text
+    noi_dung: tuple[Node, ...] = ()
+    don_vi: OptText = ""
+
+
+class Diem(Model):
+    """A lettered item ``a)`` ``b)`` … ``đ)`` [§7 điểm]."""
+
+    diem: Text
+    noi_dung: tuple[Node, ...] = ()
+    don_vi: OptText = ""
+
+
+class Gach(Model):
+    """A ``-`` bullet, optionally with ``+`` sub-bullets [§7 below điểm]."""
+
+    gach: Text
+    noi_dung: tuple[Node, ...] = ()
+    don_vi: OptText = ""
+
+
+class Cong(Model):
+    """A ``+`` bullet [§7 below điểm]."""
+
+    cong: Text
+
+
+class NhiemVu(Model):
+    """A task assigned to a unit, with an optional deadline; shown as a bullet by default."""
+
+    nhiem_vu: Text
+    don_vi: OptText = ""
+    han: Date | None = None
+    dang: Literal["gach", "cong", "doan"] = "gach"
+
+
+def _node_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, dict):
+        for kind in (*NODE_KINDS, "doan"):
+            if kind in value:
+                return kind
+    return None
+
+
+Node = Annotated[
+    Annotated[Text, Tag("str")]
+    | Annotated[Doan, Tag("doan")]
+    | Annotated[Muc, Tag("muc")]
+    | Annotated[Khoan, Tag("khoan")]
+    | Annotated[Diem, Tag("diem")]
+    | Annotated[Gach, Tag("gach")]
+    | Annotated[Cong, Tag("cong")]
+    | Annotated[NhiemVu, Tag("nhiem_vu")],
+    Discriminator(
+        _node_kind,
+        custom_error_type="vb_node",
+        custom_error_message=(
+            "mỗi phần tử nội dung phải là một đoạn văn (chuỗi) hoặc có đúng một trong các khóa "
+            "muc, khoan, diem, gach, cong, nhiem_vu"
+        ),
+    ),
+]
+
+
+class NguoiKy(Model):
+    """The signer: authority and title lines [ô 7a] and full name [ô 7b]."""
+
+    chuc_vu: Annotated[Lines, Field(min_length=1)]
+    ho_ten: Text
+
+
+class Luu(Model):
+    """The file-copy line: drafting units and number of copies kept [R-NN-3]."""
+
+    don_vi: Lines = ()
+    so_ban: PositiveInt | None = None
+
+
+class ThongBao(Model):
+    """A Thông báo (kết luận): everything the notice says, nothing about how it looks."""
+
+    loai: Literal["thong_bao"] = "thong_bao"
+    co_quan: CoQuan
+    so: PositiveInt | None = None
+    ky_hieu: OptText = ""
+    ngay: Date | None = None
+    trich_yeu: Annotated[Lines, Field(min_length=1)]
+    cuoc_hop: CuocHop | None = None
+    mo_dau: Lines = ()
+    noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
+    ket_thuc: Lines = ()
+    nguoi_ky: NguoiKy
+    noi_nhan: Annotated[Lines, Field(min_length=1)]
+    luu: Luu
+
+    @property
+    def du_thao(self) -> bool:
+        """Tell whether the notice is still a draft (no number or no issue date) [R-NUM-8, R-DATE-5]."""
+        return self.so is None or self.ngay is None
+
+
+for _model in (Muc, Khoan, Diem, Gach):
+    _model.model_rebuild()

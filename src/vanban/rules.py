@@ -1,0 +1,256 @@
+"""ND30 formatting rules as pure functions (no I/O, no clock, no global state).
+
+Each function cites the rule of ``shared/spec/nd30.md`` it implements; ``tests/test_rules.py``
+checks them against the spec's assertion tables (T-01 … T-21).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+#: Quốc hiệu and Tiêu ngữ, exact text [R-EL-1a, R-EL-1b, R-FONT-5: "HÒA", hyphens with spaces].
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+#: Abbreviations of document types [PL3 Mục I]; T-07. Công văn has none.
+TYPE_ABBREVIATIONS: dict[str, str] = {
+    "Nghị quyết": "NQ",
+    "Quyết định": "QĐ",
+    "Chỉ thị": "CT",
+    "Quy chế": "QC",
+    "Quy định": "QyĐ",
+    "Thông cáo": "TC",
+    "Thông báo": "TB",
+    "Hướng dẫn": "HD",
+    "Chương trình": "CTr",
+    "Kế hoạch": "KH",
+    "Phương án": "PA",
+    "Đề án": "ĐA",
+    "Dự án": "DA",
+    "Báo cáo": "BC",
+    "Biên bản": "BB",
+    "Tờ trình": "TTr",
+    "Hợp đồng": "HĐ",
+    "Công điện": "CĐ",
+    "Bản ghi nhớ": "BGN",
+    "Bản thỏa thuận": "BTT",
+    "Giấy ủy quyền": "GUQ",
+    "Giấy mời": "GM",
+    "Giấy giới thiệu": "GGT",
+    "Giấy nghỉ phép": "GNP",
+    "Phiếu gửi": "PG",
+    "Phiếu chuyển": "PC",
+    "Phiếu báo": "PB",
+    "Bản sao y": "SY",
+    "Bản trích sao": "TrS",
+    "Bản sao lục": "SL",
+}
+
+#: Blank used for what the văn thư fills in by hand on a draft [R-NUM-8, R-DATE-5].
+BLANK = "\u00a0" * 6
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the form every stored and rendered string takes [R-FONT-2]."""
+    return unicodedata.normalize("NFC", text)
+
+
+def type_abbreviation(type_name: str) -> str | None:
+    """Return the ký hiệu abbreviation of a document type, None for Công văn [PL3 I; T-07]."""
+    key = nfc(type_name).strip()
+    key = key[:1].upper() + key[1:].lower()
+    return TYPE_ABBREVIATIONS.get(key)
+
+
+def number_text(number: int | None) -> str:
+    """Return the số: below 10 padded to 2 digits, otherwise as is [R-NUM-2]; blank in a draft."""
+    if number is None:
+        return BLANK
+    if number < 1:
+        raise ValueError("số văn bản phải từ 1 trở lên")
+    return f"{number:02d}"
+
+
+def ky_hieu(type_name: str | None, body_abbreviation: str, unit: str | None = None) -> str:
+    """Return the ký hiệu: ``TB-UBND`` for a named type, ``UBND-VP`` for a công văn [R-NUM-4/5/6]."""
+    parts: list[str] = []
+    if type_name is not None:
+        abbreviation = type_abbreviation(type_name)
+        if abbreviation is None:
+            raise ValueError(f"không có chữ viết tắt cho loại văn bản {type_name!r}")
+        parts.append(abbreviation)
+    parts.append(body_abbreviation)
+    if unit:
+        parts.append(unit)
+    return "-".join(p.strip() for p in parts)
+
+
+_KY_HIEU = re.compile(r"^[A-ZĐa-zđ]+(-[A-ZĐa-zđ&]+)+$")
+
+
+def is_valid_ky_hieu(value: str) -> bool:
+    """Tell whether a ký hiệu has groups joined by '-' with no spaces [R-NUM-6; T-05 regex]."""
+    return bool(_KY_HIEU.match(value))
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    """Return ``Số: 05/TB-UBND`` [R-NUM-1/2/6; T-05], or ``Số:      /TB-UBND`` in a draft [R-NUM-8]."""
+    return f"Số: {number_text(number)}/{symbol}"
+
+
+def date_words(day: dt.date) -> str:
+    """Return ``ngày 05 tháng 3 năm 2020``: day padded below 10, month only for 1 and 2 [R-DATE-2]."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_date_line(place: str, day: dt.date | None, year: int) -> str:
+    """Return ``Hoàng Mai, ngày 05 tháng 01 năm 2024`` [R-DATE-1/2/3/4; T-01…T-04].
+
+    Without a date the day and month stay blank for the văn thư [R-DATE-5].
+    """
+    if day is None:
+        return f"{place}, ngày{BLANK}tháng{BLANK}năm {year}"
+    return f"{place}, {date_words(day)}"
+
+
+def short_date(day: dt.date) -> str:
+    """Return ``27/12/2023``, the numeric date used inside body sentences (practice, §15)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    """Return the Roman numeral of a section number (I, II, …) [§7 heading levels; T-17]."""
+    if not 1 <= number <= 3999:
+        raise ValueError("số La Mã chỉ từ 1 đến 3999")
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+#: Điểm letters in Vietnamese alphabetical order, without ă â ê ô ơ ư f j w z [§7; (P)].
+DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def diem_label(index: int) -> str:
+    """Return the điểm label for the 1-based ``index``: ``a)``, ``b)``, … ``đ)`` … ``y)`` [§7; T-17]."""
+    if index < 1:
+        raise ValueError("chỉ số điểm bắt đầu từ 1")
+    letters = DIEM_LETTERS
+    n = len(letters)
+    label = letters[(index - 1) % n]
+    # Past "y" continue with doubled letters (aa, bb, …) rather than fail: long lists exist.
+    label *= (index - 1) // n + 1
+    return f"{label})"
+
+
+def khoan_label(path: Sequence[int]) -> str:
+    """Return ``1.`` or ``2.1.`` for the item path (1-based) [§7 khoản; numbering restarts per parent]."""
+    if not path or any(i < 1 for i in path):
+        raise ValueError("đường dẫn khoản không hợp lệ")
+    return "".join(f"{i}." for i in path)
+
+
+def upper_vi(text: str) -> str:
+    """Upper-case Vietnamese text in NFC (ư→Ư, đ→Đ, ỹ→Ỹ) without changing anything else."""
+    return nfc(nfc(text).upper())
+
+
+def recipient_lines(items: Sequence[str], luu_units: Sequence[str], copies: int | None) -> list[str]:
+    """Return the Nơi nhận lines: ``- X;`` for each item, then ``- Lưu: VT, … (n).`` [R-NN-2/3; T-18]."""
+    lines = [f"- {clean_recipient(item)};" for item in items]
+    tail = ", ".join(["VT", *[u.strip() for u in luu_units if u.strip()]])
+    if copies is not None:
+        tail += f" ({copies})"
+    lines.append(f"- Lưu: {tail}.")
+    return lines
+
+
+def clean_recipient(item: str) -> str:
+    """Strip a leading "- " and trailing ";", "," or "." an author may have typed [R-NN-2]."""
+    text = " ".join(item.split())
+    text = re.sub(r"^[-–+•]\s*", "", text)
+    return re.sub(r"[\s;,.]+$", "", text)
+
+
+_NHU_TREN = re.compile(r"^như\s+(trên|điều\s+\d+)\b", re.IGNORECASE)
+
+
+def is_nhu_tren(item: str) -> bool:
+    """Tell whether a recipient is "Như trên", which a Thông báo must not use [R-NN-4; T-19]."""
+    return bool(_NHU_TREN.match(clean_recipient(nfc(item))))
+
+
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s+\S")
+#: The signer chains ND30 allows, as the sequence of authority prefixes of the 7a lines [§8.1; T-20].
+_CHAINS: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("",),
+        ("TM", ""),
+        ("TM", "KT", ""),
+        ("KT", ""),
+        ("TL", ""),
+        ("TL", "KT", ""),
+        ("TUQ", ""),
+        ("Q",),
+    }
+)
+
+
+def authority_prefix(line: str) -> str:
+    """Return the authority prefix of a 7a line (``TL`` for ``TL. CHỦ TỊCH``), or ``""``."""
+    match = _AUTHORITY.match(upper_vi(line).strip())
+    return match.group(1) if match else ""
+
+
+def signer_chain_problem(lines: Sequence[str]) -> str | None:
+    """Return why the 7a lines are not an allowed signer chain, or None when they are [§8.1; T-20]."""
+    if not lines:
+        return "thiếu dòng quyền hạn, chức vụ của người ký"
+    for line in lines:
+        upper = upper_vi(line).strip()
+        if re.match(r"^(TM|KT|TL|TUQ|Q)\b(?!\. )", upper):
+            return f"dòng {line!r}: viết tắt quyền hạn phải có dấu chấm và một dấu cách (ví dụ 'TL. CHỦ TỊCH')"
+    prefixes = tuple(authority_prefix(line) for line in lines)
+    if prefixes in _CHAINS:
+        return None
+    allowed = "; ".join(
+        "[" + ", ".join(f"{p}. …" if p else "CHỨC VỤ" for p in chain) + "]" for chain in sorted(_CHAINS)
+    )
+    return f"chuỗi quyền hạn {list(lines)} không hợp lệ; các dạng được phép: {allowed}"
+
+
+#: Academic titles and degrees that must not precede the signer's name [R-SIG-2; T-21].
+ACADEMIC_TITLES = ("TS", "ThS", "PGS", "GS", "KS", "BS", "TSKH", "CN", "Ths", "PGS.TS", "GS.TS")
+_TITLE_PREFIX = re.compile(r"^(?:(?:GS|PGS|TSKH|TS|ThS|Ths|KS|BS|CN)\.\s*)+", re.IGNORECASE)
+
+
+def academic_title_prefix(name: str) -> str | None:
+    """Return the academic title written before a name (``TS.``), or None [R-SIG-2; T-21]."""
+    match = _TITLE_PREFIX.match(name.strip())
+    return match.group(0).strip() if match else None
+
+
+def end_mark(text: str) -> str:
+    """Append the end mark ``./.`` right after the last character of the body [R-END-1; T-16]."""
+    stripped = text.rstrip()
+    if stripped.endswith("./."):
+        return stripped
+    if stripped.endswith("."):
+        return stripped + "/."
+    return stripped.rstrip(";:,") + "./."
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of spaces and tabs, and trim each line; line breaks are kept as written."""
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)

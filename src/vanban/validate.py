@@ -1,0 +1,316 @@
+"""Validate located content and build the frozen model, collecting every problem at once.
+
+Why: a notice that breaks ND30 is sent back, and a renderer that meets bad text loses it
+silently (docxtpl drops ``&`` and truncates at a lone surrogate). So text is cleaned and
+checked here, before any renderer sees it: NFC [R-FONT-2], no control characters, no lone
+surrogates, only characters the bundled font can draw; then the model; then the ND30 checks
+that need more than one field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from vanban import rules
+from vanban.errors import Problem
+from vanban.fonts import covered
+from vanban.loader import Located, Path_, dotted
+from vanban.model import NODE_KINDS, Cong, Diem, Gach, Khoan, Muc, NhiemVu, ThongBao
+
+_TAGS = {"str", "doan", *NODE_KINDS}
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "string_type": "phải là chuỗi văn bản",
+    "string_too_short": "không được để trống",
+    "tuple_type": "phải là danh sách",
+    "too_short": "danh sách không được rỗng",
+    "model_type": "phải là một nhóm trường (dạng 'khóa: giá trị')",
+    "model_attributes_type": "phải là một nhóm trường (dạng 'khóa: giá trị')",
+    "literal_error": "giá trị không hợp lệ; chỉ nhận: {expected}",
+    "int_type": "phải là số nguyên",
+}
+
+#: Fields whose rule ID is worth citing when the field itself is missing or wrong.
+_FIELD_RULES = {
+    "luu": "R-NN-3",
+    "noi_nhan": "R-NN-2",
+    "nguoi_ky": "R-EL-7a",
+    "trich_yeu": "R-EL-5a-2",
+    "co_quan": "R-EL-2b",
+    "so": "R-NUM-2",
+    "ngay": "R-DATE-1",
+}
+
+
+def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
+    """Return the model of one located notice, or None with every problem found."""
+    data, problems = clean_text(located)
+    problems.extend(_notice_problems(located, data))
+    try:
+        notice = ThongBao.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_model_problems(located, exc))
+        return None, problems
+    return (None if problems else notice), problems
+
+
+# --- text hygiene -------------------------------------------------------------------------
+
+
+def clean_text(located: Located) -> tuple[Any, list[Problem]]:
+    """Return the data with every string in NFC, and the problems of characters that cannot render."""
+    problems: list[Problem] = []
+
+    def visit(value: Any, path: Path_) -> Any:
+        if isinstance(value, str):
+            return _clean_string(located, value, path, problems)
+        if isinstance(value, list):
+            return [visit(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            return {k: visit(v, (*path, k)) for k, v in value.items()}
+        return value
+
+    return visit(located.data, ()), problems
+
+
+def _clean_string(located: Located, value: str, path: Path_, problems: list[Problem]) -> str:
+    for ch in value:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            problems.append(located.problem(path, f"ký tự thay thế lẻ (surrogate U+{code:04X}) không hợp lệ"))
+            return value
+        if ch not in "\n\t" and (unicodedata.category(ch) == "Cc" or code in (0xFFFE, 0xFFFF)):
+            problems.append(located.problem(path, f"ký tự điều khiển U+{code:04X} không được phép trong văn bản"))
+            return value
+    text = rules.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))
+    font = covered()
+    missing = sorted({ch for ch in text if ch not in "\n\t" and ord(ch) not in font})
+    if missing:
+        shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
+        problems.append(
+            located.problem(path, f"phông chữ Times New Roman không có ký tự {shown}; hãy bỏ hoặc thay", "R-FONT-1")
+        )
+    return text
+
+
+# --- model errors -------------------------------------------------------------------------
+
+
+def _data_path(loc: tuple[int | str, ...]) -> Path_:
+    """Drop the union tags pydantic inserts after a list index (``noi_dung.0.khoan.x``)."""
+    out: list[str | int] = []
+    skip_tag = False
+    for part in loc:
+        if skip_tag and isinstance(part, str) and part in _TAGS:
+            skip_tag = False
+            continue
+        skip_tag = isinstance(part, int)
+        out.append(part)
+    return tuple(out)
+
+
+def _allowed_keys(model_path: Path_, data: Any) -> list[str]:
+    """Return the keys allowed at the mapping that holds ``model_path`` (for did-you-mean)."""
+    model: type[BaseModel] | None = ThongBao
+    node: Any = data
+    for part in model_path[:-1]:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            kinds = {k for k in (*NODE_KINDS, "doan") if isinstance(node, dict) and k in node}
+            model = _NODE_MODELS.get(next(iter(kinds))) if kinds else None
+            continue
+        node = node.get(part) if isinstance(node, dict) else None
+        field = model.model_fields.get(str(part))
+        annotation = getattr(field, "annotation", None)
+        model = next(
+            (t for t in _model_types(annotation) if isinstance(t, type) and issubclass(t, BaseModel)),
+            None,
+        )
+        if model is None and part == "noi_dung":
+            model = ThongBao  # body list: resolved at the next index
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_types(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        yield from _model_types(arg)
+
+
+_NODE_MODELS: dict[str, type[BaseModel]] = {
+    "muc": Muc,
+    "khoan": Khoan,
+    "diem": Diem,
+    "gach": Gach,
+    "cong": Cong,
+    "nhiem_vu": NhiemVu,
+}
+
+
+def _model_problems(located: Located, exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    errors = exc.errors(include_url=False)
+    paths = [_data_path(tuple(e["loc"])) for e in errors]
+    for error, path in zip(errors, paths, strict=True):
+        kind = error["type"]
+        if kind == "too_short" and any(p[: len(path)] == path and p != path for p in paths):
+            continue  # the items themselves are reported
+        rule = _FIELD_RULES.get(str(path[0])) if len(path) == 1 and path else ""
+        if kind == "extra_forbidden":
+            key = str(path[-1])
+            allowed = _allowed_keys(path, located.data)
+            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            message = f"trường '{key}' không được phép ở đây"
+            if hint:
+                message += f"; có phải ý bạn là '{hint[0]}'?"
+            elif allowed:
+                message += f" (các trường hợp lệ: {', '.join(allowed)})"
+            problems.append(located.problem(path, message, at_key=True))
+            continue
+        if kind == "missing":
+            parent = path[:-1]
+            problem = located.problem(parent, f"thiếu trường bắt buộc '{path[-1]}'", rule or "")
+            problems.append(Problem(problem.file, problem.line, problem.col, dotted(path), problem.message,
+                                    problem.rule))
+            continue
+        if kind.startswith("vb_"):
+            message = str(error["msg"])
+        else:
+            template = _MESSAGES.get(kind)
+            message = template.format(**error.get("ctx", {})) if template else str(error["msg"])
+        problems.append(located.problem(path, message, rule or ""))
+    return problems
+
+
+# --- ND30 checks across fields ------------------------------------------------------------
+# These run on the cleaned raw data, not the model, so that they report even when another
+# part of the file fails the model: every problem is reported at once.
+
+
+def _get(data: Any, *path: str | int) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _strings(value: Any) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _notice_problems(located: Located, data: Any) -> list[Problem]:
+    out: list[Problem] = []
+    lines = [v for _, v in _strings(_get(data, "nguoi_ky", "chuc_vu"))]
+    if lines:
+        chain = rules.signer_chain_problem(lines)
+        if chain:
+            out.append(located.problem(("nguoi_ky", "chuc_vu"), chain, "T-20"))
+    name = _get(data, "nguoi_ky", "ho_ten")
+    if isinstance(name, str) and name.strip():
+        title = rules.academic_title_prefix(name)
+        if title:
+            out.append(
+                located.problem(("nguoi_ky", "ho_ten"), f"không ghi học hàm, học vị '{title}' trước họ tên", "R-SIG-2")
+            )
+        if name == rules.upper_vi(name) and any(ch.isalpha() for ch in name):
+            out.append(
+                located.problem(("nguoi_ky", "ho_ten"), "họ tên viết hoa chữ cái đầu, không viết toàn chữ hoa",
+                                "R-EL-7b")
+            )
+    for i, item in _strings(_get(data, "noi_nhan")):
+        path: Path_ = ("noi_nhan",) if i is None else ("noi_nhan", i)
+        if rules.is_nhu_tren(item):
+            out.append(located.problem(path, "Thông báo không có 'Kính gửi' nên không dùng 'Như trên'", "R-NN-4"))
+        if rules.clean_recipient(item).lower().startswith("lưu"):
+            out.append(located.problem(path, "dòng 'Lưu' ghi ở trường 'luu', không ghi trong 'noi_nhan'", "R-NN-3"))
+    symbol = _get(data, "ky_hieu")
+    if isinstance(symbol, str) and symbol.strip() and not rules.is_valid_ky_hieu(symbol.strip()):
+        out.append(
+            located.problem(("ky_hieu",), f"ký hiệu '{symbol}' gồm các nhóm chữ nối bằng '-', không có dấu cách",
+                            "R-NUM-6")
+        )
+    abbreviation = _get(data, "co_quan", "viet_tat")
+    if not (isinstance(symbol, str) and symbol.strip()) and isinstance(abbreviation, str) and abbreviation.strip():
+        if not rules.is_valid_ky_hieu(f"TB-{abbreviation.strip()}"):
+            out.append(
+                located.problem(("co_quan", "viet_tat"),
+                                f"chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)",
+                                "R-NUM-6")
+            )
+    issued = _as_date(_get(data, "ngay"))
+    meeting = _as_date(_get(data, "cuoc_hop", "ngay"))
+    if issued and meeting and issued < meeting:
+        out.append(located.problem(("ngay",), "ngày ban hành trước ngày cuộc họp", "R-DATE-1"))
+    if _get(data, "ngay") in (None, "") and _get(data, "cuoc_hop", "ngay") in (None, ""):
+        out.append(
+            located.problem(("ngay",), "bản dự thảo chưa có ngày ban hành cần 'cuoc_hop.ngay' để ghi năm", "R-DATE-5")
+        )
+    for key in ("mo_dau", "ket_thuc"):
+        items = _strings(_get(data, key))
+        for n, (i, text) in enumerate(items):
+            if key == "ket_thuc" and n == len(items) - 1:
+                text = text.rstrip().removesuffix("./.")
+            if "./." in text:
+                out.append(located.problem((key,) if i is None else (key, i), _END_MARK, "R-END-1"))
+    body = _get(data, "noi_dung")
+    if isinstance(body, list):
+        out.extend(_node_problems(located, body, ("noi_dung",), meeting, top=True))
+    return out
+
+
+_END_MARK = "dấu kết thúc './.' chỉ đặt ở cuối văn bản; vanban tự thêm"
+
+
+def _node_problems(located: Located, nodes: list[Any], path: Path_, meeting: dt.date | None,
+                   top: bool) -> list[Problem]:
+    out: list[Problem] = []
+    for i, node in enumerate(nodes):
+        here = (*path, i)
+        if isinstance(node, str):
+            if "./." in node:
+                out.append(located.problem(here, _END_MARK, "R-END-1"))
+            continue
+        if not isinstance(node, dict):
+            continue
+        kinds = [k for k in (*NODE_KINDS, "doan") if k in node]
+        for kind in kinds:
+            if isinstance(node[kind], str) and "./." in node[kind]:
+                out.append(located.problem((*here, kind), _END_MARK, "R-END-1"))
+        if "muc" in kinds and not top:
+            out.append(located.problem((*here, "muc"), "mục (I, II, …) chỉ đặt ở cấp ngoài cùng của nội dung",
+                                       "R-BODY-6"))
+        children = node.get("noi_dung")
+        if "gach" in kinds and isinstance(children, list):
+            for j, child in enumerate(children):
+                if isinstance(child, dict) and not ({"cong", "nhiem_vu"} & child.keys()):
+                    out.append(located.problem((*here, "noi_dung", j), "dưới gạch đầu dòng '-' chỉ có ý '+' (cong)"))
+        deadline = _as_date(node.get("han"))
+        if deadline and meeting and deadline < meeting:
+            out.append(located.problem((*here, "han"), "thời hạn trước ngày cuộc họp"))
+        if isinstance(children, list):
+            out.extend(_node_problems(located, children, (*here, "noi_dung"), meeting, top=False))
+    return out
