@@ -254,3 +254,10 @@ def collapse_spaces(text: str) -> str:
     """Collapse runs of spaces and tabs, and trim each line; line breaks are kept as written."""
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def with_deadline(text: str, deadline: dt.date) -> str:
+    """Append a task's deadline, ``… (hoàn thành trước ngày 20/01/2024).``, keeping its end punctuation."""
+    core = text.rstrip(" .;:")
+    tail = text[len(core):].strip() or "."
+    return f"{core} (hoàn thành trước ngày {short_date(deadline)}){tail}"

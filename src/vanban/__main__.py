@@ -1,0 +1,7 @@
+"""Run ``python -m vanban``."""
+
+import sys
+
+from vanban.cli import main
+
+sys.exit(main())

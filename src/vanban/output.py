@@ -1,0 +1,65 @@
+"""Write output files atomically, and only inside the output folder.
+
+Why: a build killed half-way must leave every output either its old complete version or
+its new complete version, never a truncated PDF the văn thư might send out.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from vanban.errors import OutputError
+
+
+def prepare_dir(out_dir: Path) -> Path:
+    """Create ``out_dir`` if needed and check it is a writable folder; return it resolved."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: đường dẫn đầu ra là một tệp, không phải thư mục")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: không tạo được thư mục đầu ra ({exc.strerror})") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{out_dir}: không có quyền ghi vào thư mục đầu ra")
+    return out_dir.resolve()
+
+
+def confined(out_dir: Path, name: str) -> Path:
+    """Return ``out_dir/name``, refusing any name that would leave the folder."""
+    target = (out_dir / name).resolve()
+    if target.parent != out_dir.resolve() or name in ("", ".", ".."):
+        raise OutputError(f"{name}: tên tệp đầu ra nằm ngoài thư mục đầu ra")
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write every named output into ``out_dir`` atomically; return the paths written."""
+    folder = prepare_dir(out_dir)
+    targets = {confined(folder, name): data for name, data in files.items()}
+    written: list[Path] = []
+    try:
+        for path, data in targets.items():
+            write_atomic(path, data)
+            written.append(path)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: không ghi được tệp đầu ra ({exc.strerror})") from None
+    return written

@@ -1,0 +1,65 @@
+"""Render a context to PDF bytes through HTML and WeasyPrint.
+
+Why this shape: WeasyPrint silently falls back to another font, fetches ``file://`` and
+``http://`` URLs and only logs what goes wrong. Here it sees only the bundled fonts (a
+private fontconfig), may fetch nothing, and any warning it logs fails the render.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from vanban.context import Context
+from vanban.errors import RenderError
+from vanban.fonts import fontconfig_file
+from vanban.templates import environment, search_path, variables
+
+HTML_TEMPLATE = "thong_bao.html"
+
+
+def render_html(ctx: Context, template_path: tuple[Path, ...] | None = None) -> str:
+    """Return the notice as HTML (layout only; all text comes formatted from the context)."""
+    env = environment(template_path or search_path())
+    return env.get_template(HTML_TEMPLATE).render(variables(ctx))
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _weasyprint() -> Any:
+    """Import WeasyPrint with the private fontconfig in force (it must be set before import)."""
+    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file())
+    import weasyprint
+
+    return weasyprint
+
+
+def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None) -> bytes:
+    """Return the PDF of ``ctx``; raise RenderError on any WeasyPrint warning or fetch attempt."""
+    html = render_html(ctx, template_path)
+    weasyprint = _weasyprint()
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        fetcher = URLFetcher(allowed_protocols=set(), fail_on_errors=True)
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+        pdf: bytes = document.write_pdf()
+    except FatalURLFetchingError as exc:  # a BaseException: not caught by `except Exception`
+        raise RenderError(ctx.stem, f"mẫu hoặc nội dung đòi tải tài nguyên bên ngoài: {exc}") from None
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise RenderError(ctx.stem, "WeasyPrint cảnh báo: " + "; ".join(collector.messages[:5]))
+    return pdf

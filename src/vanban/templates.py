@@ -1,0 +1,60 @@
+"""Find templates on an ordered search path: the user's folder first, then the defaults.
+
+Why: an office restyles a notice by copying one default template into its own
+``templates/`` folder; files found there override the packaged ones file by file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from vanban.context import Context
+from vanban.errors import UsageError
+
+
+def default_dir() -> Path:
+    """Return the default templates: packaged in the wheel, or the source checkout's ``templates/``."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def search_path(user_dir: Path | None = None) -> tuple[Path, ...]:
+    """Return the ordered template folders: ``user_dir`` (if any) before the defaults."""
+    dirs = [default_dir()]
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise UsageError(f"không tìm thấy thư mục mẫu {user_dir}")
+        if user_dir.resolve() != dirs[0].resolve():
+            dirs.insert(0, user_dir)
+    return tuple(dirs)
+
+
+def find(name: str, path: tuple[Path, ...]) -> Path:
+    """Return the first ``name`` on the search ``path``."""
+    for folder in path:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"không tìm thấy mẫu {name} trong {', '.join(map(str, path))}")
+
+
+def environment(path: tuple[Path, ...]) -> jinja2.Environment:
+    """Return a Jinja environment that escapes every value and fails on unknown names."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in path]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def variables(ctx: Context) -> dict[str, Any]:
+    """Return the context's fields as template variables (objects kept, so ``block.text`` works)."""
+    names = [f for f in asdict(ctx)]
+    return {name: getattr(ctx, name) for name in names}
