@@ -1,0 +1,59 @@
+"""The command line: exit codes 0/1/2, messages, and nothing written on error."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vanban.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
+
+
+def test_check_valid_seed_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SEED)]) == 0
+    assert "Hợp lệ: 1 văn bản." in capsys.readouterr().out
+
+
+def test_build_writes_pdf_into_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(SEED), "--out", str(out), "--format", "pdf"]) == 0
+    pdf = out / f"{SEED.stem}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in out.iterdir()] == [pdf.name]  # no temp files left behind
+    assert "Xong: 1 tệp." in capsys.readouterr().out
+
+
+def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--no-such-option"]) == 2
+    assert "No such option" in capsys.readouterr().err
+
+
+def test_invalid_content_exits_1_with_located_messages_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.yaml"
+    shutil.copy(SEED, good)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEED.read_text(encoding="utf-8").replace("  ho_ten: Nguyễn Mạnh Hùng", "  ho_ten: TS. Nguyễn Mạnh Hùng")
+                   .replace('so: "05"', 'so: "năm"'), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(tmp_path), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert any(": nguoi_ky.ho_ten: không ghi học hàm, học vị 'TS.' trước họ tên [R-SIG-2]" in ln for ln in lines)
+    assert any("bad.yaml:" in ln and ": so: phải là số nguyên dương" in ln for ln in lines)
+    assert lines[-1] == "Có 2 lỗi trong 1 tệp; không ghi tệp nào."
+    assert "Traceback" not in err
+    assert not out.exists()  # nothing is written when any input is invalid
+
+
+def test_python_m_vanban_help_runs() -> None:
+    result = subprocess.run([sys.executable, "-m", "vanban", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "build" in result.stdout and "check" in result.stdout
