@@ -40,8 +40,9 @@ def test_invalid_content_exits_1_with_located_messages_and_writes_nothing(
     good = tmp_path / "good.yaml"
     shutil.copy(SEED, good)
     bad = tmp_path / "bad.yaml"
-    bad.write_text(SEED.read_text(encoding="utf-8").replace("  ho_ten: Nguyễn Mạnh Hùng", "  ho_ten: TS. Nguyễn Mạnh Hùng")
-                   .replace('so: "05"', 'so: "năm"'), encoding="utf-8")
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace("  ho_ten: Nguyễn Mạnh Hùng", "  ho_ten: TS. Nguyễn Mạnh Hùng").replace('so: "05"', 'so: "năm"')
+    bad.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["build", str(tmp_path), "--out", str(out)]) == 1
     err = capsys.readouterr().err

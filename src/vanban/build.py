@@ -1,28 +1,32 @@
-"""Build notices: find the content files, validate them all, render, then write.
+"""Build notices: find the content files, skip the unchanged, validate the rest, render, then write.
 
 Why the order: nothing is written when any input is invalid or any render fails, so an
-office never ends up with half of a batch updated. All problems of all files are collected
-first and raised together.
+office never ends up with half of a batch updated (unless it asks for ``keep_going``). All
+problems of all files are collected first and raised together. Notices whose inputs are
+unchanged since the last build (per the output folder's manifest) are not even parsed, and
+the others are rendered in parallel processes: WeasyPrint is CPU-bound and not thread-safe.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vanban.context import Context, build_context
-from vanban.errors import ContentError, Problem, UsageError
-from vanban.loader import load_file
-from vanban.model import ThongBao
-from vanban.output import write_all
-from vanban.templates import search_path
-from vanban.validate import check
+from vanban.errors import ContentError, Problem, RenderError, UsageError
+from vanban.manifest import Manifest, sha256_bytes, shared_inputs, source_label
+
+if TYPE_CHECKING:
+    from vanban.context import Context
+    from vanban.model import ThongBao
 
 SUFFIXES = (".yaml", ".yml")
 FORMATS = ("pdf", "docx")
 
-Renderer = Callable[[Context, tuple[Path, ...]], bytes]
+Renderer = Callable[["Context", tuple[Path, ...]], bytes]
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,35 @@ class Notice:
     def stem(self) -> str:
         """Return the output file stem: the content file's name without its suffix."""
         return self.source.stem
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One notice finished rendering (``ok``) or failed; ``done`` of ``total`` are finished."""
+
+    done: int
+    total: int
+    name: str
+    ok: bool
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class Report:
+    """What a build did: files written, content files skipped as unchanged, what failed."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    rendered: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failures: list[RenderError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether every notice was built or skipped (nothing invalid, no render failed)."""
+        return not self.problems and not self.failures
 
 
 def display(path: Path) -> str:
@@ -61,30 +94,49 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
-def load(paths: Sequence[Path]) -> list[Notice]:
-    """Load and validate every content file under ``paths``; raise ContentError with all problems."""
-    files, problems = discover(paths)
-    notices: list[Notice] = []
+def _screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return the files that may be content files (right suffix, unique output stem) and the others' problems."""
+    kept: list[Path] = []
+    problems: list[Problem] = []
     stems: dict[str, Path] = {}
     for file in files:
         name = display(file)
         if file.suffix not in SUFFIXES and not file.is_dir():
             problems.append(Problem(name, 1, 1, "", "tệp nội dung phải có đuôi .yaml hoặc .yml"))
-            continue
-        located, found = load_file(file, name)
+        elif file.stem in stems:
+            other = display(stems[file.stem])
+            problems.append(Problem(name, 1, 1, "", f"trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp"))
+        else:
+            stems[file.stem] = file
+            kept.append(file)
+    return kept, problems
+
+
+def _validate(files: Sequence[Path]) -> tuple[list[Notice], list[Problem]]:
+    """Load and check every file; return the valid notices and every problem found."""
+    from vanban.loader import load_file
+    from vanban.validate import check
+
+    notices: list[Notice] = []
+    problems: list[Problem] = []
+    for file in files:
+        located, found = load_file(file, display(file))
         problems.extend(found)
         if located is None:
             continue
         model, found = check(located)
         problems.extend(found)
-        if model is None:
-            continue
-        if file.stem in stems:
-            other = display(stems[file.stem])
-            problems.append(Problem(name, 1, 1, "", f"trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp"))
-            continue
-        stems[file.stem] = file
-        notices.append(Notice(file, model))
+        if model is not None:
+            notices.append(Notice(file, model))
+    return notices, problems
+
+
+def load(paths: Sequence[Path]) -> list[Notice]:
+    """Load and validate every content file under ``paths``; raise ContentError with all problems."""
+    files, problems = discover(paths)
+    kept, found = _screen(files)
+    notices, invalid = _validate(kept)
+    problems += found + invalid
     if problems:
         raise ContentError(problems)
     if not files:
@@ -92,39 +144,158 @@ def load(paths: Sequence[Path]) -> list[Notice]:
     return notices
 
 
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """Return ``formats`` without duplicates; raise UsageError on an unknown one."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UsageError(f"định dạng không hỗ trợ: {fmt} (chỉ có {', '.join(FORMATS)})")
+    return tuple(dict.fromkeys(formats))
+
+
 def renderers(formats: Sequence[str]) -> dict[str, Renderer]:
     """Return the renderer of each requested format (imported only when asked for)."""
     out: dict[str, Renderer] = {}
-    for fmt in formats:
+    for fmt in check_formats(formats):
         if fmt == "pdf":
             from vanban.render_pdf import render_pdf
 
             out[fmt] = render_pdf
-        elif fmt == "docx":
+        else:
             from vanban.render_docx import render_docx
 
             out[fmt] = render_docx
-        else:
-            raise UsageError(f"định dạng không hỗ trợ: {fmt} (chỉ có {', '.join(FORMATS)})")
     return out
+
+
+def render_notice(notice: Notice, formats: Sequence[str], template_path: tuple[Path, ...]) -> dict[str, bytes]:
+    """Render one notice in every format in memory; return ``{file name: bytes}``."""
+    from vanban.context import build_context
+
+    ctx = build_context(notice.model, notice.stem)
+    return {f"{notice.stem}.{fmt}": renderer(ctx, template_path) for fmt, renderer in renderers(formats).items()}
 
 
 def render(notices: Sequence[Notice], formats: Sequence[str] = FORMATS,
            templates: Path | None = None) -> dict[str, bytes]:
     """Render every notice in every format in memory; return ``{file name: bytes}``."""
+    from vanban.templates import search_path
+
     path = search_path(templates)
-    chosen = renderers(formats)
+    renderers(formats)  # fail on an unknown format before rendering anything
     files: dict[str, bytes] = {}
     for notice in notices:
-        ctx = build_context(notice.model, notice.stem)
-        for fmt, renderer in chosen.items():
-            files[f"{notice.stem}.{fmt}"] = renderer(ctx, path)
+        files.update(render_notice(notice, formats, path))
     return files
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """A render failure carried back from a worker (RenderError itself does not unpickle)."""
+
+    source: str
+    message: str
+
+
+def _work(notice: Notice, formats: tuple[str, ...], template_path: tuple[Path, ...]) -> dict[str, bytes] | _Failed:
+    """Render one notice in a worker process, turning a RenderError into a picklable value."""
+    try:
+        return render_notice(notice, formats, template_path)
+    except RenderError as exc:
+        return _Failed(exc.source, exc.message)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Return a pool of ``jobs`` processes forked from a clean server process.
+
+    Why forkserver: forking the caller directly is unsafe once it has threads (a watch loop,
+    a test runner) or has loaded Pango; spawning re-imports everything per worker.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["vanban.build", "vanban.context", "vanban.render_pdf"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
+                jobs: int = 1, progress: ProgressFn | None = None) -> list[dict[str, bytes] | RenderError]:
+    """Render ``notices`` on ``jobs`` processes; return, in input order, each one's files or its error."""
+    chosen = tuple(renderers(formats))
+    results: list[dict[str, bytes] | RenderError] = [RenderError("", "")] * len(notices)
+    total = len(notices)
+
+    def finish(index: int, outcome: dict[str, bytes] | _Failed, done: int) -> None:
+        value = RenderError(outcome.source, outcome.message) if isinstance(outcome, _Failed) else outcome
+        results[index] = value
+        if progress is not None:
+            progress(Progress(done, total, display(notices[index].source), not isinstance(value, RenderError)))
+
+    workers = max(1, min(jobs, total))
+    if workers == 1:
+        for index, notice in enumerate(notices):
+            finish(index, _work(notice, chosen, template_path), index + 1)
+        return results
+    with _pool(workers) as pool:
+        futures = {pool.submit(_work, notice, chosen, template_path): i for i, notice in enumerate(notices)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            finish(futures[future], future.result(), done)
+    return results
+
+
+def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, templates: Path | None = None,
+        *, jobs: int = 1, force: bool = False, keep_going: bool = False,
+        progress: ProgressFn | None = None) -> Report:
+    """Build every notice under ``paths`` into ``out_dir``, skipping those unchanged since the last build.
+
+    Without ``keep_going`` a ContentError (every problem of every file) or the first
+    RenderError is raised and nothing is written; with it, the good notices are written and
+    the report lists what failed.
+    """
+    from vanban.templates import search_path
+
+    chosen = check_formats(formats)
+    template_path = search_path(templates)
+    files, problems = discover(paths)
+    if not files and not problems:
+        raise UsageError("không có tệp nội dung .yaml nào để xử lý")
+    kept, found = _screen(files)
+    problems += found
+    report = Report()
+    shared = shared_inputs(template_path)
+    manifest = Manifest.of(out_dir)
+    inputs: dict[str, dict[str, str]] = {}
+    todo: list[Path] = []
+    for file in kept:
+        try:
+            content = sha256_bytes(file.read_bytes())
+        except OSError:
+            content = ""  # the loader reports why it cannot be read
+        inputs[file.stem] = {**shared, "source": source_label(file, out_dir), "content": content}
+        names = [f"{file.stem}.{fmt}" for fmt in chosen]
+        if not force and content and manifest.is_current(file.stem, inputs[file.stem], names):
+            report.skipped.append(file)
+        else:
+            todo.append(file)
+    notices, invalid = _validate(todo)
+    report.problems = sorted(set(problems + invalid))
+    if report.problems and not keep_going:
+        raise ContentError(report.problems)
+    outcomes = render_many(notices, chosen, template_path, jobs, progress)
+    failures = [o for o in outcomes if isinstance(o, RenderError)]
+    if failures and not keep_going:
+        raise failures[0]
+    report.failures = failures
+    built = {n.stem: o for n, o in zip(notices, outcomes, strict=True) if not isinstance(o, RenderError)}
+    if built:
+        from vanban.output import write_all
+
+        report.written = write_all(out_dir, {name: data for files_ in built.values() for name, data in files_.items()})
+        report.rendered = [n.source for n in notices if n.stem in built]
+        for stem, files_ in built.items():
+            manifest.record(stem, inputs[stem], files_)
+        manifest.save()
+    return report
+
+
 def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS,
-          templates: Path | None = None) -> list[Path]:
-    """Validate, render and write every notice under ``paths`` into ``out_dir``; return the files written."""
-    notices = load(paths)
-    files = render(notices, formats, templates)
-    return write_all(out_dir, files)
+          templates: Path | None = None, *, jobs: int = 1, force: bool = False) -> list[Path]:
+    """Validate, render and write every changed notice under ``paths`` into ``out_dir``; return the files written."""
+    return run(paths, out_dir, formats, templates, jobs=jobs, force=force).written

@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         click.echo(f"Lỗi: {exc}", err=True)
         return 1
-    except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks reaching users
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(f"Lỗi nội bộ của vanban: {type(exc).__name__}: {exc} (chạy lại với --debug để xem chi tiết)",

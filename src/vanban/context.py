@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from vanban import rules
 from vanban.fonts import text_width_mm, wrap
-from vanban.model import Cong, Diem, Doan, Gach, Khoan, Muc, Node, NhiemVu, ThongBao
+from vanban.model import Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, Node, ThongBao
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class Task:
     don_vi: str
     text: str
     han: dt.date | None
+    ma: str = ""  # the author's stable id, by which later notices record its status
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def _nodes(
             yield Block("cong", f"+ {rules.collapse_spaces(node.cong)}", level=level)
         elif isinstance(node, NhiemVu):
             text = rules.collapse_spaces(node.nhiem_vu)
-            tasks.append(Task(node.don_vi or unit, text, node.han))
+            tasks.append(Task(node.don_vi or unit, text, node.han, node.ma))
             if node.han:
                 text = rules.with_deadline(text, node.han)
             marker = {"gach": "- ", "cong": "+ ", "doan": ""}[node.dang]

@@ -20,12 +20,14 @@ class Problem:
     field: str
     message: str
     rule: str = ""
+    warning: bool = False  # a warning is printed but never stops a build (e.g. a weekend deadline)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}"
         field = f" {self.field}:" if self.field else ""
         rule = f" [{self.rule}]" if self.rule else ""
-        return f"{where}:{field} {self.message}{rule}"
+        label = " cảnh báo:" if self.warning else ""
+        return f"{where}:{field}{label} {self.message}{rule}"
 
 
 class VanbanError(Exception):

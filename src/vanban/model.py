@@ -156,6 +156,7 @@ class NhiemVu(Model):
     don_vi: OptText = ""
     han: Date | None = None
     dang: Literal["gach", "cong", "doan"] = "gach"
+    ma: OptText = ""  # optional stable id ("KT-01") that later notices update by (see CapNhat)
 
 
 def _node_kind(value: Any) -> str | None:
@@ -202,6 +203,16 @@ class Luu(Model):
     so_ban: PositiveInt | None = None
 
 
+class CapNhat(Model):
+    """A status update, recorded in a later notice, of a task of an earlier one (data, not rendered)."""
+
+    thong_bao: Text  # the earlier notice: "05/TB-UBND" or its content file's stem
+    ma: Text
+    trang_thai: Literal["xong", "dang_lam", "chua_lam"]
+    ngay: Date | None = None
+    ghi_chu: OptText = ""
+
+
 class ThongBao(Model):
     """A Thông báo (kết luận): everything the notice says, nothing about how it looks."""
 
@@ -218,6 +229,7 @@ class ThongBao(Model):
     nguoi_ky: NguoiKy
     noi_nhan: Annotated[Lines, Field(min_length=1)]
     luu: Luu
+    cap_nhat_nhiem_vu: tuple[CapNhat, ...] = ()
 
     @property
     def du_thao(self) -> bool:
