@@ -58,12 +58,28 @@ def text_width_mm(text: str, size_pt: float, bold: bool = False, italic: bool = 
 
 
 def wrap(text: str, width_mm: float, size_pt: float, bold: bool = False) -> list[str]:
-    """Break ``text`` into lines no wider than ``width_mm``, greedily at spaces.
+    """Break ``text`` into balanced lines no wider than ``width_mm``, at spaces.
 
     Why: title lines are computed once here and given to both renderers as explicit lines,
     so the .docx and the PDF break the trích yếu at the same places and its rule can be
-    sized against its longest line [R-EL-5a-2].
+    sized against its longest line [R-EL-5a-2]. Lines are balanced (the narrowest width
+    that needs no more lines than a greedy fill) so a title never ends on a lone word.
     """
+    lines = _greedy(text, width_mm, size_pt, bold)
+    if len(lines) < 2:
+        return lines
+    low = max(text_width_mm(word, size_pt, bold) for word in text.split())
+    high = width_mm
+    for _ in range(24):
+        middle = (low + high) / 2
+        if len(_greedy(text, middle, size_pt, bold)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return _greedy(text, high, size_pt, bold)
+
+
+def _greedy(text: str, width_mm: float, size_pt: float, bold: bool) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():

@@ -1,0 +1,107 @@
+"""The office profile (vanban.yaml): defaults, named signers and recipient groups [issue 4]."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vanban.build import load
+from vanban.context import build_context
+from vanban.errors import ContentError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "profile"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """Return a copy of the fixture office repository (profile + one notice)."""
+    shutil.copytree(FIXTURE, tmp_path / "office")
+    return tmp_path / "office"
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load([path])
+    return [str(p) for p in info.value.problems]
+
+
+def test_notice_takes_body_signer_and_recipients_from_the_profile(repo: Path) -> None:
+    notice = load([repo / "content"])[0]
+    ctx = build_context(notice.model, notice.stem)
+    assert ctx.co_quan == ("ỦY BAN NHÂN DÂN", "THỊ XÃ HOÀNG MAI")
+    assert ctx.dia_danh_ngay == "Hoàng Mai, ngày 01 tháng 02 năm 2024"
+    assert ctx.chuc_vu == ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")
+    assert ctx.ho_ten == "Nguyễn Mạnh Hùng"
+    # Groups expand in place, in order; the Lưu line comes from the profile's luu (R-NN-3).
+    assert ctx.noi_nhan == (
+        "- Thường trực Thị ủy;",
+        "- Thường trực HĐND thị xã;",
+        "- Chủ tịch, các PCT UBND thị xã;",
+        "- Các phòng, cơ quan chuyên môn UBND thị xã;",
+        "- UBND các xã, phường;",
+        "- Lưu: VT, VP.",
+    )
+    # Default attendees and chair come from the profile's cuoc_hop.
+    assert "Tham dự phiên họp có đại diện Thường trực HĐND, Ủy viên UBND thị xã." in ctx.body[0].text
+
+
+def test_notice_fields_override_the_profile(repo: Path) -> None:
+    notice_file = repo / "content" / "2024-01.yaml"
+    text = notice_file.read_text(encoding="utf-8")
+    text += "co_quan:\n  dia_danh: Quỳnh Lưu\n"
+    text += "noi_nhan:\n  - nhom: thuong-truc\n  - Phòng Kinh tế\nluu:\n  so_ban: '3'\n"
+    notice_file.write_text(text, encoding="utf-8")
+    ctx = build_context(load([notice_file])[0].model, "x")
+    assert ctx.dia_danh_ngay.startswith("Quỳnh Lưu, ngày")
+    assert ctx.co_quan == ("ỦY BAN NHÂN DÂN", "THỊ XÃ HOÀNG MAI")  # other co_quan keys still from the profile
+    assert ctx.noi_nhan == ("- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Phòng Kinh tế;",
+                            "- Lưu: VT, VP (3).")
+
+
+def test_unknown_signer_name_is_located_in_the_notice_with_a_hint(repo: Path) -> None:
+    notice_file = repo / "content" / "2024-01.yaml"
+    notice_file.write_text(notice_file.read_text(encoding="utf-8").replace("nguoi_ky: pho-chanh-vp",
+                                                                          "nguoi_ky: pho-chanh-v"), encoding="utf-8")
+    problems = _problems(notice_file)
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "2024-01.yaml:11:11: nguoi_ky: vanban.yaml không có người ký tên 'pho-chanh-v'; "
+        "có phải ý bạn là 'pho-chanh-vp'?"
+    )
+
+
+def test_unknown_group_is_located_in_the_notice(repo: Path) -> None:
+    notice_file = repo / "content" / "2024-01.yaml"
+    notice_file.write_text(notice_file.read_text(encoding="utf-8") + "noi_nhan:\n  - nhom: cac-phong\n",
+                           encoding="utf-8")
+    problems = _problems(notice_file)
+    assert len(problems) == 1
+    assert "2024-01.yaml:13:11: noi_nhan[0].nhom: vanban.yaml không có nhóm nơi nhận tên 'cac-phong'" in problems[0]
+    assert "'cac-phong-ban'" in problems[0]
+
+
+def test_error_in_a_profile_value_is_located_in_the_profile(repo: Path) -> None:
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "chuc_vu: [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG, PHÓ CHÁNH VĂN PHÒNG]",
+        "chuc_vu: [TL. CHỦ TỊCH, TL. CHÁNH VĂN PHÒNG]"), encoding="utf-8")
+    problems = _problems(repo / "content")
+    assert len(problems) == 1
+    assert "vanban.yaml:18:14: nguoi_ky.chuc_vu: chuỗi quyền hạn" in problems[0]
+    assert problems[0].endswith("[T-20]")
+
+
+def test_misspelt_profile_key_is_reported_with_a_hint(repo: Path) -> None:
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("nhom_noi_nhan:", "nhom_noinhan:"),
+                       encoding="utf-8")
+    problems = _problems(repo / "content")
+    assert any("vanban.yaml:23:1: nhom_noinhan: trường 'nhom_noinhan' không được phép ở đây; "
+               "có phải ý bạn là 'nhom_noi_nhan'?" in p for p in problems)
+
+
+def test_profile_file_is_not_built_as_a_notice(repo: Path) -> None:
+    notices = load([repo])
+    assert [n.stem for n in notices] == ["2024-01"]
