@@ -10,11 +10,15 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from vanban import __version__
 from vanban.errors import ContentError, UsageError, VanbanError
+
+if TYPE_CHECKING:
+    from vanban.build import Report
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
@@ -41,18 +45,118 @@ def cli(debug: bool) -> None:
               help="Chỉ xuất định dạng này (lặp lại để chọn nhiều); mặc định cả pdf và docx.")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Thư mục mẫu riêng; tệp trong đó thay mẫu mặc định cùng tên (mặc định: ./templates nếu có).")
-def build(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], templates: Path | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Số tiến trình xuất song song (mặc định: số lõi CPU).")
+@click.option("--force", is_flag=True, help="Xuất lại mọi văn bản, kể cả văn bản không thay đổi.")
+@click.option("--keep-going", is_flag=True,
+              help="Vẫn ghi các văn bản hợp lệ khi có văn bản lỗi (mặc định: không ghi gì nếu có lỗi).")
+@click.option("--watch", is_flag=True, help="Theo dõi và xuất lại mỗi khi lưu tệp (Ctrl-C để dừng).")
+@click.option("--final", is_flag=True,
+              help="Bản chính thức: từ chối văn bản chưa có số, ngày, còn chỗ trống hoặc trùng số trong năm.")
+def build(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], templates: Path | None,
+          jobs: int | None, force: bool, keep_going: bool, watch: bool, final: bool) -> int:
     """Kiểm tra rồi xuất các văn bản PATHS (tệp hoặc thư mục; mặc định content/).
 
     Không ghi tệp nào nếu có bất kỳ lỗi nội dung nào. Mỗi tệp được ghi nguyên vẹn (ghi tạm rồi đổi tên).
+    Văn bản không thay đổi từ lần xuất trước (nội dung, mẫu, phông chữ, phiên bản) được bỏ qua.
     """
-    from vanban.build import FORMATS
-    from vanban.build import build as run_build
+    import os
 
-    written = run_build(list(paths) or [DEFAULT_CONTENT], out_dir, formats or FORMATS, _templates(templates))
-    for path in written:
+    from vanban.build import FORMATS, run
+    from vanban.progress import Printer
+
+    sources = list(paths) or [DEFAULT_CONTENT]
+    workers = jobs or os.cpu_count() or 1
+    if final:
+        from vanban.register import check_final
+
+        check_final(sources)  # R-NUM-3, R-NUM-8, R-DATE-5: raises ContentError, nothing written
+    if watch:
+        return _watch(sources, out_dir, formats or FORMATS, _templates(templates), workers)
+    printer = Printer(sys.stderr)
+    try:
+        report = run(sources, out_dir, formats or FORMATS, _templates(templates), jobs=workers, force=force,
+                     keep_going=keep_going, progress=printer)
+    finally:
+        printer.close()
+    return _show_report(report)
+
+
+def _show_report(report: Report) -> int:
+    """Print what a build wrote, skipped and (with --keep-going) failed; return the exit code."""
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    for path in report.written:
         click.echo(f"Đã ghi {_shown(path)}")
-    click.echo(f"Xong: {len(written)} tệp.")
+    if report.skipped:
+        click.echo(f"Bỏ qua {len(report.skipped)} văn bản không thay đổi.")
+    click.echo(f"Xong: {len(report.written)} tệp.")
+    if report.ok:
+        return 0
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    for failure in report.failures:
+        click.echo(f"Lỗi: {failure}", err=True)
+    bad = len({p.file for p in report.problems}) + len(report.failures)
+    click.echo(f"Có {bad} văn bản lỗi không được xuất; các văn bản hợp lệ đã được ghi.", err=True)
+    return 1
+
+
+def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates: Path | None, jobs: int) -> int:
+    """Rebuild on every save until Ctrl-C (exit 0), showing each result or the located errors."""
+    import time
+
+    from vanban.build import Report
+    from vanban.watch import watch
+
+    def show(outcome: Report | Exception) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        if isinstance(outcome, Report):
+            click.echo(f"[{stamp}] Đã xuất lại.")
+            _show_report(outcome)
+        elif isinstance(outcome, ContentError):
+            for problem in outcome.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"[{stamp}] Có {len(outcome.problems)} lỗi; không ghi tệp nào. Đang chờ sửa…", err=True)
+        else:
+            click.echo(f"[{stamp}] Lỗi: {outcome}. Đang chờ sửa…", err=True)
+
+    click.echo("Đang theo dõi thay đổi (Ctrl-C để dừng)…", err=True)
+    try:
+        watch(sources, out_dir, formats, templates, on_result=show, jobs=jobs)
+    except KeyboardInterrupt:
+        click.echo("Đã dừng theo dõi.", err=True)
+    return 0
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp kê khai của lần xuất (mặc định: .vanban-manifest.json cạnh FILE).")
+def verify(file: Path, manifest_path: Path | None) -> int:
+    """Cho biết tệp FILE (.pdf hoặc .docx) được xuất từ tệp nội dung nào, ở phiên bản git nào."""
+    from vanban.manifest import MANIFEST_NAME
+    from vanban.manifest import verify as find_origin
+
+    origin = find_origin(file, manifest_path)
+    if origin is None:
+        where = manifest_path or file.parent / MANIFEST_NAME
+        click.echo(f"{_shown(file)}: không khớp với tệp nào đã xuất theo tệp kê khai {_shown(where)} "
+                   "(tệp đã bị sửa, hoặc không do vanban xuất ra ở thư mục này).", err=True)
+        return 1
+    click.echo(f"{_shown(file)}: được xuất từ {_shown(origin.source)}.")
+    if origin.content_matches:
+        click.echo("Nội dung tệp nguồn hiện tại: khớp với lần xuất.")
+    else:
+        click.echo("Nội dung tệp nguồn hiện tại: ĐÃ THAY ĐỔI (hoặc không còn) sau lần xuất.")
+    if origin.revision is not None:
+        state = "sạch" if origin.clean else "có thay đổi chưa commit"
+        click.echo(f"Git: commit cuối của tệp nguồn {origin.revision}; bản làm việc {state}.")
+        if origin.revision_matches:
+            click.echo(f"Git: nội dung lúc xuất khớp commit {origin.revision_matches}.")
+        else:
+            click.echo("Git: nội dung lúc xuất không khớp commit nào (xuất từ bản chưa commit).")
+    return 0
 
 
 @cli.command()
@@ -62,7 +166,150 @@ def check(paths: tuple[Path, ...]) -> None:
     from vanban.build import load
 
     notices = load(list(paths) or [DEFAULT_CONTENT])
+    for warning in (w for n in notices for w in n.warnings):
+        click.echo(str(warning), err=True)
     click.echo(f"Hợp lệ: {len(notices)} văn bản.")
+
+
+@cli.command()
+@_paths
+@click.option("-u", "--unit", default=None, help="Chỉ nhiệm vụ giao đơn vị này (không phân biệt hoa, thường).")
+@click.option("--open", "open_only", is_flag=True, help="Chỉ nhiệm vụ chưa xong.")
+@click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ chưa xong đã quá hạn (so với --as-of).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Ngày xét quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "pdf", "docx"]),
+              default="table", show_default=True,
+              help="table/csv/xlsx: danh sách; pdf/docx: trích nhiệm vụ của --unit từ MỘT thông báo.")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp kết quả (bắt buộc với xlsx, pdf, docx; csv không có -o thì in ra màn hình).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng cho bản trích pdf/docx.")
+def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: bool, as_of: object,
+          fmt: str, out_file: Path | None, templates: Path | None) -> None:
+    """Liệt kê nhiệm vụ trong các thông báo PATHS (mặc định content/) cùng trạng thái, hạn, đơn vị.
+
+    Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
+    các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
+    """
+    import datetime as dt
+
+    from vanban import tasks as task_lib
+    from vanban.build import load
+
+    day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
+    if fmt in ("pdf", "docx"):
+        if not unit or out_file is None or len(paths) != 1:
+            raise UsageError(f"-f {fmt} cần đúng một tệp thông báo, --unit và -o TỆP")
+        notice = load(list(paths))[0]
+        data = task_lib.render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
+        _write(out_file, data)
+        click.echo(f"Đã ghi {_shown(out_file)}")
+        return
+    rows = task_lib.select(task_lib.collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
+    if fmt == "table":
+        click.echo(task_lib.table_text(rows, day), nl=False)
+    elif fmt == "csv" and out_file is None:
+        click.echo(task_lib.csv_text(rows, day), nl=False)
+    elif out_file is None:
+        raise UsageError("-f xlsx cần -o TỆP")
+    else:
+        # A BOM lets spreadsheet programs read the CSV's Vietnamese as UTF-8.
+        data = task_lib.xlsx_bytes(rows, day) if fmt == "xlsx" else task_lib.csv_text(rows, day).encode("utf-8-sig")
+        _write(out_file, data)
+        click.echo(f"Đã ghi {_shown(out_file)} ({len(rows)} nhiệm vụ).")
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--from", "rev_from", default=None, help="Phiên bản git cũ của OLD (ví dụ HEAD~1).")
+@click.option("--to", "rev_to", default=None, help="Phiên bản git mới (mặc định: tệp hiện tại).")
+def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) -> None:
+    """So sánh cấu trúc hai thông báo: nhiệm vụ thêm, bỏ, giao lại, đổi hạn; mục, khoản thay đổi.
+
+    Hai tệp: vanban diff CU.yaml MOI.yaml. Một tệp ở hai phiên bản git:
+    vanban diff TEP.yaml --from HEAD~1 [--to HEAD].
+    """
+    from vanban import diff as diff_lib
+
+    if new is not None and (rev_from or rev_to):
+        raise UsageError("dùng hai tệp, hoặc một tệp với --from/--to, không dùng cả hai")
+    if new is None and rev_from is None:
+        raise UsageError("cần tệp thứ hai, hoặc --from PHIÊN_BẢN")
+    if new is not None:
+        before, after = diff_lib.load_notice(old, _shown(old)), diff_lib.load_notice(new, _shown(new))
+        names = (_shown(old), _shown(new))
+    else:
+        assert rev_from is not None
+        before = diff_lib.load_revision(old, rev_from)
+        after = diff_lib.load_revision(old, rev_to) if rev_to else diff_lib.load_notice(old, _shown(old))
+        names = (f"{_shown(old)}@{rev_from}", f"{_shown(old)}@{rev_to}" if rev_to else _shown(old))
+    click.echo(diff_lib.report(diff_lib.compare(before, after), *names), nl=False)
+
+
+def _write(path: Path, data: bytes) -> None:
+    from vanban.errors import OutputError
+    from vanban.output import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(f"{path}: không ghi được tệp ({exc.strerror})") from None
+
+
+@cli.command(name="so")
+@_paths
+def so(paths: tuple[Path, ...]) -> None:
+    """Sổ đăng ký số: các số đã dùng theo cơ quan và năm, số trùng, số bỏ trống và số tiếp theo."""
+    from vanban.build import display, load
+    from vanban.register import build_register, format_register
+
+    notices = load(list(paths) or [DEFAULT_CONTENT])
+    click.echo(format_register(build_register((display(n.source), n.model) for n in notices)), nl=False)
+
+
+@cli.command()
+@click.argument("content", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CONTENT)
+@click.option("--tu", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
+@click.option("--ngay-hop", "meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Ngày họp mới YYYY-MM-DD (mặc định: một tháng sau cuộc họp trước).")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
+def new(content: Path, source: Path | None, meeting: object, out: Path | None) -> None:
+    """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
+    import datetime as dt
+
+    from vanban.scaffold import new_notice
+
+    day = meeting.date() if isinstance(meeting, dt.datetime) else None
+    path = new_notice(content, source, day, out)
+    click.echo(f"Đã tạo {_shown(path)} (dự thảo: chưa có số và ngày ban hành).")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, dir_okay=True, file_okay=False), default=Path("."))
+@click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
+def init(folder: Path, force: bool) -> None:
+    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một thông báo mẫu, templates/, schemas/."""
+    from vanban.scaffold import init as scaffold
+
+    for path in scaffold(folder, force):
+        click.echo(f"Đã tạo {_shown(path)}")
+    click.echo("Xong. Chạy `vanban build` trong thư mục này để xuất thông báo mẫu.")
+
+
+@cli.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("schemas"),
+              show_default=True, help="Thư mục ghi các JSON Schema.")
+def schema(out_dir: Path) -> None:
+    """Ghi JSON Schema của tệp nội dung và của vanban.yaml (để trình soạn thảo gợi ý và kiểm tra khóa)."""
+    from vanban.output import write_all
+    from vanban.schema import schema_texts
+
+    for path in write_all(out_dir, {k: v.encode("utf-8") for k, v in schema_texts().items()}):
+        click.echo(f"Đã ghi {_shown(path)}")
 
 
 def _templates(option: Path | None) -> Path | None:
@@ -82,7 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="vanban", standalone_mode=False)
+        code = cli.main(args=args, prog_name="vanban", standalone_mode=False)
+        if isinstance(code, int) and code:  # a command's own failure (e.g. build --keep-going)
+            return code
     except click.exceptions.Abort:
         click.echo("Đã hủy.", err=True)
         return 1

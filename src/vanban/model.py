@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -32,8 +33,14 @@ OptText = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
 def _lines(value: Any) -> Any:
-    """Accept one string where a list of lines is expected."""
-    return [value] if isinstance(value, str) else value
+    """Accept one string where a list of lines is expected; a blank one is an empty list.
+
+    Why blank → empty: ``noi_nhan:`` with nothing after it must read "danh sách không được
+    rỗng" at the field, not "không được để trống" at an item ``[0]`` the author never wrote.
+    """
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return value
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -64,9 +71,16 @@ def _positive_int(value: Any) -> Any:
     return number
 
 
-Date = Annotated[dt.date, BeforeValidator(_date)]
-PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
-Lines = Annotated[tuple[Text, ...], BeforeValidator(_lines)]
+# JSON Schemas describe what authors write (text), not the converted Python values.
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+PositiveInt = Annotated[
+    int, BeforeValidator(_positive_int), WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,6}\s*$"})
+]
+Lines = Annotated[
+    tuple[Text, ...],
+    BeforeValidator(_lines),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 
 
 class Model(BaseModel):

@@ -261,3 +261,13 @@ def with_deadline(text: str, deadline: dt.date) -> str:
     core = text.rstrip(" .;:")
     tail = text[len(core):].strip() or "."
     return f"{core} (hoàn thành trước ngày {short_date(deadline)}){tail}"
+
+
+#: What a drafter leaves to fill in later: "[tên đơn vị]", "___", "....", "XX", "TODO", "<<…>>".
+_PLACEHOLDER = re.compile(r"\[[^\]\n]*\]|_{3,}|\.{4,}|…{2,}|\bX{2,}\b|\bTODO\b|<<[^>\n]*>>")
+
+
+def placeholder(text: str) -> str | None:
+    """Return the first placeholder left in ``text`` (a final notice has none), or None."""
+    match = _PLACEHOLDER.search(text)
+    return match.group(0) if match else None

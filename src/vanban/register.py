@@ -1,0 +1,165 @@
+"""The number register, and the checks a notice must pass before it is issued as final.
+
+Why: numbering runs from 01 on 1 January to 31 December and two documents of the same body
+in the same year never share a number [R-NUM-3, T-06]. With every notice in git as data,
+the register is computed instead of kept by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vanban import rules
+from vanban.errors import ContentError, Problem
+from vanban.loader import Located, Path_
+from vanban.model import ThongBao
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One numbered notice: its number, ký hiệu, issue date and source file."""
+
+    so: int
+    ky_hieu: str
+    ngay: dt.date | None
+    source: str
+
+
+@dataclass(frozen=True)
+class YearRegister:
+    """The numbers one body used in one year, with duplicates, gaps and the next free number."""
+
+    co_quan: str
+    nam: int
+    entries: tuple[Entry, ...]
+    duplicates: tuple[int, ...]
+    gaps: tuple[int, ...]
+    next_free: int
+
+
+def body_name(notice: ThongBao) -> str:
+    """Return the issuing body's identity: its chủ quản and name lines, upper-cased."""
+    return " ".join(rules.upper_vi(x) for x in (*notice.co_quan.chu_quan, *notice.co_quan.ten))
+
+
+def notice_year(notice: ThongBao) -> int | None:
+    """Return the year a notice's number belongs to: its issue year, else its meeting's [R-NUM-3]."""
+    if notice.ngay:
+        return notice.ngay.year
+    return notice.cuoc_hop.ngay.year if notice.cuoc_hop else None
+
+
+def symbol(notice: ThongBao) -> str:
+    """Return the notice's ký hiệu (given, or derived from its type and body) [R-NUM-4]."""
+    return notice.ky_hieu or rules.ky_hieu("Thông báo", notice.co_quan.viet_tat)
+
+
+def build_register(notices: Iterable[tuple[str, ThongBao]]) -> list[YearRegister]:
+    """Return one register per (body, year) from ``(source, notice)`` pairs; drafts are skipped."""
+    groups: dict[tuple[str, int], list[Entry]] = defaultdict(list)
+    for source, notice in notices:
+        year = notice_year(notice)
+        if notice.so is None or year is None:
+            continue
+        groups[(body_name(notice), year)].append(Entry(notice.so, symbol(notice), notice.ngay, source))
+    out: list[YearRegister] = []
+    for (body, year), entries in sorted(groups.items()):
+        entries.sort(key=lambda e: (e.so, e.source))
+        numbers = [e.so for e in entries]
+        used = set(numbers)
+        duplicates = tuple(sorted(n for n in used if numbers.count(n) > 1))
+        gaps = tuple(n for n in range(1, max(used) + 1) if n not in used)
+        out.append(YearRegister(body, year, tuple(entries), duplicates, gaps, max(used) + 1))
+    return out
+
+
+def format_register(registers: list[YearRegister]) -> str:
+    """Return the register as plain text in Vietnamese."""
+    if not registers:
+        return "Chưa có văn bản nào được đánh số.\n"
+    lines: list[str] = []
+    for reg in registers:
+        lines.append(f"{reg.co_quan} — năm {reg.nam}")
+        for entry in reg.entries:
+            day = entry.ngay.strftime("%d/%m/%Y") if entry.ngay else "(chưa có ngày)"
+            mark = "  ← TRÙNG SỐ [R-NUM-3]" if entry.so in reg.duplicates else ""
+            lines.append(f"  {rules.number_text(entry.so)}/{entry.ky_hieu}  {day}  {entry.source}{mark}")
+        if reg.gaps:
+            lines.append("  Số bị bỏ trống: " + ", ".join(rules.number_text(n) for n in reg.gaps))
+        if reg.duplicates:
+            lines.append("  Số bị trùng: " + ", ".join(rules.number_text(n) for n in reg.duplicates))
+        lines.append(f"  Số tiếp theo: {rules.number_text(reg.next_free)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def final_problems(notices: Iterable[Any], others: Iterable[tuple[str, ThongBao]]) -> list[Problem]:
+    """Return why ``notices`` cannot be issued as finals: blanks, placeholders, a number in use.
+
+    ``notices`` are ``build.Notice`` objects (with their located data); ``others`` are every
+    numbered notice of the content repository, so a number is checked against the whole year
+    of the same body [R-NUM-3, T-06].
+    """
+    out: list[Problem] = []
+    used: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    for source, other in others:
+        year = notice_year(other)
+        if other.so is not None and year is not None:
+            used[(body_name(other), year, other.so)].append(source)
+    for notice in notices:
+        located: Located = notice.located
+        model: ThongBao = notice.model
+        if model.so is None:
+            out.append(located.problem(("so",), "bản chính thức phải có số văn bản", "R-NUM-8"))
+        if model.ngay is None:
+            out.append(located.problem(("ngay",), "bản chính thức phải có ngày ban hành", "R-DATE-5"))
+        for path, text in _strings(located.data, ()):
+            found = rules.placeholder(text)
+            if found:
+                out.append(located.problem(path, f"còn chỗ chưa điền '{found}'"))
+        year = notice_year(model)
+        if model.so is not None and year is not None:
+            me = located.file
+            clash = [s for s in used[(body_name(model), year, model.so)] if s != me]
+            if clash:
+                number = rules.number_text(model.so)
+                out.append(located.problem(("so",), f"số {number} năm {year} đã dùng cho {', '.join(sorted(clash))}",
+                                           "R-NUM-3"))
+    return out
+
+
+def _strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+
+
+def check_final(paths: Sequence[Path]) -> None:
+    """Raise ContentError unless every notice under ``paths`` can be issued as a final [issue 4]."""
+    from vanban.build import display, load
+    from vanban.scaffold import repository_root
+
+    notices = load(paths)
+    roots = {repository_root(n.source.parent) for n in notices}
+    others: dict[Path, ThongBao] = {n.source.resolve(): n.model for n in notices}
+    for root in roots:
+        folder = root / "content" if (root / "content").is_dir() else root
+        try:
+            for other in load([folder]):
+                others.setdefault(other.source.resolve(), other.model)
+        except ContentError:
+            pass  # other broken notices are not this build's business; the register shows them
+    pairs = [(display(path), model) for path, model in others.items()]
+    problems = final_problems(notices, pairs)
+    if problems:
+        raise ContentError(problems)

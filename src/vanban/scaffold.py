@@ -1,0 +1,258 @@
+"""Create files for the office: a new content repository, and next month's notice.
+
+Why: staff write one of these notices every month. ``init`` gives a new office a working
+repository in one command; ``new`` starts next month's notice from the latest one, carrying
+what repeats (signer, recipients, attendees) and the previous meeting's open tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vanban.errors import ContentError, UsageError
+from vanban.loader import load_file
+from vanban.output import write_atomic
+from vanban.profile import PROFILE_NAME, find_profile
+from vanban.schema import CONTENT_SCHEMA, PROFILE_SCHEMA, modeline, schema_texts
+from vanban.templates import default_dir
+
+SCHEMA_DIR = "schemas"
+#: Keys of the latest notice that the next one carries over unchanged.
+CARRIED = ("loai", "co_quan", "nguoi_ky", "noi_nhan", "luu")
+#: Keys of the meeting that the next one carries over (date and agenda are new each month).
+CARRIED_MEETING = ("hinh_thuc", "ten", "don_vi_to_chuc", "dia_diem", "chu_tri", "thanh_phan", "nghe")
+
+_PROFILE_EXAMPLE = """\
+# Hồ sơ cơ quan: những gì lặp lại ở mọi thông báo. Thông báo có thể ghi đè bất kỳ trường nào.
+co_quan:
+  ten: [ỦY BAN NHÂN DÂN, THỊ XÃ HOÀNG MAI]
+  viet_tat: UBND
+  dia_danh: Hoàng Mai
+cuoc_hop:
+  hinh_thuc: phiên họp
+  ten: thường kỳ
+  don_vi_to_chuc: UBND thị xã
+  chu_tri:
+    ho_ten: Nguyễn Hữu An
+    chuc_vu: Chủ tịch UBND thị xã
+  thanh_phan:
+    - đại diện Thường trực HĐND thị xã
+    - Ủy viên UBND thị xã
+    - lãnh đạo các phòng, ban chuyên môn
+nguoi_ky:                       # người ký, gọi theo tên trong thông báo: nguoi_ky: pho-chanh-vp
+  chanh-vp:
+    chuc_vu: [TL. CHỦ TỊCH, CHÁNH VĂN PHÒNG]
+    ho_ten: Lê Văn Bình
+  pho-chanh-vp:
+    chuc_vu: [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG, PHÓ CHÁNH VĂN PHÒNG]
+    ho_ten: Nguyễn Mạnh Hùng
+nhom_noi_nhan:                  # nhóm nơi nhận, dùng trong thông báo: - nhom: cac-phong-ban
+  thuong-truc:
+    - Thường trực Thị ủy
+    - Thường trực HĐND thị xã
+  cac-phong-ban:
+    - Các phòng, cơ quan chuyên môn UBND thị xã
+    - UBND các xã, phường
+noi_nhan:                       # nơi nhận mặc định
+  - nhom: thuong-truc
+  - Chủ tịch, các PCT UBND thị xã
+  - nhom: cac-phong-ban
+luu:
+  don_vi: VP
+"""
+
+_NOTICE_EXAMPLE = """\
+# Thông báo mẫu: sửa nội dung rồi chạy `vanban build`.
+so: "01"
+ngay: "2024-01-05"
+trich_yeu: Kết luận của Chủ tịch UBND thị xã tại phiên họp thường kỳ tháng 12 năm 2023
+cuoc_hop:
+  ngay: "2023-12-27"
+  noi_dung:
+    - Báo cáo kết quả thực hiện kế hoạch tháng 12/2023 và nhiệm vụ trọng tâm tháng 01/2024
+noi_dung:
+  - muc: Kết quả đạt được
+    noi_dung:
+      - Trong tháng 12/2023, UBND thị xã đã tập trung chỉ đạo hoàn thành các chỉ tiêu kinh tế - xã hội năm 2023.
+  - muc: Nhiệm vụ trọng tâm tháng 01/2024
+    noi_dung:
+      - khoan: Phòng Kinh tế
+        don_vi: Phòng Kinh tế
+        noi_dung:
+          - nhiem_vu: Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch.
+            ma: KT-01
+            han: "2024-01-31"
+ket_thuc: UBND thị xã thông báo để các phòng, cơ quan, đơn vị liên quan biết, thực hiện.
+nguoi_ky: pho-chanh-vp
+"""
+
+
+def write_schemas(root: Path) -> Path:
+    """Write (or refresh) the JSON Schemas into ``root/schemas``; return that folder."""
+    folder = root / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schema_texts().items():
+        target = folder / name
+        data = text.encode("utf-8")
+        if not target.exists() or target.read_bytes() != data:
+            write_atomic(target, data)
+    return folder
+
+
+def init(root: Path, force: bool = False) -> list[Path]:
+    """Scaffold an office repository in ``root``; return the files written."""
+    root.mkdir(parents=True, exist_ok=True)
+    planned = [root / PROFILE_NAME, root / "content" / "2023-12-phien-hop-thuong-ky.yaml", root / ".gitignore"]
+    templates = sorted(p for p in default_dir().iterdir() if p.is_file())
+    planned += [root / "templates" / p.name for p in templates]
+    existing = [p for p in planned if p.exists()]
+    if existing and not force:
+        names = ", ".join(str(p) for p in existing)
+        raise UsageError(f"đã có tệp {names}; dùng --force để ghi đè")
+    schemas = write_schemas(root)
+    (root / "content").mkdir(exist_ok=True)
+    (root / "templates").mkdir(exist_ok=True)
+    written = [schemas / CONTENT_SCHEMA, schemas / PROFILE_SCHEMA]
+    texts = {
+        planned[0]: modeline(PROFILE_SCHEMA, root, schemas) + _PROFILE_EXAMPLE,
+        planned[1]: modeline(CONTENT_SCHEMA, planned[1].parent, schemas) + _NOTICE_EXAMPLE,
+        planned[2]: "/output/\n",
+    }
+    for path, text in texts.items():
+        write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    for template in templates:
+        target = root / "templates" / template.name
+        shutil.copyfile(template, target)
+        written.append(target)
+    return written
+
+
+# --- next month's notice ------------------------------------------------------------------
+
+
+def _add_month(day: dt.date) -> dt.date:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _meeting_date(data: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(data["cuoc_hop"]["ngay"]).strip())
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _shift_month_words(text: str, old: dt.date, new: dt.date) -> str:
+    """Rewrite 'tháng 12 năm 2023' and 'tháng 12/2023' of the old meeting to the new meeting's month."""
+    month = rf"0?{old.month}"
+    text = re.sub(rf"tháng {month} năm {old.year}", f"tháng {new.month:02d} năm {new.year}", text)
+    return re.sub(rf"tháng {month}/{old.year}", f"tháng {new.month:02d}/{new.year}", text)
+
+
+def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Any],
+                kind: str = "cuộc họp") -> tuple[str, dt.date]:
+    """Return the YAML text of the notice after ``latest`` and its meeting date.
+
+    ``open_tasks`` are the latest notice's tasks still open (``tasks.TaskRow``); they prefill
+    the section that reports on the previous meeting's tasks. ``kind`` names the meeting
+    ("phiên họp"), as the profile may supply it.
+    """
+    located, problems = load_file(latest)
+    if located is None or not isinstance(located.data, dict):
+        raise ContentError(problems)
+    old = located.data
+    old_day = _meeting_date(old)
+    day = meeting or (_add_month(old_day) if old_day else None)
+    if day is None:
+        raise UsageError("không xác định được ngày họp; hãy cho --ngay-hop YYYY-MM-DD")
+    new: dict[str, Any] = {k: old[k] for k in CARRIED if k in old}
+    if isinstance(old.get("trich_yeu"), str | list):
+        new["trich_yeu"] = _shift(old["trich_yeu"], old_day, day)
+    meeting_data: dict[str, Any] = old["cuoc_hop"] if isinstance(old.get("cuoc_hop"), dict) else {}
+    previous = f"{kind} tháng {old_day:%m/%Y}" if old_day else f"{kind} trước"
+    new["cuoc_hop"] = {"ngay": day.isoformat(), **{k: meeting_data[k] for k in CARRIED_MEETING if k in meeting_data}}
+    new["cuoc_hop"]["noi_dung"] = [f"Kết quả thực hiện nhiệm vụ giao tại {previous}", "[Nội dung họp]"]
+    review: list[Any] = ["[Đánh giá chung kết quả thực hiện nhiệm vụ]"]
+    by_unit: dict[str, list[Any]] = {}
+    for task in open_tasks:
+        status = task.status_label().lower()
+        by_unit.setdefault(task.don_vi or "Các đơn vị", []).append({"gach": f"{task.text.rstrip(' .;')} ({status})."})
+    review += [{"khoan": unit, "noi_dung": items} for unit, items in by_unit.items()]
+    new["noi_dung"] = [
+        {"muc": f"Kết quả thực hiện nhiệm vụ giao tại {previous}", "noi_dung": review},
+        {"muc": f"Nhiệm vụ trọng tâm tháng {_add_month(day):%m/%Y}", "noi_dung": ["[Nội dung kết luận]"]},
+    ]
+    if "ket_thuc" in old:
+        new["ket_thuc"] = _shift(old["ket_thuc"], old_day, day)
+    order = ("loai", "co_quan", "trich_yeu", "cuoc_hop", "noi_dung", "ket_thuc", "nguoi_ky", "noi_nhan", "luu")
+    new = {k: new[k] for k in order if k in new}
+    body = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    header = (
+        f"# Dự thảo tạo bởi `vanban new` từ {latest.name}: chưa có số và ngày ban hành;\n"
+        "# điền các chỗ [ … ] rồi `vanban build`; `vanban build --final` từ chối bản còn chỗ trống.\n"
+    )
+    return header + body, day
+
+
+def _shift(value: Any, old: dt.date | None, new: dt.date) -> Any:
+    if old is None:
+        return value
+    if isinstance(value, str):
+        return _shift_month_words(value, old, new)
+    if isinstance(value, list):
+        return [_shift(v, old, new) for v in value]
+    return value
+
+
+def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
+    """Write next month's draft notice into ``content``; return its path."""
+    from vanban.build import load
+    from vanban.tasks import collect, select
+
+    notices = load([content])
+    if source is not None:
+        chosen = [n for n in notices if n.source.resolve() == source.resolve()]
+        if not chosen:
+            raise UsageError(f"{source} không nằm trong {content}")
+        latest = chosen[0]
+    else:
+        latest = max(notices, key=lambda n: (_meeting_date_of(n.model), n.model.ngay or dt.date.min, n.stem))
+    rows = [r for r in select(collect(notices), open_only=True) if r.stem == latest.stem]
+    kind = latest.model.cuoc_hop.hinh_thuc if latest.model.cuoc_hop else "cuộc họp"
+    text, day = next_notice(latest.source, meeting, rows, kind)
+    if out is None:
+        stem = re.sub(r"^\d{4}-\d{2}", f"{day:%Y-%m}", latest.stem)
+        out = latest.source.parent / f"{stem if stem != latest.stem else f'{day:%Y-%m}-thong-bao'}.yaml"
+    if out.exists():
+        raise UsageError(f"{out} đã có; hãy chọn tên khác với --out")
+    schemas = write_schemas(repository_root(out.parent))
+    write_atomic(out, (modeline(CONTENT_SCHEMA, out.parent, schemas) + text).encode("utf-8"))
+    return out
+
+
+def repository_root(folder: Path) -> Path:
+    """Return the content repository holding ``folder``: where vanban.yaml or .git is, else ``folder``."""
+    profile = find_profile(folder)
+    if profile is not None:
+        return profile.parent
+    for candidate in (folder.resolve(), *folder.resolve().parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def _meeting_date_of(model: Any) -> dt.date:
+    return model.cuoc_hop.ngay if model.cuoc_hop else dt.date.min

@@ -1,0 +1,76 @@
+"""Generate JSON Schemas of the content and profile files from the model (never by hand).
+
+Why: editors that speak the YAML language server complete and check keys as authors type,
+when a file starts with ``# yaml-language-server: $schema=…``. The schemas are derived from
+the pydantic models, adjusted only where the office profile lets a notice leave a field out
+or refer to a named signer or recipient group.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from vanban.model import ThongBao
+from vanban.profile import Profile
+
+CONTENT_SCHEMA = "vanban-noi-dung.schema.json"
+PROFILE_SCHEMA = "vanban.schema.json"
+#: Fields of a notice the profile may supply (so a notice may leave them out).
+FROM_PROFILE = ("co_quan", "nguoi_ky", "noi_nhan", "luu")
+
+
+def content_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a notice file, allowing what the profile can supply."""
+    schema = copy.deepcopy(ThongBao.model_json_schema())
+    schema["title"] = "vanban: Thông báo"
+    schema["required"] = [k for k in schema.get("required", []) if k not in FROM_PROFILE]
+    props = schema["properties"]
+    # The profile fills these mappings key by key, so a notice may give any part of them.
+    for name, keep in (("CoQuan", ()), ("CuocHop", ("ngay",)), ("Luu", ())):
+        definition = schema["$defs"][name]
+        definition["required"] = [k for k in definition.get("required", []) if k in keep]
+    # A signer may be named (a key of the profile's nguoi_ky) instead of written out.
+    named = {"type": "string", "description": "tên người ký trong vanban.yaml"}
+    props["nguoi_ky"] = {"anyOf": [props["nguoi_ky"], named]}
+    # A recipient may be a named group of the profile: {nhom: ten-nhom}.
+    props["noi_nhan"] = {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, _group_ref()]}},
+        ]
+    }
+    return schema
+
+
+def profile_schema() -> dict[str, Any]:
+    """Return the JSON Schema of the office profile ``vanban.yaml``."""
+    schema = copy.deepcopy(Profile.model_json_schema())
+    schema["title"] = "vanban: hồ sơ cơ quan (vanban.yaml)"
+    return schema
+
+
+def _group_ref() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"nhom": {"type": "string", "description": "tên nhóm trong nhom_noi_nhan của vanban.yaml"}},
+        "required": ["nhom"],
+        "additionalProperties": False,
+    }
+
+
+def schema_texts() -> dict[str, str]:
+    """Return ``{file name: JSON text}`` for both schemas (stable key order, UTF-8 friendly)."""
+    return {
+        CONTENT_SCHEMA: json.dumps(content_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        PROFILE_SCHEMA: json.dumps(profile_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+    }
+
+
+def modeline(schema_file: str, relative_to: Path, schema_dir: Path) -> str:
+    """Return the ``# yaml-language-server: $schema=…`` first line for a file in ``relative_to``."""
+    target = Path(os.path.relpath(schema_dir / schema_file, relative_to))
+    return f"# yaml-language-server: $schema={target.as_posix()}\n"
