@@ -28,9 +28,13 @@ _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="vanban", message="%(prog)s %(version)s")
+@click.version_option(__version__, "-V", "--version", prog_name="vanban", message="%(prog)s %(version)s",
+                      help="In phiên bản rồi thoát.")
+@click.help_option("-h", "--help", help="In hướng dẫn này rồi thoát.")
 @click.option("--debug", is_flag=True, help="In traceback đầy đủ khi có lỗi (cho nhà phát triển).")
-def cli(debug: bool) -> None:
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
+              help="Ngôn ngữ của thông báo: vi (mặc định) hoặc en; mặc định theo biến môi trường LANG.")
+def cli(debug: bool, lang: str | None) -> None:
     """Soạn Thông báo kết luận theo Nghị định 30/2020/NĐ-CP từ tệp YAML ra .docx và PDF.
 
     Mỗi tệp YAML trong content/ là một văn bản; kết quả ghi vào output/.
@@ -324,10 +328,48 @@ def _shown(path: Path) -> str:
     return display(path)
 
 
+def _help_slots(group: click.Group) -> list[tuple[object, str]]:
+    """Return every (object, attribute) of the command tree that holds a help text."""
+    slots: list[tuple[object, str]] = []
+    commands: list[click.Command] = [group, *group.commands.values()]
+    for command in commands:
+        slots += [(command, "help")] + [(param, "help") for param in command.params if isinstance(param, click.Option)]
+    return [(obj, attr) for obj, attr in slots if getattr(obj, f"_msgid_{attr}", None) or getattr(obj, attr, None)]
+
+
+def help_texts(group: click.Group) -> list[str]:
+    """Return the original (Vietnamese) help texts of the command tree, for the message catalog."""
+    return [getattr(obj, f"_msgid_{attr}", None) or getattr(obj, attr) for obj, attr in _help_slots(group)]
+
+
+def _translate_help(group: click.Group) -> None:
+    """Show the help texts in the chosen language (originals kept, so this can run again)."""
+    from vanban.i18n import _
+
+    for obj, attr in _help_slots(group):
+        original = getattr(obj, f"_msgid_{attr}", None) or getattr(obj, attr)
+        setattr(obj, f"_msgid_{attr}", original)
+        setattr(obj, attr, _(original))
+
+
+def _requested_language(args: Sequence[str]) -> str | None:
+    """Return the ``--lang`` value in ``args`` (read before click, so help texts are translated too)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code (usable in-process by tests)."""
+    from vanban.i18n import choose, set_language
+
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    set_language(choose(_requested_language(args)))
+    _translate_help(cli)
     try:
         code = cli.main(args=args, prog_name="vanban", standalone_mode=False)
         if isinstance(code, int) and code:  # a command's own failure (e.g. build --keep-going)

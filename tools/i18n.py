@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Manage vanban's gettext catalogs with Babel: extract, update the English .po, compile the .mo.
+
+Usage:
+    python tools/i18n.py update   # extract messages, merge them into the .po (new ones untranslated), compile
+    python tools/i18n.py check    # exit 1 if a message is missing, untranslated or the .mo is stale
+
+Messages are the Vietnamese strings passed to ``vanban.i18n._`` in the code, plus the help
+texts of the command line (docstrings and ``help=`` of every click command and option).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "vanban"
+PO = SOURCE / "locale" / "en" / "LC_MESSAGES" / "vanban.po"
+MO = PO.with_suffix(".mo")
+
+
+def extract() -> Catalog:
+    """Return a catalog of every message in the code and the CLI help."""
+    catalog = Catalog(project="vanban", locale="en", fuzzy=False)
+    catalog.creation_date = catalog.revision_date = _epoch()
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(SOURCE), method_map=[("**.py", "python")], keywords={"_": None}
+    ):
+        if isinstance(message, str) and message:
+            catalog.add(message, locations=[(f"src/vanban/{filename}", lineno)])
+    for text in _cli_texts():
+        if catalog.get(text) is None:
+            catalog.add(text, locations=[("src/vanban/cli.py", 0)])
+    return catalog
+
+
+def _epoch():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _cli_texts() -> list[str]:
+    sys.path.insert(0, str(ROOT / "src"))
+    import click
+
+    from vanban.cli import cli, help_texts
+
+    assert isinstance(cli, click.Group)
+    return help_texts(cli)
+
+
+def _read() -> Catalog:
+    if not PO.exists():
+        return Catalog(project="vanban", locale="en")
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="en")
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, sort_output=True, omit_header=True)
+    return out.getvalue()
+
+
+def _mo_bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def update() -> None:
+    """Merge the extracted messages into the .po (keeping translations) and compile the .mo."""
+    current = _read()
+    fresh = extract()
+    for message in fresh:
+        if not message.id:
+            continue
+        old = current.get(message.id)
+        if old is not None and old.string:
+            message.string = old.string
+    PO.parent.mkdir(parents=True, exist_ok=True)
+    PO.write_bytes(_po_bytes(fresh))
+    MO.write_bytes(_mo_bytes(fresh))
+    missing = [m.id for m in fresh if m.id and not m.string]
+    print(f"{len(fresh)} messages, {len(missing)} untranslated -> {PO.relative_to(ROOT)}")
+
+
+def check() -> int:
+    """Return 1 (and say why) if the catalogs are out of date or incomplete, else 0."""
+    current = _read()
+    fresh = extract()
+    problems = [f"missing from .po: {m.id!r}" for m in fresh if m.id and current.get(m.id) is None]
+    problems += [f"untranslated: {m.id!r}" for m in current if m.id and not m.string]
+    if not MO.exists() or MO.read_bytes() != _mo_bytes(current):
+        problems.append("the .mo is stale: run python tools/i18n.py update")
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "update"
+    if command == "update":
+        update()
+    elif command == "check":
+        sys.exit(check())
+    else:
+        sys.exit(__doc__)
