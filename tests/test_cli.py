@@ -25,7 +25,7 @@ def test_build_writes_pdf_into_out(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["build", str(SEED), "--out", str(out), "--format", "pdf"]) == 0
     pdf = out / f"{SEED.stem}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert [p.name for p in out.iterdir()] == [pdf.name]  # no temp files left behind
+    assert sorted(p.name for p in out.iterdir()) == [".vanban-manifest.json", pdf.name]  # no temp files left
     assert "Xong: 1 tệp." in capsys.readouterr().out
 
 

@@ -9,16 +9,15 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
+from vanban.build import build, load, render  # light: it imports its heavy parts on first use
 from vanban.errors import ContentError, OutputError, Problem, RenderError, UsageError, VanbanError
 
 if TYPE_CHECKING:
-    from vanban.build import build, load, render
     from vanban.context import Context, Layout, build_context
     from vanban.model import ThongBao
 
 # Why lazy: `vanban --help` must not pay for pydantic, WeasyPrint or fontTools (issue 8).
 _LAZY = {
-    "build": "vanban.build", "load": "vanban.build", "render": "vanban.build",
     "Context": "vanban.context", "Layout": "vanban.context", "build_context": "vanban.context",
     "ThongBao": "vanban.model",
 }

@@ -9,9 +9,7 @@ the others are rendered in parallel processes: WeasyPrint is CPU-bound and not t
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +18,10 @@ from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.manifest import Manifest, sha256_bytes, shared_inputs, source_label
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from vanban.context import Context
+    from vanban.loader import Located
     from vanban.model import ThongBao
 
 SUFFIXES = (".yaml", ".yml")
@@ -35,6 +36,8 @@ class Notice:
 
     source: Path
     model: ThongBao
+    located: Located | None = field(default=None, compare=False, repr=False)  # for cross-file problems
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # printed, never fail a build
 
     @property
     def stem(self) -> str:
@@ -64,6 +67,7 @@ class Report:
     rendered: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failures: list[RenderError] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +88,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     found: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix not in SUFFIXES:  # a folder named "x.yaml" is reported by the loader
             found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
         elif path.exists() or path.is_symlink():
             found.append(path)
@@ -115,19 +119,27 @@ def _screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
 def _validate(files: Sequence[Path]) -> tuple[list[Notice], list[Problem]]:
     """Load and check every file; return the valid notices and every problem found."""
     from vanban.loader import load_file
-    from vanban.validate import check
+    from vanban.profile import PROFILE_NAME, ProfileCache, without_echoes
+    from vanban.tasks import reference_problems
+    from vanban.validate import check, warnings
 
     notices: list[Notice] = []
     problems: list[Problem] = []
+    profiles = ProfileCache()
     for file in files:
+        if file.name == PROFILE_NAME:
+            continue  # the office profile is not a notice
         located, found = load_file(file, display(file))
         problems.extend(found)
         if located is None:
             continue
+        located, merge_problems = profiles.apply(file, located)  # defaults and named references [issue 4]
+        problems.extend(merge_problems)
         model, found = check(located)
-        problems.extend(found)
+        problems.extend(without_echoes(found, merge_problems))
         if model is not None:
-            notices.append(Notice(file, model))
+            notices.append(Notice(file, model, located, tuple(warnings(located, model))))
+    problems.extend(reference_problems(notices))  # status updates that point into these notices
     return notices, problems
 
 
@@ -210,6 +222,9 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     Why forkserver: forking the caller directly is unsafe once it has threads (a watch loop,
     a test runner) or has loaded Pango; spawning re-imports everything per worker.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["vanban.build", "vanban.context", "vanban.render_pdf"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
@@ -219,7 +234,7 @@ def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path
                 jobs: int = 1, progress: ProgressFn | None = None) -> list[dict[str, bytes] | RenderError]:
     """Render ``notices`` on ``jobs`` processes; return, in input order, each one's files or its error."""
     chosen = tuple(renderers(formats))
-    results: list[dict[str, bytes] | RenderError] = [RenderError("", "")] * len(notices)
+    results: dict[int, dict[str, bytes] | RenderError] = {}
     total = len(notices)
 
     def finish(index: int, outcome: dict[str, bytes] | _Failed, done: int) -> None:
@@ -232,12 +247,40 @@ def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path
     if workers == 1:
         for index, notice in enumerate(notices):
             finish(index, _work(notice, chosen, template_path), index + 1)
-        return results
-    with _pool(workers) as pool:
-        futures = {pool.submit(_work, notice, chosen, template_path): i for i, notice in enumerate(notices)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            finish(futures[future], future.result(), done)
-    return results
+    else:
+        from concurrent.futures import as_completed
+
+        with _pool(workers) as pool:
+            futures = {pool.submit(_work, notice, chosen, template_path): i for i, notice in enumerate(notices)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                finish(futures[future], future.result(), done)
+    return [results[i] for i in range(total)]
+
+
+def _inputs(files: Sequence[Path], out_dir: Path, template_path: tuple[Path, ...]) -> dict[str, dict[str, str]]:
+    """Return, per output stem, the hashes of everything its outputs are made from.
+
+    Why each one: the content file's bytes and name, the office profile it inherits from, the
+    templates in use, the bundled fonts (line breaks and glyphs), vanban's version and code.
+    """
+    from vanban.profile import PROFILE_NAME, find_profile
+
+    shared = shared_inputs(template_path)
+    profiles: dict[Path, str] = {}
+    inputs: dict[str, dict[str, str]] = {}
+    for file in files:
+        if file.name == PROFILE_NAME:
+            continue  # the office profile is an input of the notices below it, not a notice
+        try:
+            content = sha256_bytes(file.read_bytes())
+        except OSError:
+            content = ""  # never current: the loader reports why it cannot be read
+        profile = find_profile(file)
+        if profile is not None and profile not in profiles:
+            profiles[profile] = sha256_bytes(profile.read_bytes())
+        inputs[file.stem] = {**shared, "source": source_label(file, out_dir), "content": content,
+                             "profile": profiles[profile] if profile is not None else ""}
+    return inputs
 
 
 def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, templates: Path | None = None,
@@ -259,26 +302,27 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     kept, found = _screen(files)
     problems += found
     report = Report()
-    shared = shared_inputs(template_path)
+    inputs = _inputs(kept, out_dir, template_path)
     manifest = Manifest.of(out_dir)
-    inputs: dict[str, dict[str, str]] = {}
     todo: list[Path] = []
     for file in kept:
-        try:
-            content = sha256_bytes(file.read_bytes())
-        except OSError:
-            content = ""  # the loader reports why it cannot be read
-        inputs[file.stem] = {**shared, "source": source_label(file, out_dir), "content": content}
         names = [f"{file.stem}.{fmt}" for fmt in chosen]
-        if not force and content and manifest.is_current(file.stem, inputs[file.stem], names):
+        if file.stem not in inputs:
+            continue  # the office profile
+        if not force and inputs[file.stem]["content"] and manifest.is_current(file.stem, inputs[file.stem], names):
             report.skipped.append(file)
         else:
             todo.append(file)
-    notices, invalid = _validate(todo)
+    # When anything changed, every file is validated again (notices refer to each other's tasks);
+    # when nothing did, the last build already validated exactly these bytes with this version.
+    valid, invalid = _validate(kept) if todo else ([], [])
     report.problems = sorted(set(problems + invalid))
     if report.problems and not keep_going:
         raise ContentError(report.problems)
-    outcomes = render_many(notices, chosen, template_path, jobs, progress)
+    wanted = set(todo)
+    notices = [n for n in valid if n.source in wanted]
+    report.warnings = [w for n in notices for w in n.warnings]
+    outcomes = render_many(notices, chosen, template_path, jobs, progress) if notices else []
     failures = [o for o in outcomes if isinstance(o, RenderError)]
     if failures and not keep_going:
         raise failures[0]

@@ -160,6 +160,8 @@ def verify(file: Path, manifest_path: Path | None) -> int:
             click.echo(f"Git: nội dung lúc xuất khớp commit {origin.revision_matches}.")
         else:
             click.echo("Git: nội dung lúc xuất không khớp commit nào (xuất từ bản chưa commit).")
+    else:
+        click.echo("Git: tệp nguồn chưa có trong lịch sử git.")
     return 0
 
 

@@ -134,7 +134,8 @@ class Context:
 
     def paragraph_texts(self) -> list[str]:
         """Return every paragraph in reading order, as both renderers must show it."""
-        out = [*self.chu_quan, *self.co_quan, self.so_ky_hieu, self.quoc_hieu, self.tieu_ngu, self.dia_danh_ngay]
+        # Header table order: row 1 left, row 1 right, then row 2 (Số | date) [R-EL-4; T-13].
+        out = [*self.chu_quan, *self.co_quan, self.quoc_hieu, self.tieu_ngu, self.so_ky_hieu, self.dia_danh_ngay]
         out += [self.ten_loai, *self.trich_yeu]
         out += [b.text for b in self.body]
         out += [self.noi_nhan_label, *self.noi_nhan, *self.chuc_vu, self.ho_ten]

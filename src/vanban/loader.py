@@ -5,10 +5,17 @@ Why: every problem must be reported as ``file:line:col``, and YAML 1.1 silently 
 string (the model converts types explicitly), rejects duplicate keys and aliases (a
 "billion laughs" document is refused before anything expands it) and enforces size and
 depth limits.
+
+Limits (see ``docs/limits.md``): a content file is at most ``MAX_FILE_BYTES``, nests at most
+``MAX_DEPTH`` levels and holds at most ``MAX_NODES`` values; ``validate`` adds limits on the
+body, the recipients and the length of one value. Each limit is reported as a located error,
+never as a crash or a render that runs for minutes.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +39,18 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 class _StringLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A safe loader whose plain scalars are always strings (no YAML 1.1 coercions)."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's own class attribute
+
+
+class _PureStringLoader(yaml.SafeLoader):
+    """The same loader on PyYAML's pure-Python parser (what runs where libyaml is missing)."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's own class attribute
+
+
+#: Characters YAML forbids in a stream (the set PyYAML's reader rejects), found before parsing
+#: so that the position is exact: libyaml reports a byte offset, not a line and column.
+_NON_PRINTABLE = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,11 @@ def dotted(path: Path_) -> str:
     return out
 
 
+def _number(value: int) -> str:
+    """Return ``2.097.152``: Vietnamese digit grouping for numbers in messages."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _position(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     col = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -85,7 +108,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
             return None, [Problem(display, 1, 1, "", "đây là thư mục, không phải tệp YAML")]
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            msg = f"tệp quá lớn ({size:,} byte; tối đa {MAX_FILE_BYTES:,} byte)".replace(",", ".")
+            msg = f"tệp quá lớn ({_number(size)} byte; tối đa {_number(MAX_FILE_BYTES)} byte)"
             return None, [Problem(display, 1, 1, "", msg)]
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -94,8 +117,9 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(display, 1, 1, "", "không có quyền đọc tệp")]
     except OSError as exc:
         return None, [Problem(display, 1, 1, "", f"không đọc được tệp ({exc.strerror})")]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and raw[1:2] == b"\x00"):
-        return None, [Problem(display, 1, 1, "", "tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8 [R-FONT-2]")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        message = "tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8"
+        return None, [Problem(display, 1, 1, "", message, "R-FONT-2")]
     if b"\x00" in raw:
         line, col = _position(raw.decode("utf-8", "replace"), raw.index(b"\x00"))
         return None, [Problem(display, line, col, "", "tệp nhị phân, không phải văn bản YAML")]
@@ -103,30 +127,51 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position(raw[: exc.start].decode("utf-8", "replace"), exc.start)
-        return None, [
-            Problem(display, line, col, "", "tệp không phải UTF-8 hợp lệ; hãy lưu lại dưới dạng UTF-8 [R-FONT-2]")
-        ]
+        message = "tệp không phải UTF-8 hợp lệ; hãy lưu lại dưới dạng UTF-8"
+        return None, [Problem(display, line, col, "", message, "R-FONT-2")]
     return text.removeprefix("\ufeff"), []
 
 
-def load_yaml(text: str, display: str) -> tuple[Located | None, list[Problem]]:
-    """Parse YAML ``text`` into a Located tree, or return the syntax problems found."""
-    loader = _StringLoader(text)
+def _looks_utf16(raw: bytes) -> bool:
+    """Tell UTF-16 without a BOM: in mostly-ASCII text most bytes on one side are NUL, none on the other."""
+    sample = raw[:64]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    return half >= 2 and ((even >= half * 0.6 and odd == 0) or (odd >= half * 0.6 and even == 0))
+
+
+def load_yaml(text: str, display: str, *, pure_python: bool = False) -> tuple[Located | None, list[Problem]]:
+    """Parse YAML ``text`` into a Located tree, or return the syntax problems found.
+
+    ``pure_python`` parses with PyYAML's Python parser instead of libyaml; both must give the
+    same located errors, since either may be what an office's Python has.
+    """
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line, col = _position(text, bad.start())
+        return None, [Problem(display, line, col, "", _forbidden_character(bad.group()))]
+    loader_class = _PureStringLoader if pure_python else _StringLoader
+    loader = loader_class(text)
     try:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            return None, [Problem(display, line, col, "", f"lỗi cú pháp YAML: {_yaml_problem(exc)}")]
-        except yaml.reader.ReaderError as exc:
-            line, col = _position(text, exc.position)
-            return None, [Problem(display, line, col, "", f"ký tự không được phép trong YAML (U+{exc.character:04X})")]
+            return None, [_syntax_problem(exc, text, display)]
+        except yaml.reader.ReaderError as exc:  # pre-empted by _NON_PRINTABLE; kept as a safety net
+            message = f"ký tự không được phép trong YAML (U+{exc.character:04X})"
+            return None, [Problem(display, 1, 1, "", message)]
         except yaml.YAMLError as exc:
             return None, [Problem(display, 1, 1, "", f"lỗi cú pháp YAML: {exc}")]
+        except RecursionError:  # the Python composer recurses; libyaml stops at its own depth limit
+            return None, [Problem(display, 1, 1, "", f"lồng quá sâu (tối đa {MAX_DEPTH} cấp)")]
         if node is None:
             return None, [Problem(display, 1, 1, "", "tệp rỗng")]
-        walker = _Walker(loader, display)
+        if not isinstance(node, yaml.MappingNode):
+            kind = "một danh sách" if isinstance(node, yaml.SequenceNode) else "một giá trị đơn"
+            mark = node.start_mark
+            return None, [Problem(display, mark.line + 1, mark.column + 1, "",
+                                  f"tệp phải là một nhóm trường (khóa: giá trị), không phải {kind}")]
+        walker = _Walker(loader, display, lambda: _first_alias(text, loader_class))
         data = walker.walk(node, ())
         if walker.problems:
             return None, walker.problems
@@ -135,33 +180,110 @@ def load_yaml(text: str, display: str) -> tuple[Located | None, list[Problem]]:
         loader.dispose()
 
 
-_YAML_PROBLEMS = {
-    "found character that cannot start any token": "có ký tự không hợp lệ ở đầu (thường là phím Tab; YAML chỉ dùng dấu cách để thụt lề)",
-    "mapping values are not allowed here": "không được đặt dấu ': ' ở đây (hãy đặt giá trị trong dấu ngoặc kép)",
-    "could not find expected ':'": "thiếu dấu ':' sau tên trường",
-    "did not find expected key": "sai thụt lề hoặc thiếu tên trường",
-    "did not find expected node content": "thiếu giá trị",
-    "found undefined alias": "dùng bí danh (alias) chưa khai báo",
-    "did not find expected '-' indicator": "sai thụt lề trong danh sách",
-    "found unexpected end of stream": "tệp kết thúc giữa chừng (thiếu dấu ngoặc kép đóng?)",
-    "expected a single document in the stream": "tệp chỉ được chứa một văn bản YAML (bỏ dòng '---' thứ hai)",
+def _forbidden_character(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"ký tự thay thế lẻ (surrogate U+{code:04X}) không hợp lệ"
+    if code in (0xFFFE, 0xFFFF):
+        return f"ký tự U+{code:04X} không phải là ký tự văn bản"
+    return f"ký tự điều khiển U+{code:04X} không được phép trong tệp YAML; hãy xóa nó"
+
+
+def _first_alias(text: str, loader_class: type[yaml.SafeLoader]) -> tuple[int, int, str] | None:
+    """Return (line, col, name) of the first alias ``*name`` in ``text``.
+
+    Why: in the composed tree an alias is the anchored node itself, so its mark is the
+    anchor's; only the event stream knows where the ``*`` was written.
+    """
+    for event in yaml.parse(text, Loader=loader_class):
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent) and mark is not None:
+            return mark.line + 1, mark.column + 1, str(event.anchor)
+    return None
+
+
+_QUOTED = "hãy đặt giá trị trong dấu ngoặc kép"
+
+#: libyaml and PyYAML word their problems differently; each pattern matches both.
+_SYNTAX: tuple[tuple[str, str], ...] = (
+    (r"mapping values are not allowed", f"không được đặt dấu ': ' ở đây; {_QUOTED}"),
+    (r"could not find expected ':'", "thiếu dấu ':' sau tên trường ở dòng {start_line}"),
+    (r"(did not find expected|expected) ',' or '\]'",
+     "danh sách trong ngoặc vuông{since} thiếu dấu ',' hoặc ']'"),
+    (r"(did not find expected|expected) ',' or '\}'",
+     "nhóm trường trong ngoặc nhọn{since} thiếu dấu ',' hoặc '}}'"),
+    (r"found unknown escape character", "mã thoát '\\{escape}' không hợp lệ trong chuỗi ngoặc kép "
+     "(viết '\\\\' cho dấu '\\', hoặc dùng ngoặc đơn)"),
+    (r"found invalid Unicode character escape code",
+     "mã thoát Unicode không hợp lệ (ví dụ '\\ud800' là nửa cặp surrogate lẻ, không phải ký tự)"),
+    (r"(did not find expected hexdecimal number|expected escape sequence)",
+     "mã thoát \\x, \\u hoặc \\U thiếu chữ số thập lục phân"),
+    (r"found unexpected end of stream", "chuỗi trong dấu ngoặc{since} chưa được đóng"),
+    (r"(did not find expected key|expected <block end>)", "sai thụt lề hoặc thiếu tên trường"),
+    (r"(did not find expected|expected the) node content", "thiếu giá trị"),
+    (r"did not find expected '-' indicator", "sai thụt lề trong danh sách"),
+    (r"block sequence entries are not allowed", "không được bắt đầu danh sách '- ' ở đây (sai thụt lề?)"),
+    (r"found undefined alias", "không được dùng neo/bí danh YAML (& và *)"),
+    (r"found duplicate anchor", "không được dùng neo/bí danh YAML (& và *)"),
+    (r"(did not find expected|expected) alphabetic or numeric character",
+     "không được dùng neo/bí danh YAML (& và *)"),
+    (r"(but found another document|expected a single document)",
+     "tệp chỉ được chứa một văn bản YAML (bỏ dòng '---' thứ hai)"),
+    (r"found incompatible YAML document", "phiên bản YAML không được hỗ trợ; hãy bỏ dòng '%YAML'"),
+    (r"exceeded maximum nesting depth", f"lồng quá sâu (tối đa {MAX_DEPTH} cấp)"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """Return a YAML syntax error as a located Problem with a Vietnamese message."""
+    problem = str(exc.problem or "")
+    context = str(exc.context or "")
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    here = lines[line - 1][col - 1 : col + 1] if 0 < line <= len(lines) else ""
+    start = exc.context_mark
+    since = f" (mở ở dòng {start.line + 1}, cột {start.column + 1})" if start else ""
+    if "quoted scalar" in context and "end of stream" in problem and start is not None:
+        # Point at the opening quote: the end of the file says nothing about where the quote is missing.
+        line, col, since = start.line + 1, start.column + 1, ""
+    if ("escape" in problem or "hexdecimal" in problem) and 0 < line <= len(lines):
+        # Point at the backslash that starts the escape; libyaml and PyYAML stop at different characters.
+        backslash = lines[line - 1].rfind("\\", 0, col)
+        if backslash >= 0 and col - backslash <= 10:
+            col = backslash + 1
+            here = lines[line - 1][backslash : backslash + 2]
+    message = f"lỗi cú pháp YAML: {problem or context}"
+    if "cannot start any token" in problem or "tab character" in problem:
+        if here[:1] == "\t" or "tab character" in problem:
+            message = "có phím Tab ở đây; YAML chỉ dùng dấu cách để thụt lề và ngăn cách"
+        else:
+            message = f"ký tự '{here[:1]}' không được đứng đầu một giá trị; {_QUOTED}"
+    else:
+        for pattern, vietnamese in _SYNTAX:
+            if re.match(pattern, problem) or (not problem and re.match(pattern, context)):
+                escape = here[1:2] if here[:1] == "\\" else here[:1]
+                start_line = start.line + 1 if start else line
+                message = vietnamese.format(since=since, escape=escape, start_line=start_line)
+                break
+    return Problem(display, line, col, "", message)
+
+
+_PLAIN_TAGS: dict[type[yaml.Node], str] = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
 }
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    problem = str(exc.problem or exc.context or "")
-    for english, vietnamese in _YAML_PROBLEMS.items():
-        if problem.startswith(english):
-            return vietnamese
-    return problem
 
 
 class _Walker:
     """Turn a composed node tree into dicts, lists and strings, recording marks."""
 
-    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+    def __init__(self, loader: yaml.SafeLoader, file: str,
+                 first_alias: Callable[[], tuple[int, int, str] | None]) -> None:
         self.loader = loader
         self.file = file
+        self.first_alias = first_alias
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
@@ -177,22 +299,28 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self._problem(node, path, f"quá nhiều giá trị trong một tệp (tối đa {MAX_NODES})")
+                self._problem(node, path, f"quá nhiều giá trị trong một tệp (tối đa {_number(MAX_NODES)})")
             return None
         if len(path) > MAX_DEPTH:
             self._problem(node, path, f"lồng quá sâu (tối đa {MAX_DEPTH} cấp)")
             return None
         if id(node) in self.seen:
             # An alias reuses the anchored node: refuse it before anything expands it.
+            # Only the first is reported: a "billion laughs" file has millions of them.
             self.aliases += 1
             if self.aliases == 1:
-                self._problem(node, path, "không được dùng neo/bí danh YAML (& và *)")
+                found = self.first_alias()
+                line, col, name = found or (node.start_mark.line + 1, node.start_mark.column + 1, "")
+                message = f"không được dùng neo/bí danh YAML (& và *): '*{name}'"
+                self.problems.append(Problem(self.file, line, col, dotted(path), message))
             return None
         self.seen.add(id(node))
+        if node.tag != _PLAIN_TAGS.get(type(node)):
+            # A tag such as !!python/object/apply is never constructed; only plain YAML is read.
+            short = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            self._problem(node, path, f"không hỗ trợ thẻ YAML '{short}'; hãy bỏ thẻ")
+            return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag != "tag:yaml.org,2002:str":
-                self._problem(node, path, f"không hỗ trợ thẻ YAML {node.tag}")
-                return None
             value = self.loader.construct_object(node, deep=True)
             return value
         if isinstance(node, yaml.SequenceNode):
@@ -208,12 +336,10 @@ class _Walker:
                     self._problem(key_node, path, "không được dùng khóa gộp '<<' của YAML")
                     continue
                 if key in out:
-                    m = key_node.start_mark
-                    self.problems.append(
-                        Problem(self.file, m.line + 1, m.column + 1, dotted((*path, key)), f"trường '{key}' bị lặp lại")
-                    )
+                    self._problem(key_node, (*path, key), f"trường '{key}' bị lặp lại")
                     continue
-                self.marks[(*path, key, "<key>")] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                key_mark = key_node.start_mark
+                self.marks[(*path, key, "<key>")] = (key_mark.line + 1, key_mark.column + 1)
                 out[key] = self.walk(value_node, (*path, key))
             return out
         self._problem(node, path, "nút YAML không được hỗ trợ")

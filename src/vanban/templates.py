@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
-from vanban.context import Context
 from vanban.errors import UsageError
+
+if TYPE_CHECKING:  # imported on use: finding templates must stay cheap for unchanged rebuilds
+    import jinja2
+
+    from vanban.context import Context
 
 
 def default_dir() -> Path:
@@ -46,6 +48,8 @@ def find(name: str, path: tuple[Path, ...]) -> Path:
 
 def environment(path: tuple[Path, ...]) -> jinja2.Environment:
     """Return a Jinja environment that escapes every value and fails on unknown names."""
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in path]),
         autoescape=True,

@@ -5,6 +5,10 @@ silently (docxtpl drops ``&`` and truncates at a lone surrogate). So text is cle
 checked here, before any renderer sees it: NFC [R-FONT-2], no control characters, no lone
 surrogates, only characters the bundled font can draw; then the model; then the ND30 checks
 that need more than one field.
+
+Limits (see ``docs/limits.md``) keep a hostile or runaway file from turning into a render
+that runs for minutes: ``MAX_BODY_NODES`` body items, ``MAX_SECTIONS`` mục, ``MAX_RECIPIENTS``
+recipients and ``MAX_VALUE_CHARS`` characters in one value; the loader bounds the file itself.
 """
 
 from __future__ import annotations
@@ -24,6 +28,18 @@ from vanban.loader import Located, Path_, dotted
 from vanban.model import NODE_KINDS, Cong, Diem, Gach, Khoan, Muc, NhiemVu, ThongBao
 
 _TAGS = {"str", "doan", *NODE_KINDS}
+
+#: Most body items (paragraphs, mục, khoản, điểm, bullets, tasks at any depth) in one notice.
+MAX_BODY_NODES = 5_000
+#: Most mục: their Roman numerals stay readable up to D (500) [§7].
+MAX_SECTIONS = 500
+#: Most Nơi nhận items [R-NN-2]; a notice sent to every commune of a province stays far below.
+MAX_RECIPIENTS = 2_000
+#: Longest single value in characters (a long paragraph is ~2,000).
+MAX_VALUE_CHARS = 50_000
+
+#: Bidirectional controls: invisible, yet they change the order in which text is displayed.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 _MESSAGES = {
     "missing": "thiếu trường bắt buộc",
@@ -52,13 +68,23 @@ _FIELD_RULES = {
 def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
     """Return the model of one located notice, or None with every problem found."""
     data, problems = clean_text(located)
+    limits = _limit_problems(located, data)
+    if limits:
+        return None, problems + limits  # the model of an oversized notice is not worth building
     problems.extend(_notice_problems(located, data))
     try:
         notice = ThongBao.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_model_problems(located, exc))
+        problems.extend(model_problems(located, exc))
         return None, problems
     return (None if problems else notice), problems
+
+
+def warnings(located: Located, model: ThongBao | None = None) -> list[Problem]:
+    """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
+    from vanban.tasks import deadline_warnings
+
+    return deadline_warnings(located)
 
 
 # --- text hygiene -------------------------------------------------------------------------
@@ -81,13 +107,30 @@ def clean_text(located: Located) -> tuple[Any, list[Problem]]:
 
 
 def _clean_string(located: Located, value: str, path: Path_, problems: list[Problem]) -> str:
+    if len(value) > MAX_VALUE_CHARS:
+        problems.append(located.problem(path, f"giá trị quá dài ({_number(len(value))} ký tự; "
+                                              f"tối đa {_number(MAX_VALUE_CHARS)})"))
+        return value
     for ch in value:
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:
             problems.append(located.problem(path, f"ký tự thay thế lẻ (surrogate U+{code:04X}) không hợp lệ"))
-            return value
-        if ch not in "\n\t" and (unicodedata.category(ch) == "Cc" or code in (0xFFFE, 0xFFFF)):
+            # Drop them, or the model reports the same string again in English.
+            return "".join(c for c in value if not 0xD800 <= ord(c) <= 0xDFFF)
+        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
             problems.append(located.problem(path, f"ký tự điều khiển U+{code:04X} không được phép trong văn bản"))
+            return value
+        if code in (0xFFFE, 0xFFFF):
+            problems.append(located.problem(path, f"U+{code:04X} không phải là ký tự văn bản"))
+            return value
+        if ch in _BIDI_CONTROLS:
+            # The font has glyphs for them, but they reorder what the reader sees ("Trojan source").
+            problems.append(located.problem(path, f"ký tự điều khiển hướng chữ U+{code:04X} không được phép "
+                                                  "(làm đảo thứ tự chữ khi hiển thị)"))
+            return value
+        if unicodedata.category(ch) == "Co":
+            problems.append(located.problem(path, f"ký tự vùng dùng riêng U+{code:04X} không được phép",
+                                            "R-FONT-2"))
             return value
     text = rules.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))
     font = covered()
@@ -98,6 +141,44 @@ def _clean_string(located: Located, value: str, path: Path_, problems: list[Prob
             located.problem(path, f"phông chữ Times New Roman không có ký tự {shown}; hãy bỏ hoặc thay", "R-FONT-1")
         )
     return text
+
+
+# --- limits -------------------------------------------------------------------------------
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _count_nodes(nodes: Any) -> tuple[int, int]:
+    """Return (body items at any depth, mục) of a raw ``noi_dung`` list."""
+    items = sections = 0
+    stack = [nodes]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, list):
+            continue
+        items += len(current)
+        for node in current:
+            if isinstance(node, dict):
+                sections += "muc" in node
+                stack.append(node.get("noi_dung"))
+    return items, sections
+
+
+def _limit_problems(located: Located, data: Any) -> list[Problem]:
+    out: list[Problem] = []
+    items, sections = _count_nodes(_get(data, "noi_dung"))
+    if items > MAX_BODY_NODES:
+        out.append(located.problem(("noi_dung",), f"nội dung quá nhiều phần tử ({_number(items)}; "
+                                                  f"tối đa {_number(MAX_BODY_NODES)})"))
+    if sections > MAX_SECTIONS:
+        out.append(located.problem(("noi_dung",), f"quá nhiều mục ({_number(sections)}; tối đa {MAX_SECTIONS})"))
+    recipients = _get(data, "noi_nhan")
+    if isinstance(recipients, list) and len(recipients) > MAX_RECIPIENTS:
+        out.append(located.problem(("noi_nhan",), f"quá nhiều nơi nhận ({_number(len(recipients))}; "
+                                                  f"tối đa {_number(MAX_RECIPIENTS)})", "R-NN-2"))
+    return out
 
 
 # --- model errors -------------------------------------------------------------------------
@@ -116,9 +197,9 @@ def _data_path(loc: tuple[int | str, ...]) -> Path_:
     return tuple(out)
 
 
-def _allowed_keys(model_path: Path_, data: Any) -> list[str]:
+def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao) -> list[str]:
     """Return the keys allowed at the mapping that holds ``model_path`` (for did-you-mean)."""
-    model: type[BaseModel] | None = ThongBao
+    model: type[BaseModel] | None = root
     node: Any = data
     for part in model_path[:-1]:
         if model is None:
@@ -156,19 +237,37 @@ _NODE_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def _model_problems(located: Located, exc: ValidationError) -> list[Problem]:
+def _hint(key: str, allowed: list[str]) -> list[str]:
+    return difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+
+
+def _hinted_keys(located: Located, errors: list[Any], paths: list[Path_], root: type[BaseModel]) -> set[Path_]:
+    """Return the paths of missing fields that a misspelt key next to them is a hint for."""
+    out: set[Path_] = set()
+    for error, path in zip(errors, paths, strict=True):
+        if error["type"] == "extra_forbidden":
+            for hint in _hint(str(path[-1]), _allowed_keys(path, located.data, root)):
+                out.add((*path[:-1], hint))
+    return out
+
+
+def model_problems(located: Located, exc: ValidationError, root: type[BaseModel] = ThongBao) -> list[Problem]:
+    """Turn pydantic errors for the model ``root`` into located Vietnamese problems."""
     problems: list[Problem] = []
     errors = exc.errors(include_url=False)
     paths = [_data_path(tuple(e["loc"])) for e in errors]
+    hinted = _hinted_keys(located, errors, paths, root)
     for error, path in zip(errors, paths, strict=True):
         kind = error["type"]
         if kind == "too_short" and any(p[: len(path)] == path and p != path for p in paths):
             continue  # the items themselves are reported
+        if kind == "missing" and path in hinted:
+            continue  # a misspelt key already says "có phải ý bạn là …?" for this one
         rule = _FIELD_RULES.get(str(path[0])) if len(path) == 1 and path else ""
         if kind == "extra_forbidden":
             key = str(path[-1])
-            allowed = _allowed_keys(path, located.data)
-            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            allowed = _allowed_keys(path, located.data, root)
+            hint = _hint(key, allowed)
             message = f"trường '{key}' không được phép ở đây"
             if hint:
                 message += f"; có phải ý bạn là '{hint[0]}'?"
@@ -187,6 +286,7 @@ def _model_problems(located: Located, exc: ValidationError) -> list[Problem]:
         else:
             template = _MESSAGES.get(kind)
             message = template.format(**error.get("ctx", {})) if template else str(error["msg"])
+            message = message.replace("' or '", "' hoặc '")  # pydantic joins the allowed values in English
         problems.append(located.problem(path, message, rule or ""))
     return problems
 
@@ -254,13 +354,14 @@ def _notice_problems(located: Located, data: Any) -> list[Problem]:
                             "R-NUM-6")
         )
     abbreviation = _get(data, "co_quan", "viet_tat")
-    if not (isinstance(symbol, str) and symbol.strip()) and isinstance(abbreviation, str) and abbreviation.strip():
-        if not rules.is_valid_ky_hieu(f"TB-{abbreviation.strip()}"):
-            out.append(
-                located.problem(("co_quan", "viet_tat"),
-                                f"chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)",
-                                "R-NUM-6")
-            )
+    own_symbol = isinstance(symbol, str) and symbol.strip()
+    if (not own_symbol and isinstance(abbreviation, str) and abbreviation.strip()
+            and not rules.is_valid_ky_hieu(f"TB-{abbreviation.strip()}")):
+        out.append(
+            located.problem(("co_quan", "viet_tat"),
+                            f"chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)",
+                            "R-NUM-6")
+        )
     issued = _as_date(_get(data, "ngay"))
     meeting = _as_date(_get(data, "cuoc_hop", "ngay"))
     if issued and meeting and issued < meeting:
@@ -279,6 +380,9 @@ def _notice_problems(located: Located, data: Any) -> list[Problem]:
     body = _get(data, "noi_dung")
     if isinstance(body, list):
         out.extend(_node_problems(located, body, ("noi_dung",), meeting, top=True))
+    from vanban.tasks import id_problems
+
+    out.extend(id_problems(located, data))  # a task id used twice; an update listed twice
     return out
 
 

@@ -1,0 +1,276 @@
+"""Compare two versions of a notice structurally: tasks and sections, not lines.
+
+Why: between two drafts (or two months) the chair asks "which tasks are new, which were
+dropped, who got re-assigned, which deadline moved" — a line diff of the YAML answers none
+of that once paragraphs are re-wrapped or re-ordered. Tasks are matched by their stable id
+``ma`` when both sides have one, else by normalised text similarity (difflib ratio ≥ 0.8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vanban import rules
+from vanban.context import Task, build_context
+from vanban.errors import ContentError, Problem, UsageError
+from vanban.loader import Located, load_file, load_yaml
+from vanban.model import Khoan, Muc, Node, ThongBao
+
+#: Least difflib ratio at which two task texts (or section titles) count as the same one.
+SIMILARITY = 0.8
+#: Least title similarity for a section at the same number to count as renamed.
+RENAMED = 0.5
+#: Longest task text shown in a report line; the rest is elided.
+SHOWN_CHARS = 90
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the body: a mục (``Mục II``) or a khoản (``Khoản 2.1``) [§7]."""
+
+    kind: str  # muc | khoan
+    label: str
+    title: str
+    muc: str = ""  # the enclosing mục's numeral: khoản numbers restart inside each mục [§7]
+
+    def __str__(self) -> str:
+        name = "Mục" if self.kind == "muc" else "Khoản"
+        inside = f" (Mục {self.muc})" if self.kind == "khoan" and self.muc else ""
+        return f"{name} {self.label}{inside} “{self.title}”"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One matched pair whose ``what`` differs: old value → new value."""
+
+    old: Task
+    new: Task
+
+
+@dataclass
+class Diff:
+    """Every structural difference between two notices."""
+
+    added: list[Task] = field(default_factory=list)
+    removed: list[Task] = field(default_factory=list)
+    reassigned: list[Change] = field(default_factory=list)
+    deadline_moved: list[Change] = field(default_factory=list)
+    reworded: list[Change] = field(default_factory=list)
+    sections_added: list[Section] = field(default_factory=list)
+    sections_removed: list[Section] = field(default_factory=list)
+    sections_renamed: list[tuple[Section, Section]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Tell whether nothing structural changed."""
+        return not any(getattr(self, name) for name in (
+            "added", "removed", "reassigned", "deadline_moved", "reworded",
+            "sections_added", "sections_removed", "sections_renamed"))
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def _validated(loaded: tuple[Located | None, list[Problem]]) -> ThongBao:
+    from vanban.validate import check
+
+    located, problems = loaded
+    if located is None:
+        raise ContentError(problems)
+    model, found = check(located)
+    if model is None:
+        raise ContentError(found)
+    return model
+
+
+def load_notice(path: Path, display: str | None = None) -> ThongBao:
+    """Load and validate one notice file; raise ContentError with its problems."""
+    return _validated(load_file(path, display))
+
+
+def load_revision(path: Path, rev: str) -> ThongBao:
+    """Load and validate ``path`` as it was at git revision ``rev`` (``git show REV:./path``)."""
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        shown = subprocess.run(["git", "-C", str(folder), "show", f"{rev}:./{path.name}"],
+                               capture_output=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"không chạy được git: {exc}") from None
+    if shown.returncode != 0:
+        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"không đọc được {path} ở phiên bản {rev}: {reason[0] if reason else 'git lỗi'}")
+    try:
+        text = shown.stdout.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} ở phiên bản {rev} không phải UTF-8 hợp lệ") from None
+    return _validated(load_yaml(text, f"{path}@{rev}"))
+
+
+# --- structure ----------------------------------------------------------------------------
+
+
+def sections(nodes: Sequence[Node], prefix: tuple[int, ...] = (), muc: str = "") -> Iterator[Section]:
+    """Yield the mục and khoản of a body with the labels the notice shows (II, 2.1, …) [§7]."""
+    counters = {"muc": 0, "khoan": 0}
+    for node in nodes:
+        if isinstance(node, Muc):
+            counters["muc"] += 1
+            numeral = rules.roman(counters["muc"])
+            yield Section("muc", numeral, rules.collapse_spaces(node.muc))
+            yield from sections(node.noi_dung, (), numeral)
+        elif isinstance(node, Khoan):
+            counters["khoan"] += 1
+            path = (*prefix, counters["khoan"])
+            yield Section("khoan", rules.khoan_label(path).rstrip("."), rules.collapse_spaces(node.khoan), muc)
+            yield from sections(node.noi_dung, path, muc)
+        elif hasattr(node, "noi_dung"):
+            yield from sections(node.noi_dung, prefix, muc)
+
+
+def _norm(text: str) -> str:
+    return " ".join(rules.nfc(text).casefold().split()).rstrip(" .;:,")
+
+
+def _ratio(a: str, b: str, floor: float = SIMILARITY) -> float:
+    """Return the similarity of two normalised texts, or 0 once it is surely below ``floor``."""
+    matcher = difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False)
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return 0.0
+    return matcher.ratio()
+
+
+def _pair_by_similarity(old: list[int], new: list[int], old_text: Sequence[str],
+                        new_text: Sequence[str]) -> list[tuple[int, int]]:
+    """Pair indices greedily, most similar first, keeping pairs with ratio ≥ SIMILARITY."""
+    scored = sorted(((r, i, j) for i in old for j in new
+                     if (r := _ratio(old_text[i], new_text[j])) >= SIMILARITY), key=lambda x: (-x[0], x[1], x[2]))
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, i, j in scored:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def match_tasks(old: Sequence[Task], new: Sequence[Task]) -> list[tuple[int, int]]:
+    """Return the (old, new) index pairs of the same task: equal ``ma`` first, then similar text."""
+    by_ma = {t.ma: j for j, t in enumerate(new) if t.ma}
+    pairs = [(i, by_ma[t.ma]) for i, t in enumerate(old) if t.ma and t.ma in by_ma]
+    done_old = {i for i, _ in pairs}
+    done_new = {j for _, j in pairs}
+    rest_old = [i for i in range(len(old)) if i not in done_old]
+    rest_new = [j for j in range(len(new)) if j not in done_new]
+    for i, j in _pair_by_similarity(rest_old, rest_new, [t.text for t in old], [t.text for t in new]):
+        # Two different ids are two different tasks, however alike their text.
+        if not (old[i].ma and new[j].ma):
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def _match_sections(old: list[Section], new: list[Section]) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    free_new = list(range(len(new)))
+    # 1. Same kind and same title: the same section, whatever its number now.
+    for i, s in enumerate(old):
+        j = next((j for j in free_new if new[j].kind == s.kind and _norm(new[j].title) == _norm(s.title)), None)
+        if j is not None:
+            pairs.append((i, j))
+            free_new.remove(j)
+    free_old = [i for i in range(len(old)) if i not in {p[0] for p in pairs}]
+    # 2. Same kind, same number and a half-similar title: a renamed section (a different unit's
+    # khoản at the same number is a removal plus an addition, not a rename).
+    for i in list(free_old):
+        j = next((j for j in free_new if (new[j].kind, new[j].label, new[j].muc) == (old[i].kind, old[i].label,
+                                                                                      old[i].muc)
+                  and _ratio(new[j].title, old[i].title, RENAMED) >= RENAMED), None)
+        if j is not None:
+            pairs.append((i, j))
+            free_new.remove(j)
+            free_old.remove(i)
+    # 3. Similar titles elsewhere: renamed and moved.
+    for i, j in _pair_by_similarity(free_old, free_new, [s.title for s in old], [s.title for s in new]):
+        if old[i].kind == new[j].kind:
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def compare(old: ThongBao, new: ThongBao) -> Diff:
+    """Return the structural differences from ``old`` to ``new``."""
+    result = Diff()
+    old_tasks = list(build_context(old, "old").tasks)
+    new_tasks = list(build_context(new, "new").tasks)
+    pairs = match_tasks(old_tasks, new_tasks)
+    result.removed = [t for i, t in enumerate(old_tasks) if i not in {p[0] for p in pairs}]
+    result.added = [t for j, t in enumerate(new_tasks) if j not in {p[1] for p in pairs}]
+    for i, j in pairs:
+        a, b = old_tasks[i], new_tasks[j]
+        if _norm(a.don_vi) != _norm(b.don_vi):
+            result.reassigned.append(Change(a, b))
+        if a.han != b.han:
+            result.deadline_moved.append(Change(a, b))
+        if _norm(a.text) != _norm(b.text):
+            result.reworded.append(Change(a, b))
+    old_sections = list(sections(old.noi_dung))
+    new_sections = list(sections(new.noi_dung))
+    section_pairs = _match_sections(old_sections, new_sections)
+    result.sections_removed = [s for i, s in enumerate(old_sections) if i not in {p[0] for p in section_pairs}]
+    result.sections_added = [s for j, s in enumerate(new_sections) if j not in {p[1] for p in section_pairs}]
+    result.sections_renamed = [(old_sections[i], new_sections[j]) for i, j in section_pairs
+                               if _norm(old_sections[i].title) != _norm(new_sections[j].title)]
+    return result
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1].rstrip() + "…"
+
+
+def _task(task: Task) -> str:
+    ma = f"[{task.ma}] " if task.ma else ""
+    unit = task.don_vi or "(chưa giao đơn vị)"
+    due = f" (hạn {rules.short_date(task.han)})" if task.han else ""
+    return f"{ma}{unit}: {_short(task.text)}{due}"
+
+
+def _brief(task: Task) -> str:
+    return f"[{task.ma}] {_short(task.text)}" if task.ma else _short(task.text)
+
+
+def _day(day: dt.date | None) -> str:
+    return rules.short_date(day) if day else "không có hạn"
+
+
+def report(diff: Diff, old_name: str, new_name: str) -> str:
+    """Return the differences as a Vietnamese report, one heading per kind of change."""
+    lines = [f"So sánh {old_name} → {new_name}"]
+
+    def group(title: str, items: Sequence[str]) -> None:
+        if items:
+            lines.append(f"{title} ({len(items)}):")
+            lines.extend(f"  {item}" for item in items)
+
+    group("Nhiệm vụ mới", [f"+ {_task(t)}" for t in diff.added])
+    group("Nhiệm vụ bị bỏ", [f"- {_task(t)}" for t in diff.removed])
+    group("Nhiệm vụ giao lại đơn vị khác",
+          [f"~ {c.old.don_vi or '(chưa giao)'} → {c.new.don_vi or '(chưa giao)'}: {_brief(c.new)}"
+           for c in diff.reassigned])
+    group("Nhiệm vụ đổi thời hạn",
+          [f"~ {_day(c.old.han)} → {_day(c.new.han)}, {c.new.don_vi}: {_brief(c.new)}" for c in diff.deadline_moved])
+    group("Nhiệm vụ sửa nội dung",
+          [f"~ {c.new.don_vi}: {_brief(c.old)}\n      thành: {_brief(c.new)}" for c in diff.reworded])
+    group("Mục, khoản mới", [f"+ {s}" for s in diff.sections_added])
+    group("Mục, khoản bị bỏ", [f"- {s}" for s in diff.sections_removed])
+    group("Mục, khoản đổi tên", [f"~ {a} → “{b.title}”" for a, b in diff.sections_renamed])
+    if diff.empty:
+        lines.append("Không có thay đổi về nhiệm vụ và mục, khoản.")
+    return "\n".join(lines) + "\n"

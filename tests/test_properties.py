@@ -1,0 +1,215 @@
+"""Property tests: any text the font can draw goes through the whole pipeline and comes out whole.
+
+Why: the seed notice exercises one set of sentences; authors write anything. Hypothesis builds
+valid notices from arbitrary Vietnamese (NFC and NFD), XML/HTML-special characters and very
+long words, runs them through ``load_yaml`` → ``check`` → ``build_context`` → ``render_pdf`` and
+``render_docx``, and checks that the .docx opens with python-docx and the PDF with pdfplumber,
+each holding every input sentence, in order, in NFC. Text the font cannot draw (emoji, CJK)
+must stop at a located error instead of printing a tofu box.
+
+Settings are modest (each example renders a PDF, ~0.1–0.3 s); the big shapes (200 mục,
+1,000 recipients) are explicit slow tests rather than Hypothesis examples.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from typing import Any
+
+import pdfplumber
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from vanban.context import LAYOUT, build_context
+from vanban.fonts import covered
+from vanban.loader import load_yaml
+from vanban.render_pdf import render_pdf
+from vanban.templates import search_path
+from vanban.validate import MAX_RECIPIENTS, check
+
+MM = 72 / 25.4
+TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+VOWELS = "aăâeêioôơuưy"
+VIETNAMESE = sorted(
+    {unicodedata.normalize("NFC", v + t) for v in VOWELS for t in TONES} | set("bcdđghklmnpqrstvx")
+)
+LETTERS = "".join(VIETNAMESE) + "".join(VIETNAMESE).upper() + "fjwzFJWZ0123456789"
+#: XML/HTML/Jinja-special characters and ordinary punctuation; no "/" so "./." cannot appear [R-END-1].
+PUNCTUATION = "&<>\"'(),;:?!%-+=*#@[]{}~$"
+SETTINGS = settings(max_examples=20, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+words = st.text(alphabet=LETTERS + PUNCTUATION, min_size=1, max_size=12)
+long_words = st.text(alphabet=LETTERS, min_size=60, max_size=250)
+
+
+@st.composite
+def sentences(draw: st.DrawFn, max_words: int = 25) -> str:
+    """Return a sentence of arbitrary words, maybe with one very long word, maybe in NFD."""
+    parts = draw(st.lists(words, min_size=1, max_size=max_words))
+    if draw(st.integers(0, 4)) == 0:
+        parts.insert(draw(st.integers(0, len(parts))), draw(long_words))
+    text = " ".join(parts)
+    return unicodedata.normalize("NFD", text) if draw(st.booleans()) else text
+
+
+def notice(trich_yeu: str, opening: str, sections: list[tuple[str, list[str]]],
+           recipients: list[str]) -> dict[str, Any]:
+    """Return the data of a valid notice holding the given texts."""
+    return {
+        "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "XÃ QUỲNH LIÊN"], "viet_tat": "UBND", "dia_danh": "Quỳnh Liên"},
+        "so": "7",
+        "ngay": "2024-03-05",
+        "trich_yeu": trich_yeu,
+        "mo_dau": [opening],
+        "noi_dung": [{"muc": title, "noi_dung": paragraphs} for title, paragraphs in sections],
+        "ket_thuc": "UBND xã thông báo để các đơn vị biết, thực hiện.",
+        "nguoi_ky": {"chuc_vu": ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "ho_ten": "Trần Thị Cúc"},
+        "noi_nhan": recipients,
+        "luu": {"don_vi": "VP"},
+    }
+
+
+@st.composite
+def notices(draw: st.DrawFn) -> dict[str, Any]:
+    sections = draw(st.lists(st.tuples(sentences(6), st.lists(sentences(), min_size=1, max_size=3)),
+                             min_size=1, max_size=5))
+    recipients = draw(st.lists(st.text(alphabet=LETTERS + " ", min_size=1, max_size=30).map(lambda s: f"Đơn vị {s}"),
+                               min_size=1, max_size=8))
+    return notice(draw(sentences(15)), draw(sentences()), sections, recipients)
+
+
+def squash(text: str) -> str:
+    """Return ``text`` in NFC without any whitespace: lines wrap differently in each format."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def expected_in_order(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Return (body texts, recipient lines) as a reader must find them, in reading order."""
+    body = [data["trich_yeu"], *data["mo_dau"]]
+    for section in data["noi_dung"]:
+        body.append(unicodedata.normalize("NFC", section["muc"]).upper())  # mục titles are upper case [T-17]
+        body.extend(section["noi_dung"])
+    return body, [f"- {r};" for r in data["noi_nhan"]]
+
+
+def assert_in_order(haystack: str, needles: list[str], where: str, start: int = 0) -> None:
+    cursor = start
+    for needle in needles:
+        found = haystack.find(squash(needle), cursor)
+        assert found >= 0, f"{where}: missing or out of order: {needle!r}"
+        cursor = found + len(squash(needle))
+
+
+def docx_text(data: bytes) -> str:
+    """Return the text of every paragraph of a .docx, tables included, in document order."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(data))  # must open
+    paragraphs = document.element.body.iter(qn("w:p"))
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
+
+
+def pdf_texts(data: bytes) -> tuple[str, str]:
+    """Return (all text, text of the Nơi nhận column) of a PDF, and check nothing leaves the text block."""
+    left_edge = LAYOUT.margin_left_mm * MM
+    right_edge = (LAYOUT.page_width_mm - LAYOUT.margin_right_mm) * MM
+    column = left_edge + LAYOUT.sign_left_mm * MM
+    full, left = [], []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert pdf.pages
+        for page in pdf.pages:
+            overflow = [c["text"] for c in page.chars if c["x1"] > right_edge + 1 or c["x0"] < left_edge - 12 * MM]
+            assert not overflow, f"text runs off the page: {''.join(overflow)[:80]!r}"
+            full.append(page.extract_text() or "")
+            left.append(page.crop((0, 0, column, page.height)).extract_text() or "")
+    return squash("\n".join(full)), squash("\n".join(left))
+
+
+def render_both(data: dict[str, Any]) -> tuple[bytes, bytes]:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    located, problems = load_yaml(text, "p.yaml")
+    assert located is not None, problems
+    model, problems = check(located)
+    assert model is not None, "\n".join(map(str, problems))
+    ctx = build_context(model, "p")
+    path = search_path(None)
+    render_docx = pytest.importorskip("vanban.render_docx").render_docx
+    return render_pdf(ctx, path), render_docx(ctx, path)
+
+
+def check_outputs(data: dict[str, Any]) -> None:
+    pdf, docx_bytes = render_both(data)
+    body, recipients = expected_in_order(data)
+    text = squash(docx_text(docx_bytes))
+    assert_in_order(text, body, "docx")
+    assert_in_order(text, recipients, "docx", text.find(squash("Nơi nhận:")))
+    full, left = pdf_texts(pdf)
+    assert_in_order(full, body, "pdf")
+    assert_in_order(left, recipients, "pdf", left.find(squash("Nơi nhận:")))
+    assert full.endswith(squash("Trần Thị Cúc")) or squash("Trần Thị Cúc") in full  # nothing truncated
+
+
+@SETTINGS
+@given(notices())
+def test_any_showable_text_renders_whole_in_both_formats(data: dict[str, Any]) -> None:
+    check_outputs(data)
+
+
+def test_special_characters_and_nfd_example() -> None:
+    """A fixed example of what the property covers, so a failure is easy to read."""
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hường đề nghị ưu tiên")
+    check_outputs(notice(
+        "Kết luận về A & B <khẩn> \"mới\" 'cũ'",
+        f"{nfd} & <b>in đậm</b> \"trích\" 'dẫn'",
+        [("Tổng hợp & đánh giá", ["Mã " + "Đ" * 200 + " hết.", "x < y > z & w"])],
+        ["Đơn vị A & B", "Phòng <Kinh tế>"],
+    ))
+
+
+@pytest.mark.slow
+def test_two_hundred_sections() -> None:
+    sections = [(f"Nội dung số {i}", [f"Đoạn {i}: các đơn vị triển khai & báo cáo kết quả."]) for i in range(200)]
+    check_outputs(notice("Kết luận dài", "Mở đầu.", sections, ["Các phòng, ban"]))
+
+
+@pytest.mark.slow
+def test_one_thousand_recipients() -> None:
+    assert MAX_RECIPIENTS >= 1000
+    recipients = [f"UBND xã số {i}" for i in range(1000)]
+    check_outputs(notice("Kết luận gửi nhiều nơi", "Mở đầu.", [("Chung", ["Nội dung."])], recipients))
+
+
+UNSHOWABLE = ["😀", "🇻🇳", "中", "文", "한", "\U0001f4a9", "\u2603\ufe0f", "ᚠ"]
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(st.sampled_from(UNSHOWABLE), st.sampled_from(["trich_yeu", "mo_dau", "muc", "doan", "noi_nhan"]),
+       st.integers(0, 20))
+def test_unshowable_characters_give_a_located_error(char: str, field: str, offset: int) -> None:
+    missing = [c for c in char if ord(c) not in covered()]
+    assume(missing)
+    base = "Các đơn vị thực hiện nghiêm túc kết luận này"
+    text = base[:offset] + char + base[offset:]
+    data = notice("Kết luận", "Mở đầu.", [("Chung", ["Nội dung."])], ["Các phòng"])
+    target = {"trich_yeu": ("trich_yeu",), "mo_dau": ("mo_dau", 0), "muc": ("noi_dung", 0, "muc"),
+              "doan": ("noi_dung", 0, "noi_dung", 0), "noi_nhan": ("noi_nhan", 0)}[field]
+    holder: Any = data
+    for part in target[:-1]:
+        holder = holder[part]
+    holder[target[-1]] = text
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    line = next(i for i, row in enumerate(dumped.splitlines(), start=1) if char in row)
+    located, problems = load_yaml(dumped, "p.yaml")
+    assert located is not None
+    model, problems = check(located)
+    assert model is None
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.line == line and problem.rule == "R-FONT-1"
+    assert all(f"U+{ord(c):04X}" in problem.message for c in missing)

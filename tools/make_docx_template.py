@@ -1,0 +1,538 @@
+"""Generate ``templates/thong_bao.docx``, the Word template of a Thông báo (run to recreate it).
+
+Why a script: the template is binary, so it is built from this reviewable source with
+python-docx and lxml, from the same ``vanban.context.LAYOUT`` numbers the PDF's CSS uses.
+All formatting lives in named paragraph styles ("VB …"), so an office can open the
+template in Word and restyle it; runs carry only the font name [R-FONT-1]. Only Jinja text
+and ``{%p %}`` paragraph tags appear, each tag inside one run, never inside an attribute,
+so the file stays valid OOXML. Widths of the three rules vary per notice; the renderer sets
+their indents after rendering (see ``vanban.render_docx``).
+
+Usage: ``python tools/make_docx_template.py [output.docx]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor, Twips
+
+from vanban.context import LAYOUT, Layout
+from vanban.render_docx import core_namespace, twips
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "templates" / "thong_bao.docx"
+FONT = "Times New Roman"  # R-FONT-1
+
+
+def _line_em() -> float:
+    """Return the bundled font's line pitch in em: (ascent + descent) / units per em.
+
+    Why: WeasyPrint lays the PDF out with ``line-height: normal`` = ascent + descent
+    (1.107 em for Liberation Serif / Times New Roman); Word and LibreOffice "single" spacing
+    adds the hhea line gap (1.15 em), which made the .docx a page longer than the PDF on the
+    seed. An exact pitch of the same size keeps both formats on the same lines and pages and
+    stays inside ND30's single–1.5 range [R-BODY-4].
+    """
+    from fontTools.ttLib import TTFont
+
+    from vanban.fonts import FACES, FONT_DIR
+
+    font = TTFont(FONT_DIR / FACES[(False, False)], lazy=True)
+    try:
+        hhea = font["hhea"]
+        return float(hhea.ascent - hhea.descent) / float(font["head"].unitsPerEm)
+    finally:
+        font.close()
+
+
+LINE_EM = _line_em()
+
+#: Style ids the renderer looks for to size the three rules [R-EL-1b, R-EL-2b, R-EL-5a-2].
+RULE_STYLES = {
+    "co_quan": "VB Rule Co Quan",
+    "tieu_ngu": "VB Rule Tieu Ngu",
+    "trich_yeu": "VB Rule Trich Yeu",
+}
+
+# Schema order of the children of w:rPr and w:pPr (ECMA-376 §17.3.2.28, §17.3.1.26): Word
+# rejects a file whose property elements are out of order.
+_RPR_ORDER = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+)
+_PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+)
+_TBLPR_ORDER = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+    "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+)
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _put(parent: Any, child: Any, order: Sequence[str]) -> Any:
+    """Insert ``child`` into ``parent`` at its schema position, replacing one of the same tag."""
+    local = child.tag.split("}")[1]
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    rank = order.index(local)
+    for index, existing in enumerate(parent):
+        name = existing.tag.split("}")[1]
+        if name in order and order.index(name) > rank:
+            parent.insert(index, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _fonts() -> Any:
+    """Return w:rFonts naming Times New Roman for every script, no theme fonts [R-FONT-1; T-09]."""
+    return _el("w:rFonts", ascii=FONT, hAnsi=FONT, cs=FONT, eastAsia=FONT)
+
+
+def _rpr_fonts(rpr: Any) -> None:
+    _put(rpr, _fonts(), _RPR_ORDER)
+
+
+# --- package clean-up -------------------------------------------------------------------
+
+
+def _strip_package(doc: Any) -> None:
+    """Drop the parts of python-docx's default template a notice never uses (smaller, cleaner)."""
+    drop = {"stylesWithEffects", "customXml", "numbering", "webSettings"}
+    rels = doc.part.rels
+    for rid in [r for r, rel in rels.items() if rel.reltype.rsplit("/", 1)[-1] in drop]:
+        rels.pop(rid)
+    pkg_rels = doc.part.package.rels
+    for rid in [r for r, rel in pkg_rels.items() if rel.reltype.endswith("/thumbnail")]:
+        pkg_rels.pop(rid)
+
+
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>vanban</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
+def _app_properties(doc: Any) -> None:
+    """Replace the default app.xml ("Microsoft Macintosh Word", 1 page) with a neutral one."""
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = _APP_XML.encode("utf-8")
+
+
+def _clean_styles(doc: Any, keep: set[str]) -> None:
+    """Keep only the styles the template uses; give defaults TNR 14 pt black, Vietnamese [R-FONT-1/3]."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in keep:
+            styles.remove(style)
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(rpr):
+        rpr.remove(child)
+    _rpr_fonts(rpr)
+    _put(rpr, _el("w:color", val="000000"), _RPR_ORDER)
+    _put(rpr, _el("w:sz", val=str(int(LAYOUT.body_pt * 2))), _RPR_ORDER)
+    _put(rpr, _el("w:szCs", val=str(int(LAYOUT.body_pt * 2))), _RPR_ORDER)
+    _put(rpr, _el("w:lang", val="vi-VN", eastAsia="vi-VN", bidi="ar-SA"), _RPR_ORDER)
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = _el("w:pPrDefault")
+        defaults.append(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = _el("w:pPr")
+        ppr_default.append(ppr)
+    for child in list(ppr):
+        ppr.remove(child)
+    _put(ppr, _el("w:spacing", after="0", line="240", lineRule="auto"), _PPR_ORDER)
+    # Every remaining style names the font itself as well, so no theme font can leak in [T-09].
+    for style in styles.findall(qn("w:style")):
+        style_rpr = style.get_or_add_rPr()  # inserted at its schema place (before w:tblPr)
+        for theme_attr in ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme"):
+            for fonts in style_rpr.findall(qn("w:rFonts")):
+                fonts.attrib.pop(qn(f"w:{theme_attr}"), None)
+        _rpr_fonts(style_rpr)
+        _put(style_rpr, _el("w:color", val="000000"), _RPR_ORDER)
+
+
+def _theme_fonts_tnr(doc: Any) -> None:
+    """Point the theme's major/minor Latin fonts at TNR too, in case Word ever falls back to them."""
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            part = rel.target_part
+            blob = part.blob.decode("utf-8")
+            for face in ("Calibri Light", "Calibri", "Cambria", "Arial"):
+                blob = blob.replace(f'<a:latin typeface="{face}"', f'<a:latin typeface="{FONT}"')
+            part._blob = blob.encode("utf-8")
+
+
+def _settings(doc: Any) -> None:
+    """Use Word 2013+ layout (tables start at the margin, as in the PDF) and Vietnamese proofing."""
+    settings = doc.settings.element
+    for compat in settings.iter(qn("w:compatSetting")):
+        if compat.get(qn("w:name")) == "compatibilityMode":
+            compat.set(qn("w:val"), "15")
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), "vi-VN")
+    for rsids in settings.findall(qn("w:rsids")):
+        settings.remove(rsids)
+
+
+# --- styles -------------------------------------------------------------------------------
+
+
+def _para_style(
+    doc: Any,
+    name: str,
+    size_pt: float,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+    before_pt: float = 0.0,
+    keep_next: bool = False,
+    base: str = "Normal",
+) -> Any:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base]
+    style.quick_style = True
+    font = style.font
+    font.name = FONT
+    font.size = Pt(size_pt)
+    font.bold = bold
+    font.italic = italic
+    font.color.rgb = RGBColor(0, 0, 0)  # R-FONT-3
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    fmt.space_before = Pt(before_pt)
+    fmt.space_after = Pt(0)
+    # R-BODY-4: single spacing at the font's own pitch, the same as the PDF (see _line_em).
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(round(size_pt * LINE_EM * 20))
+    fmt.keep_with_next = keep_next
+    fmt.widow_control = True
+    _rpr_fonts(style.element.get_or_add_rPr())
+    return style
+
+
+def _rule_style(doc: Any, name: str, layout: Layout) -> Any:
+    """An empty paragraph whose bottom border is the rule; indents are set per notice [§4.5]."""
+    style = _para_style(doc, name, 1.0, keep_next=True)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(1.0)  # the rule sits 1 pt under the text above, as in the CSS
+    ppr = style.element.get_or_add_pPr()
+    border = _el("w:pBdr")
+    border.append(
+        _el("w:bottom", val="single", sz=str(round(layout.rule_weight_pt * 8)), space="0", color="000000")
+    )
+    _put(ppr, border, _PPR_ORDER)
+    return style
+
+
+def _table_style(doc: Any, layout: Layout) -> Any:
+    """A borderless table style with Word's default cell margins, in TNR [§3.3]."""
+    style = doc.styles.add_style("VB Table", WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Normal Table"]
+    element = style.element
+    tblpr = element.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = _el("w:tblPr")
+        element.append(tblpr)
+    _put(tblpr, _borders_none("w:tblBorders"), _TBLPR_ORDER)
+    _put(tblpr, _cell_margins(layout, 0), _TBLPR_ORDER)
+    _rpr_fonts(element.get_or_add_rPr())
+    return style
+
+
+def _borders_none(tag: str) -> Any:
+    borders = _el(tag)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{side}", val="nil"))
+    return borders
+
+
+def _cell_margins(layout: Layout, top_pt: float) -> Any:
+    margins = _el("w:tblCellMar")
+    margins.append(_el("w:top", w=str(round(top_pt * 20)), type="dxa"))
+    margins.append(_el("w:left", w=str(twips(layout.cell_padding_mm)), type="dxa"))
+    margins.append(_el("w:bottom", w="0", type="dxa"))
+    margins.append(_el("w:right", w=str(twips(layout.cell_padding_mm)), type="dxa"))
+    return margins
+
+
+def _styles(doc: Any, layout: Layout) -> None:
+    """Create the "VB …" styles: one per ND30 element, sizes from ``layout`` [§4, §16]."""
+    ly = layout
+    _para_style(doc, "VB Chu Quan", ly.co_quan_pt)  # R-EL-2a: upright, not bold
+    _para_style(doc, "VB Co Quan", ly.co_quan_pt, bold=True)  # R-EL-2b
+    _para_style(doc, "VB Quoc Hieu", ly.quoc_hieu_pt, bold=True)  # R-EL-1a
+    _para_style(doc, "VB Tieu Ngu", ly.tieu_ngu_pt, bold=True)  # R-EL-1b
+    _para_style(doc, "VB So", ly.so_pt, before_pt=6)  # R-EL-3
+    _para_style(doc, "VB Ngay", ly.ngay_pt, italic=True, before_pt=6)  # R-EL-4
+    _para_style(doc, "VB Ten Loai", ly.ten_loai_pt, bold=True, before_pt=18, keep_next=True)  # R-EL-5a-1
+    _para_style(doc, "VB Trich Yeu", ly.trich_yeu_pt, bold=True, keep_next=True)  # R-EL-5a-2
+    for key in ("co_quan", "tieu_ngu", "trich_yeu"):
+        _rule_style(doc, RULE_STYLES[key], ly)
+    body = _para_style(
+        doc, "VB Body", ly.body_pt, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt
+    )  # R-BODY-1..4
+    body.paragraph_format.first_line_indent = Twips(twips(ly.indent_mm))  # R-BODY-2
+    # Section and titled khoản headings stay with what follows, like CSS break-after: avoid.
+    _para_style(doc, "VB Body Bold", ly.body_pt, bold=True, keep_next=True, base="VB Body",
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt)
+    # The last body paragraph stays with Nơi nhận and the signer [R-SIG-6].
+    for name, bold in (("VB Body Last", False), ("VB Body Last Bold", True)):
+        last = _para_style(doc, name, ly.body_pt, bold=bold, keep_next=True, base="VB Body",
+                           align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt)
+        last.paragraph_format.keep_together = True  # whole, like the CSS .end block
+    _para_style(doc, "VB Noi Nhan Label", ly.noi_nhan_label_pt, bold=True, italic=True,
+                align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)  # R-NN-1
+    items = _para_style(doc, "VB Noi Nhan", ly.noi_nhan_pt, align=WD_ALIGN_PARAGRAPH.LEFT,
+                        keep_next=True)  # R-NN-2
+    hang = Twips(round(0.7 * ly.noi_nhan_pt * 20))  # R-NN-6: wrapped lines align after "- "
+    items.paragraph_format.left_indent = hang
+    items.paragraph_format.first_line_indent = -hang
+    _para_style(doc, "VB Chuc Vu", ly.chuc_vu_pt, bold=True, keep_next=True)  # R-EL-7a
+    _para_style(doc, "VB Ho Ten", ly.ho_ten_pt, bold=True, keep_next=True,
+                before_pt=ly.signature_gap_mm * 72 / 25.4)  # R-EL-7b, R-SIG-6
+    _para_style(doc, "VB Page Number", ly.page_number_pt)  # R-PGN-1
+    du_thao = _para_style(doc, "VB Du Thao", 13, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _put(du_thao.element.get_or_add_rPr(),
+         _el("w:bdr", val="single", sz="6", space="2", color="000000"), _RPR_ORDER)
+    end = _para_style(doc, "VB End", 1.0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    end.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    end.paragraph_format.line_spacing = Pt(1.0)
+    # Hidden too (Microsoft's own cure for the blank page after a closing table): when the
+    # signature table ends at the foot of a page this paragraph must not open a new one.
+    end.font.hidden = True
+    _table_style(doc, ly)
+
+
+# --- content --------------------------------------------------------------------------------
+
+
+def _para(container: Any, style: str, text: str = "") -> Any:
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        _rpr_fonts(paragraph.add_run(text)._r.get_or_add_rPr())  # one run per Jinja tag
+    return paragraph
+
+
+def _table(doc: Any, widths_mm: Sequence[float], layout: Layout, top_pt: float, rows: int) -> Any:
+    """Add a borderless fixed-grid table: LibreOffice ignores cell widths without tblGrid+fixed."""
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.style = doc.styles["VB Table"]
+    table.autofit = False  # w:tblLayout fixed
+    tblpr = table._tbl.tblPr
+    _put(tblpr, _el("w:tblW", w=str(sum(twips(w) for w in widths_mm)), type="dxa"), _TBLPR_ORDER)
+    _put(tblpr, _el("w:tblInd", w="0", type="dxa"), _TBLPR_ORDER)
+    _put(tblpr, _borders_none("w:tblBorders"), _TBLPR_ORDER)
+    _put(tblpr, _cell_margins(layout, top_pt), _TBLPR_ORDER)
+    look = tblpr.find(qn("w:tblLook"))
+    if look is not None:
+        tblpr.remove(look)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Twips(twips(width))
+    return table
+
+
+def _row(row: Any, widths_mm: Sequence[float]) -> Any:
+    """Prepare one row: unsplittable, cell widths from the grid, cells emptied for the template."""
+    row._tr.get_or_add_trPr().append(_el("w:cantSplit"))  # R-SIG-6: a row never breaks across pages
+    for cell, width in zip(row.cells, widths_mm, strict=True):
+        cell.width = Twips(twips(width))
+        # A new cell holds one empty paragraph; the template's paragraphs replace it.
+        cell._tc.remove(cell.paragraphs[0]._p)
+    return row
+
+
+def _loop(container: Any, over: str, style: str, var: str = "line") -> None:
+    """Add ``{%p for var in over %}`` … ``{{ var }}`` … ``{%p endfor %}`` (one paragraph per item)."""
+    _para(container, style, f"{{%p for {var} in {over} %}}")
+    _para(container, style, f"{{{{ {var} }}}}")
+    _para(container, style, "{%p endfor %}")
+
+
+def _header_table(doc: Any, layout: Layout) -> None:
+    """Ô 1–4: issuing body | Quốc hiệu, then Số | place and date in one row [§3.3; T-13]."""
+    widths = (layout.header_left_mm, layout.header_right_mm)
+    table = _table(doc, widths, layout, 0, rows=2)
+    left, right = _row(table.rows[0], widths).cells
+    _loop(left, "chu_quan", "VB Chu Quan")
+    _loop(left, "co_quan", "VB Co Quan")
+    _para(left, RULE_STYLES["co_quan"])
+    _para(right, "VB Quoc Hieu", "{{ quoc_hieu }}")
+    _para(right, "VB Tieu Ngu", "{{ tieu_ngu }}")
+    _para(right, RULE_STYLES["tieu_ngu"])
+    left, right = _row(table.rows[1], widths).cells
+    _para(left, "VB So", "{{ so_ky_hieu }}")
+    _para(right, "VB Ngay", "{{ dia_danh_ngay }}")
+
+
+def _body(doc: Any) -> None:
+    """Ô 5a and 6: THÔNG BÁO, trích yếu and its rule, then every body block [§4.3, §7]."""
+    _para(doc, "VB Ten Loai", "{{ ten_loai }}")
+    _loop(doc, "trich_yeu", "VB Trich Yeu")
+    _para(doc, RULE_STYLES["trich_yeu"])
+    _para(doc, "VB Body", "{%p for block in body[:-1] %}")
+    _para(doc, "VB Body", "{%p if block.bold %}")
+    _para(doc, "VB Body Bold", "{{ block.text }}")
+    _para(doc, "VB Body", "{%p else %}")
+    _para(doc, "VB Body", "{{ block.text }}")
+    _para(doc, "VB Body", "{%p endif %}")
+    _para(doc, "VB Body", "{%p endfor %}")
+    _para(doc, "VB Body", "{%p if body[-1].bold %}")
+    _para(doc, "VB Body Last Bold", "{{ body[-1].text }}")
+    _para(doc, "VB Body", "{%p else %}")
+    _para(doc, "VB Body Last", "{{ body[-1].text }}")
+    _para(doc, "VB Body", "{%p endif %}")
+
+
+def _sign_table(doc: Any, layout: Layout) -> None:
+    """Ô 9b | 7a–7b: Nơi nhận beside the signer, one unsplittable row [§3.3, R-NN-1, R-SIG-6]."""
+    widths = (layout.sign_left_mm, layout.sign_right_mm)
+    table = _table(doc, widths, layout, layout.para_space_pt, rows=1)
+    left, right = _row(table.rows[0], widths).cells
+    _para(left, "VB Noi Nhan Label", "{{ noi_nhan_label }}")
+    _loop(left, "noi_nhan", "VB Noi Nhan")
+    _loop(right, "chuc_vu", "VB Chuc Vu")
+    _para(right, "VB Ho Ten", "{{ ho_ten }}")
+    # Word wants a paragraph after a closing table; keep it 1 pt high so it never adds a page.
+    _para(doc, "VB End")
+
+
+def _field_run(paragraph: Any, kind: str, text: str = "") -> None:
+    run = paragraph.add_run()
+    _rpr_fonts(run._r.get_or_add_rPr())
+    if kind == "instr":
+        instr = _el("w:instrText")
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        instr.text = text
+        run._r.append(instr)
+    elif kind == "text":
+        run.text = text
+    else:
+        run._r.append(_el("w:fldChar", fldCharType=kind))
+
+
+def _headers(doc: Any, layout: Layout) -> None:
+    """Page number centred from page 2 on; an explicit first-page header with the draft mark."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # w:titlePg [R-PGN-2]
+    header = section.header
+    header.is_linked_to_previous = False
+    number = header.paragraphs[0]
+    number.style = doc.styles["VB Page Number"]
+    for kind, text in (("begin", ""), ("instr", " PAGE "), ("separate", ""), ("text", "2"), ("end", "")):
+        _field_run(number, kind, text)  # R-PGN-1/3: the bare number
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    mark = first.paragraphs[0]
+    mark.style = doc.styles["VB Du Thao"]
+    # One run holds the whole condition, so the first-page header always keeps its paragraph.
+    _rpr_fonts(mark.add_run("{% if du_thao %}DỰ THẢO{% endif %}")._r.get_or_add_rPr())
+    for footer in (section.footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+
+
+def _page(doc: Any, layout: Layout) -> None:
+    """A4 portrait, margins inside R-PAGE-3, header 10 mm from the edge [R-PAGE-1..5; T-08]."""
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Twips(twips(layout.page_width_mm))
+    section.page_height = Twips(twips(layout.page_height_mm))
+    section.top_margin = Twips(twips(layout.margin_top_mm))
+    section.bottom_margin = Twips(twips(layout.margin_bottom_mm))
+    section.left_margin = Twips(twips(layout.margin_left_mm))
+    section.right_margin = Twips(twips(layout.margin_right_mm))
+    section.header_distance = Twips(twips(layout.header_distance_mm))
+    section.footer_distance = Twips(twips(layout.header_distance_mm))
+    section.gutter = Mm(0)
+
+
+def build_template(layout: Layout = LAYOUT) -> bytes:
+    """Return the bytes of the Word template (deterministic: fixed zip times and metadata)."""
+    doc = Document()
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _strip_package(doc)
+    _styles(doc, layout)
+    keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    keep |= {s.style_id for s in doc.styles if s.name.startswith("VB ")}
+    _clean_styles(doc, keep)
+    _theme_fonts_tnr(doc)
+    _settings(doc)
+    _app_properties(doc)
+    _page(doc, layout)
+    _header_table(doc, layout)
+    _body(doc)
+    _sign_table(doc, layout)
+    _headers(doc, layout)
+    with core_namespace():  # docxtpl may be imported already (e.g. by the tests)
+        props = doc.core_properties
+        props.title = "Thông báo (mẫu vanban)"
+        props.author = "vanban"
+        props.comments = ""
+        props.last_modified_by = ""
+        props.revision = 1
+        props.created = props.modified = props.last_printed = dt.datetime(2024, 1, 1)
+    out = io.BytesIO()
+    doc.save(out)
+    return _rezip(out.getvalue())
+
+
+def _rezip(data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def main(argv: Sequence[str]) -> int:
+    """Write the template to ``argv[0]`` (default ``templates/thong_bao.docx``)."""
+    target = Path(argv[0]) if argv else DEFAULT_OUT
+    target.write_bytes(build_template())
+    print(f"{target}: {target.stat().st_size} B")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
