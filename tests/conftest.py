@@ -35,6 +35,21 @@ from vanban.errors import Problem
 from vanban.loader import load_file, load_yaml
 from vanban.validate import check
 
+LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run every test in a neutral locale, so messages are Vietnamese whatever the machine's LANG is."""
+    from vanban.i18n import set_language
+
+    for name in LOCALE_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("vi")
+    yield
+    set_language("vi")
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
 

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import pytest
 from vanban.cli import main
 from vanban.manifest import MANIFEST_NAME
 from vanban.output import write_atomic
+from vanban.templates import default_dir
 
 CATALOGUE = Path(__file__).parent / "catalogue"
 NOTICES = 30
@@ -114,6 +116,8 @@ def killed_build(tmp: Path, out: Path, delay: float | None) -> int | None:
 def test_sigkill_mid_batch_leaves_only_complete_files(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_sources(content, 0)
+    # Pin the templates (./templates is used when present): every build here must see the same ones.
+    shutil.copytree(default_dir(), tmp_path / "templates")
     out_old = tmp_path / "old"
     run_build(tmp_path, out_old)
     old = snapshot(out_old)

@@ -11,6 +11,7 @@ texts of the command line (docstrings and ``help=`` of every click command and o
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ def extract() -> Catalog:
     catalog = Catalog(project="vanban", locale="en", fuzzy=False)
     catalog.creation_date = catalog.revision_date = _epoch()
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(SOURCE), method_map=[("**.py", "python")], keywords={"_": None}
+        str(SOURCE), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
     ):
         if isinstance(message, str) and message:
             catalog.add(message, locations=[(f"src/vanban/{filename}", lineno)])
@@ -41,9 +42,7 @@ def extract() -> Catalog:
     return catalog
 
 
-def _epoch():  # type: ignore[no-untyped-def]
-    import datetime as dt
-
+def _epoch() -> dt.datetime:
     return dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
@@ -61,7 +60,13 @@ def _read() -> Catalog:
     if not PO.exists():
         return Catalog(project="vanban", locale="en")
     with PO.open("rb") as handle:
-        return read_po(handle, locale="en")
+        catalog = read_po(handle, locale="en")
+    # The .po is written without a header: give it the one extract() makes (not the clock's), so
+    # the .mo compiled from it is byte-identical to the one update() wrote.
+    catalog.project = "vanban"
+    catalog.creation_date = catalog.revision_date = _epoch()
+    catalog.fuzzy = False
+    return catalog
 
 
 def _po_bytes(catalog: Catalog) -> bytes:

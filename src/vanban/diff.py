@@ -18,6 +18,7 @@ from pathlib import Path
 from vanban import rules
 from vanban.context import Task, build_context
 from vanban.errors import ContentError, Problem, UsageError
+from vanban.i18n import _
 from vanban.loader import Located, load_file, load_yaml
 from vanban.model import Khoan, Muc, Node, ThongBao
 
@@ -39,9 +40,13 @@ class Section:
     muc: str = ""  # the enclosing mục's numeral: khoản numbers restart inside each mục [§7]
 
     def __str__(self) -> str:
-        name = "Mục" if self.kind == "muc" else "Khoản"
-        inside = f" (Mục {self.muc})" if self.kind == "khoan" and self.muc else ""
-        return f"{name} {self.label}{inside} “{self.title}”"
+        if self.kind == "muc":
+            text = _("Mục {label} “{title}”")
+        elif self.muc:
+            text = _("Khoản {label} (Mục {muc}) “{title}”")
+        else:
+            text = _("Khoản {label} “{title}”")
+        return text.format(label=self.label, muc=self.muc, title=self.title)
 
 
 @dataclass(frozen=True)
@@ -100,14 +105,15 @@ def load_revision(path: Path, rev: str) -> ThongBao:
         shown = subprocess.run(["git", "-C", str(folder), "show", f"{rev}:./{path.name}"],
                                capture_output=True, check=False, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"không chạy được git: {exc}") from None
+        raise UsageError(_("không chạy được git: {error}").format(error=exc)) from None
     if shown.returncode != 0:
         reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"không đọc được {path} ở phiên bản {rev}: {reason[0] if reason else 'git lỗi'}")
+        raise UsageError(_("không đọc được {path} ở phiên bản {rev}: {reason}").format(
+            path=path, rev=rev, reason=reason[0] if reason else _("git lỗi")))
     try:
         text = shown.stdout.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise UsageError(f"{path} ở phiên bản {rev} không phải UTF-8 hợp lệ") from None
+        raise UsageError(_("{path} ở phiên bản {rev} không phải UTF-8 hợp lệ").format(path=path, rev=rev)) from None
     return _validated(load_yaml(text, f"{path}@{rev}"))
 
 
@@ -152,7 +158,7 @@ def _pair_by_similarity(old: list[int], new: list[int], old_text: Sequence[str],
     used_old: set[int] = set()
     used_new: set[int] = set()
     pairs = []
-    for _, i, j in scored:
+    for _score, i, j in scored:
         if i not in used_old and j not in used_new:
             used_old.add(i)
             used_new.add(j)
@@ -164,8 +170,8 @@ def match_tasks(old: Sequence[Task], new: Sequence[Task]) -> list[tuple[int, int
     """Return the (old, new) index pairs of the same task: equal ``ma`` first, then similar text."""
     by_ma = {t.ma: j for j, t in enumerate(new) if t.ma}
     pairs = [(i, by_ma[t.ma]) for i, t in enumerate(old) if t.ma and t.ma in by_ma]
-    done_old = {i for i, _ in pairs}
-    done_new = {j for _, j in pairs}
+    done_old = {p[0] for p in pairs}
+    done_new = {p[1] for p in pairs}
     rest_old = [i for i in range(len(old)) if i not in done_old]
     rest_new = [j for j in range(len(new)) if j not in done_new]
     for i, j in _pair_by_similarity(rest_old, rest_new, [t.text for t in old], [t.text for t in new]):
@@ -237,8 +243,8 @@ def _short(text: str) -> str:
 
 def _task(task: Task) -> str:
     ma = f"[{task.ma}] " if task.ma else ""
-    unit = task.don_vi or "(chưa giao đơn vị)"
-    due = f" (hạn {rules.short_date(task.han)})" if task.han else ""
+    unit = task.don_vi or _("(chưa giao đơn vị)")
+    due = " " + _("(hạn {date})").format(date=rules.short_date(task.han)) if task.han else ""
     return f"{ma}{unit}: {_short(task.text)}{due}"
 
 
@@ -247,30 +253,32 @@ def _brief(task: Task) -> str:
 
 
 def _day(day: dt.date | None) -> str:
-    return rules.short_date(day) if day else "không có hạn"
+    return rules.short_date(day) if day else _("không có hạn")
 
 
 def report(diff: Diff, old_name: str, new_name: str) -> str:
-    """Return the differences as a Vietnamese report, one heading per kind of change."""
-    lines = [f"So sánh {old_name} → {new_name}"]
+    """Return the differences as a report (Vietnamese by default), one heading per kind of change."""
+    lines = [_("So sánh {old} → {new}").format(old=old_name, new=new_name)]
 
     def group(title: str, items: Sequence[str]) -> None:
         if items:
             lines.append(f"{title} ({len(items)}):")
             lines.extend(f"  {item}" for item in items)
 
-    group("Nhiệm vụ mới", [f"+ {_task(t)}" for t in diff.added])
-    group("Nhiệm vụ bị bỏ", [f"- {_task(t)}" for t in diff.removed])
-    group("Nhiệm vụ giao lại đơn vị khác",
-          [f"~ {c.old.don_vi or '(chưa giao)'} → {c.new.don_vi or '(chưa giao)'}: {_brief(c.new)}"
+    unassigned = _("(chưa giao)")
+    became = _("thành:")
+    group(_("Nhiệm vụ mới"), [f"+ {_task(t)}" for t in diff.added])
+    group(_("Nhiệm vụ bị bỏ"), [f"- {_task(t)}" for t in diff.removed])
+    group(_("Nhiệm vụ giao lại đơn vị khác"),
+          [f"~ {c.old.don_vi or unassigned} → {c.new.don_vi or unassigned}: {_brief(c.new)}"
            for c in diff.reassigned])
-    group("Nhiệm vụ đổi thời hạn",
+    group(_("Nhiệm vụ đổi thời hạn"),
           [f"~ {_day(c.old.han)} → {_day(c.new.han)}, {c.new.don_vi}: {_brief(c.new)}" for c in diff.deadline_moved])
-    group("Nhiệm vụ sửa nội dung",
-          [f"~ {c.new.don_vi}: {_brief(c.old)}\n      thành: {_brief(c.new)}" for c in diff.reworded])
-    group("Mục, khoản mới", [f"+ {s}" for s in diff.sections_added])
-    group("Mục, khoản bị bỏ", [f"- {s}" for s in diff.sections_removed])
-    group("Mục, khoản đổi tên", [f"~ {a} → “{b.title}”" for a, b in diff.sections_renamed])
+    group(_("Nhiệm vụ sửa nội dung"),
+          [f"~ {c.new.don_vi}: {_brief(c.old)}\n      {became} {_brief(c.new)}" for c in diff.reworded])
+    group(_("Mục, khoản mới"), [f"+ {s}" for s in diff.sections_added])
+    group(_("Mục, khoản bị bỏ"), [f"- {s}" for s in diff.sections_removed])
+    group(_("Mục, khoản đổi tên"), [f"~ {a} → “{b.title}”" for a, b in diff.sections_renamed])
     if diff.empty:
-        lines.append("Không có thay đổi về nhiệm vụ và mục, khoản.")
+        lines.append(_("Không có thay đổi về nhiệm vụ và mục, khoản."))
     return "\n".join(lines) + "\n"

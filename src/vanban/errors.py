@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from vanban.i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -26,7 +28,7 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.col}"
         field = f" {self.field}:" if self.field else ""
         rule = f" [{self.rule}]" if self.rule else ""
-        label = " cảnh báo:" if self.warning else ""
+        label = " " + _("cảnh báo") + ":" if self.warning else ""
         return f"{where}:{field}{label} {self.message}{rule}"
 
 

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from vanban.i18n import _
+
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "Liberation Serif"
 FACES = {
@@ -70,7 +72,7 @@ def wrap(text: str, width_mm: float, size_pt: float, bold: bool = False) -> list
         return lines
     low = max(text_width_mm(word, size_pt, bold) for word in text.split())
     high = width_mm
-    for _ in range(24):
+    for _step in range(24):
         middle = (low + high) / 2
         if len(_greedy(text, middle, size_pt, bold)) <= len(lines):
             high = middle
@@ -114,7 +116,7 @@ def fontconfig_file() -> Path:
             return conf
         except OSError:
             continue
-    raise OSError("không ghi được cấu hình phông chữ (fontconfig) vào thư mục bộ nhớ đệm")
+    raise OSError(_("không ghi được cấu hình phông chữ (fontconfig) vào thư mục bộ nhớ đệm"))
 
 
 def _fonts_conf(cache_dir: Path) -> str:

@@ -48,6 +48,11 @@ def language() -> str:
     return _language
 
 
+def N_(message: str) -> str:
+    """Return ``message`` unchanged: marks a module-level msgid for extraction, translated where used."""
+    return message
+
+
 def _(message: str) -> str:
     """Return ``message`` (a Vietnamese msgid) in the language in use."""
     return _translation.gettext(message) if message else message

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError
 
 from vanban.errors import Problem
+from vanban.i18n import _
 from vanban.loader import Located, Path_, load_file
 from vanban.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
 
@@ -167,7 +168,7 @@ class _Merger:
             data["nguoi_ky"] = self._graft(signers[name.strip()], ("nguoi_ky", name.strip()), ("nguoi_ky",))
             return
         known = sorted(signers) if isinstance(signers, dict) else []
-        self.problems.append(self.notice.problem(("nguoi_ky",), _unknown("người ký", name, known, self.profile)))
+        self.problems.append(self.notice.problem(("nguoi_ky",), _unknown("signer", name, known, self.profile)))
 
     def _expand_recipients(self, data: dict[str, Any]) -> None:
         items = data.get("noi_nhan")
@@ -203,7 +204,7 @@ class _Merger:
             where = MergedLocated(self.profile.file if from_profile and self.profile else self.notice.file,
                                   None, source_marks)
             self.problems.append(
-                where.problem((*src_root, i, "nhom"), _unknown("nhóm nơi nhận", str(ref), sorted(groups),
+                where.problem((*src_root, i, "nhom"), _unknown("group", str(ref), sorted(groups),
                                                                 self.profile))
             )
         self.marks[("noi_nhan",)] = source_marks.get(src_root, (1, 1))
@@ -219,14 +220,19 @@ class _Merger:
             self.origins[dst] = self.profile.file
 
 
-def _unknown(what: str, name: str, known: list[str], profile: Located | None) -> str:
+def _unknown(kind: str, name: str, known: list[str], profile: Located | None) -> str:
+    """Say that the named signer (``kind`` "signer") or recipient group ("group") is not in the profile."""
     if profile is None:
-        return f"không có tệp {PROFILE_NAME} nên không tra được {what} '{name}'"
+        text = (_("không có tệp {profile} nên không tra được người ký '{name}'") if kind == "signer"
+                else _("không có tệp {profile} nên không tra được nhóm nơi nhận '{name}'"))
+        return text.format(profile=PROFILE_NAME, name=name)
     hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    message = f"{PROFILE_NAME} không có {what} tên '{name}'"
+    text = (_("{profile} không có người ký tên '{name}'") if kind == "signer"
+            else _("{profile} không có nhóm nơi nhận tên '{name}'"))
+    message = text.format(profile=PROFILE_NAME, name=name)
     if hint:
-        return f"{message}; có phải ý bạn là '{hint[0]}'?"
-    return f"{message} (có: {', '.join(known) or 'không có'})"
+        return message + _("; có phải ý bạn là '{hint}'?").format(hint=hint[0])
+    return message + " " + _("(có: {names})").format(names=", ".join(known) or _("không có"))
 
 
 class ProfileCache:

@@ -16,6 +16,7 @@ from typing import Any
 
 from vanban import rules
 from vanban.errors import ContentError, Problem
+from vanban.i18n import _
 from vanban.loader import Located, Path_
 from vanban.model import ThongBao
 
@@ -79,21 +80,23 @@ def build_register(notices: Iterable[tuple[str, ThongBao]]) -> list[YearRegister
 
 
 def format_register(registers: list[YearRegister]) -> str:
-    """Return the register as plain text in Vietnamese."""
+    """Return the register as plain text (Vietnamese by default)."""
     if not registers:
-        return "Chưa có văn bản nào được đánh số.\n"
+        return _("Chưa có văn bản nào được đánh số.") + "\n"
     lines: list[str] = []
     for reg in registers:
-        lines.append(f"{reg.co_quan} — năm {reg.nam}")
+        lines.append(_("{body} — năm {year}").format(body=reg.co_quan, year=reg.nam))
         for entry in reg.entries:
-            day = entry.ngay.strftime("%d/%m/%Y") if entry.ngay else "(chưa có ngày)"
-            mark = "  ← TRÙNG SỐ [R-NUM-3]" if entry.so in reg.duplicates else ""
+            day = entry.ngay.strftime("%d/%m/%Y") if entry.ngay else _("(chưa có ngày)")
+            mark = "  ← " + _("TRÙNG SỐ") + " [R-NUM-3]" if entry.so in reg.duplicates else ""
             lines.append(f"  {rules.number_text(entry.so)}/{entry.ky_hieu}  {day}  {entry.source}{mark}")
         if reg.gaps:
-            lines.append("  Số bị bỏ trống: " + ", ".join(rules.number_text(n) for n in reg.gaps))
+            lines.append("  " + _("Số bị bỏ trống: {numbers}").format(
+                numbers=", ".join(rules.number_text(n) for n in reg.gaps)))
         if reg.duplicates:
-            lines.append("  Số bị trùng: " + ", ".join(rules.number_text(n) for n in reg.duplicates))
-        lines.append(f"  Số tiếp theo: {rules.number_text(reg.next_free)}")
+            lines.append("  " + _("Số bị trùng: {numbers}").format(
+                numbers=", ".join(rules.number_text(n) for n in reg.duplicates)))
+        lines.append("  " + _("Số tiếp theo: {number}").format(number=rules.number_text(reg.next_free)))
         lines.append("")
     return "\n".join(lines)
 
@@ -115,21 +118,22 @@ def final_problems(notices: Iterable[Any], others: Iterable[tuple[str, ThongBao]
         located: Located = notice.located
         model: ThongBao = notice.model
         if model.so is None:
-            out.append(located.problem(("so",), "bản chính thức phải có số văn bản", "R-NUM-8"))
+            out.append(located.problem(("so",), _("bản chính thức phải có số văn bản"), "R-NUM-8"))
         if model.ngay is None:
-            out.append(located.problem(("ngay",), "bản chính thức phải có ngày ban hành", "R-DATE-5"))
+            out.append(located.problem(("ngay",), _("bản chính thức phải có ngày ban hành"), "R-DATE-5"))
         for path, text in _strings(located.data, ()):
             found = rules.placeholder(text)
             if found:
-                out.append(located.problem(path, f"còn chỗ chưa điền '{found}'"))
+                out.append(located.problem(path, _("còn chỗ chưa điền '{text}'").format(text=found)))
         year = notice_year(model)
         if model.so is not None and year is not None:
             me = located.file
             clash = [s for s in used[(body_name(model), year, model.so)] if s != me]
             if clash:
                 number = rules.number_text(model.so)
-                out.append(located.problem(("so",), f"số {number} năm {year} đã dùng cho {', '.join(sorted(clash))}",
-                                           "R-NUM-3"))
+                message = _("số {number} năm {year} đã dùng cho {files}").format(
+                    number=number, year=year, files=", ".join(sorted(clash)))
+                out.append(located.problem(("so",), message, "R-NUM-3"))
     return out
 
 

@@ -22,6 +22,7 @@ import jinja2
 
 from vanban.context import Context
 from vanban.errors import RenderError
+from vanban.i18n import _
 from vanban.templates import find, variables
 
 DOCX_TEMPLATE = "thong_bao.docx"
@@ -51,7 +52,8 @@ def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     try:
         template.render(variables(ctx), jinja_env=env, autoescape=True)
     except jinja2.TemplateError as exc:
-        raise RenderError(ctx.stem, f"mẫu {DOCX_TEMPLATE} lỗi: {exc}") from None
+        message = _("mẫu {template} lỗi: {error}").format(template=DOCX_TEMPLATE, error=exc)
+        raise RenderError(ctx.stem, message) from None
     document = template.docx
     _size_rules(document, ctx)
     _set_properties(document, ctx)
@@ -88,7 +90,8 @@ def _size_rules(document: Any, ctx: Context) -> None:
         found.add(key)
     missing = set(widths_mm) - found
     if missing:
-        raise RenderError(ctx.stem, f"mẫu {DOCX_TEMPLATE} thiếu đường kẻ: {', '.join(sorted(missing))}")
+        raise RenderError(ctx.stem, _("mẫu {template} thiếu đường kẻ: {names}").format(
+            template=DOCX_TEMPLATE, names=", ".join(sorted(missing))))
 
 
 def _room_twips(p: Any, ctx: Context) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from vanban.context import Context
 from vanban.errors import RenderError
 from vanban.fonts import fontconfig_file
+from vanban.i18n import _
 from vanban.templates import environment, search_path, variables
 
 HTML_TEMPLATE = "thong_bao.html"
@@ -57,9 +58,11 @@ def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None) -> b
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
         pdf: bytes = document.write_pdf()
     except FatalURLFetchingError as exc:  # a BaseException: not caught by `except Exception`
-        raise RenderError(ctx.stem, f"mẫu hoặc nội dung đòi tải tài nguyên bên ngoài: {exc}") from None
+        message = _("mẫu hoặc nội dung đòi tải tài nguyên bên ngoài: {error}").format(error=exc)
+        raise RenderError(ctx.stem, message) from None
     finally:
         logger.removeHandler(collector)
     if collector.messages:
-        raise RenderError(ctx.stem, "WeasyPrint cảnh báo: " + "; ".join(collector.messages[:5]))
+        warnings = "; ".join(collector.messages[:5])
+        raise RenderError(ctx.stem, _("WeasyPrint cảnh báo: {messages}").format(messages=warnings))
     return pdf

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from vanban.errors import ContentError, UsageError
+from vanban.i18n import _
 from vanban.loader import load_file
 from vanban.output import write_atomic
 from vanban.profile import PROFILE_NAME, find_profile
@@ -115,7 +116,7 @@ def init(root: Path, force: bool = False) -> list[Path]:
     existing = [p for p in planned if p.exists()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
-        raise UsageError(f"đã có tệp {names}; dùng --force để ghi đè")
+        raise UsageError(_("đã có tệp {names}; dùng --force để ghi đè").format(names=names))
     schemas = write_schemas(root)
     (root / "content").mkdir(exist_ok=True)
     (root / "templates").mkdir(exist_ok=True)
@@ -177,7 +178,7 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Any]
     old_day = _meeting_date(old)
     day = meeting or (_add_month(old_day) if old_day else None)
     if day is None:
-        raise UsageError("không xác định được ngày họp; hãy cho --ngay-hop YYYY-MM-DD")
+        raise UsageError(_("không xác định được ngày họp; hãy cho --ngay-hop YYYY-MM-DD"))
     new: dict[str, Any] = {k: old[k] for k in CARRIED if k in old}
     if isinstance(old.get("trich_yeu"), str | list):
         new["trich_yeu"] = _shift(old["trich_yeu"], old_day, day)
@@ -226,7 +227,7 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
     if source is not None:
         chosen = [n for n in notices if n.source.resolve() == source.resolve()]
         if not chosen:
-            raise UsageError(f"{source} không nằm trong {content}")
+            raise UsageError(_("{file} không nằm trong {folder}").format(file=source, folder=content))
         latest = chosen[0]
     else:
         latest = max(notices, key=lambda n: (_meeting_date_of(n.model), n.model.ngay or dt.date.min, n.stem))
@@ -237,7 +238,7 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
         stem = re.sub(r"^\d{4}-\d{2}", f"{day:%Y-%m}", latest.stem)
         out = latest.source.parent / f"{stem if stem != latest.stem else f'{day:%Y-%m}-thong-bao'}.yaml"
     if out.exists():
-        raise UsageError(f"{out} đã có; hãy chọn tên khác với --out")
+        raise UsageError(_("{file} đã có; hãy chọn tên khác với --out").format(file=out))
     schemas = write_schemas(repository_root(out.parent))
     write_atomic(out, (modeline(CONTENT_SCHEMA, out.parent, schemas) + text).encode("utf-8"))
     return out

@@ -36,20 +36,24 @@ from typing import TYPE_CHECKING, Any
 from vanban import rules
 from vanban.context import build_context
 from vanban.errors import ContentError, Problem, UsageError
+from vanban.i18n import N_, _
 from vanban.loader import Located, Path_
 from vanban.model import NhiemVu, ThongBao
 
 if TYPE_CHECKING:
     from vanban.build import Notice
 
-#: Status codes as written in YAML, and how they read in listings.
-STATUS_LABELS = {"xong": "Đã xong", "dang_lam": "Đang làm", "chua_lam": "Chưa làm"}
-OVERDUE_LABEL = "quá hạn"
+#: Status codes as written in YAML, and how they read in listings. The labels are data in
+#: CSV/XLSX exports and drafts (always Vietnamese) and msgids for the terminal table.
+STATUS_LABELS = {"xong": N_("Đã xong"), "dang_lam": N_("Đang làm"), "chua_lam": N_("Chưa làm")}
+OVERDUE_LABEL = N_("quá hạn")
 DRAFT_NUMBER = "(dự thảo)"
 UPDATES = "cap_nhat_nhiem_vu"
 
-COLUMNS = ("Số thông báo", "Ngày thông báo", "Mã", "Đơn vị", "Nhiệm vụ", "Hạn", "Trạng thái",
-           "Ngày cập nhật", "Ghi chú", "Tệp")
+#: Column headers: fixed Vietnamese in CSV/XLSX (stable for spreadsheets and scripts whatever
+#: the user's language), translated in the terminal table.
+COLUMNS = (N_("Số thông báo"), N_("Ngày thông báo"), N_("Mã"), N_("Đơn vị"), N_("Nhiệm vụ"), N_("Hạn"),
+           N_("Trạng thái"), N_("Ngày cập nhật"), N_("Ghi chú"), N_("Tệp"))
 
 
 # --- identity of notices and units --------------------------------------------------------
@@ -109,7 +113,8 @@ def id_problems(located: Located, data: Any) -> list[Problem]:
         key = ma.strip()
         if key in seen:
             first = located.problem(seen[key], "")
-            out.append(located.problem((*path, "ma"), f"mã nhiệm vụ '{key}' đã dùng ở dòng {first.line}"))
+            out.append(located.problem((*path, "ma"), _("mã nhiệm vụ '{ma}' đã dùng ở dòng {line}").format(
+                ma=key, line=first.line)))
         else:
             seen[key] = (*path, "ma")
     updates = data.get(UPDATES) if isinstance(data, dict) else None
@@ -122,8 +127,8 @@ def id_problems(located: Located, data: Any) -> list[Problem]:
             continue
         pair = (_number_key(ref), ma.strip())
         if pair in pairs:
-            out.append(located.problem((UPDATES, i, "ma"),
-                                       f"nhiệm vụ '{ma.strip()}' đã được cập nhật ở {UPDATES}[{pairs[pair]}]"))
+            out.append(located.problem((UPDATES, i, "ma"), _("nhiệm vụ '{ma}' đã được cập nhật ở {where}").format(
+                ma=ma.strip(), where=f"{UPDATES}[{pairs[pair]}]")))
         else:
             pairs[pair] = i
     return out
@@ -140,8 +145,8 @@ def deadline_warnings(located: Located) -> list[Problem]:
         except ValueError:
             continue  # an impossible date is the model's error, not a warning
         if day is not None and day.weekday() >= 5:
-            weekday = "thứ Bảy" if day.weekday() == 5 else "Chủ nhật"
-            problem = located.problem((*path, "han"), f"thời hạn {rules.short_date(day)} rơi vào {weekday}")
+            text = _("thời hạn {date} rơi vào thứ Bảy") if day.weekday() == 5 else _("thời hạn {date} rơi vào Chủ nhật")
+            problem = located.problem((*path, "han"), text.format(date=rules.short_date(day)))
             out.append(Problem(problem.file, problem.line, problem.col, problem.field, problem.message,
                                problem.rule, warning=True))
     return out
@@ -192,11 +197,15 @@ class TaskRow:
         """Tell whether the task was open on ``as_of`` and its deadline had passed."""
         return self.is_open(as_of) and self.han is not None and self.han < as_of
 
-    def status_label(self, as_of: dt.date | None = None) -> str:
-        """Return the status as read in a listing: ``Chưa làm``, ``Đang làm – quá hạn`` …"""
-        label = STATUS_LABELS[self.status(as_of)]
+    def status_label(self, as_of: dt.date | None = None, translated: bool = False) -> str:
+        """Return the status as read in a listing: ``Chưa làm``, ``Đang làm – quá hạn`` …
+
+        Vietnamese (data for exports and drafts) unless ``translated`` (the terminal table).
+        """
+        tr = _ if translated else str
+        label = tr(STATUS_LABELS[self.status(as_of)])
         if as_of is not None and self.is_overdue(as_of):
-            label += f" – {OVERDUE_LABEL}"
+            label += f" – {tr(OVERDUE_LABEL)}"
         return label
 
 
@@ -245,8 +254,8 @@ def resolve_updates(notices: Sequence[Notice], strict: bool) -> tuple[dict[tuple
                 if strict:
                     problems.append(_located_problem(
                         notice, (*here, "thong_bao"),
-                        f"không tìm thấy thông báo '{item.thong_bao}' trong các tệp đã nạp "
-                        "(ghi số, ví dụ '05/TB-UBND', hoặc tên tệp không có đuôi)"))
+                        _("không tìm thấy thông báo '{ref}' trong các tệp đã nạp "
+                          "(ghi số, ví dụ '05/TB-UBND', hoặc tên tệp không có đuôi)").format(ref=item.thong_bao)))
                 continue
             if len(targets) > 1 and source_date is not None:
                 # Numbers restart every year [R-NUM-2]: a notice cannot update one issued after it.
@@ -255,28 +264,30 @@ def resolve_updates(notices: Sequence[Notice], strict: bool) -> tuple[dict[tuple
                 names = ", ".join(t.source.stem for t in targets)
                 problems.append(_located_problem(
                     notice, (*here, "thong_bao"),
-                    f"số '{item.thong_bao}' trùng ở nhiều thông báo ({names}); hãy ghi tên tệp"))
+                    _("số '{ref}' trùng ở nhiều thông báo ({names}); hãy ghi tên tệp").format(
+                        ref=item.thong_bao, names=names)))
                 continue
             target = targets[0]
             if target is notice:
                 problems.append(_located_problem(notice, (*here, "thong_bao"),
-                                                 "một thông báo không cập nhật nhiệm vụ của chính nó"))
+                                                 _("một thông báo không cập nhật nhiệm vụ của chính nó")))
                 continue
             if target.stem not in ids:
                 ids[target.stem] = _task_ids(target)
             known = ids[target.stem]
             if item.ma not in known:
                 hint = difflib.get_close_matches(item.ma, known, n=1, cutoff=0.6)
-                message = f"thông báo {notice_number(target.model)} ({target.stem}) không có nhiệm vụ mã '{item.ma}'"
+                message = _("thông báo {number} ({stem}) không có nhiệm vụ mã '{ma}'").format(
+                    number=notice_number(target.model), stem=target.stem, ma=item.ma)
                 if hint:
-                    message += f"; có phải ý bạn là '{hint[0]}'?"
+                    message += _("; có phải ý bạn là '{hint}'?").format(hint=hint[0])
                 problems.append(_located_problem(notice, (*here, "ma"), message))
                 continue
             when = item.ngay or source_date
             target_date = notice_date(target.model)
             if when is not None and target_date is not None and when < target_date:
                 problems.append(_located_problem(notice, (*here, "ngay") if item.ngay else here,
-                                                 "ngày cập nhật trước ngày của thông báo được cập nhật"))
+                                                 _("ngày cập nhật trước ngày của thông báo được cập nhật")))
                 continue
             update = Update(notice.stem, notice_number(notice.model), when, item.trang_thai, item.ghi_chu)
             found.setdefault((target.stem, item.ma), []).append(update)
@@ -311,7 +322,7 @@ def select(rows: Sequence[TaskRow], unit: str | None = None, open_only: bool = F
            overdue: bool = False, as_of: dt.date | None = None) -> list[TaskRow]:
     """Return the rows of ``unit`` (case/NFC-insensitive), only open or only overdue ones on ``as_of``."""
     if overdue and as_of is None:
-        raise UsageError("lọc nhiệm vụ quá hạn cần ngày xét (as_of)")
+        raise UsageError(_("lọc nhiệm vụ quá hạn cần ngày xét (as_of)"))
     key = unit_key(unit) if unit else None
     out = []
     for row in rows:
@@ -328,9 +339,9 @@ def select(rows: Sequence[TaskRow], unit: str | None = None, open_only: bool = F
 # --- outputs ------------------------------------------------------------------------------
 
 
-def _cells(row: TaskRow, as_of: dt.date | None) -> list[str | dt.date | None]:
+def _cells(row: TaskRow, as_of: dt.date | None, translated: bool = False) -> list[str | dt.date | None]:
     last = row.last_update(as_of)
-    return [row.so, row.ngay, row.ma, row.don_vi, row.text, row.han, row.status_label(as_of),
+    return [row.so, row.ngay, row.ma, row.don_vi, row.text, row.han, row.status_label(as_of, translated),
             last.ngay if last else None, last.ghi_chu if last else "", row.stem]
 
 
@@ -343,13 +354,13 @@ def _text(value: str | dt.date | None) -> str:
 def table_text(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> str:
     """Return the rows as an aligned plain-text table; the long task text comes last."""
     order = (0, 1, 3, 2, 5, 6, 4)  # Số, Ngày, Đơn vị, Mã, Hạn, Trạng thái, Nhiệm vụ
-    table = [[COLUMNS[i] for i in order]]
-    table += [[_text(cells[i]) for i in order] for cells in (_cells(r, as_of) for r in rows)]
+    table = [[_(COLUMNS[i]) for i in order]]
+    table += [[_text(cells[i]) for i in order] for cells in (_cells(r, as_of, translated=True) for r in rows)]
     widths = [max(len(line[c]) for line in table) for c in range(len(order) - 1)]
     lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(line, widths, strict=False)), line[-1]]).rstrip()
              for line in table]
-    lines.insert(1, "  ".join("-" * w for w in [*widths, len(COLUMNS[4])]))
-    lines.append(f"Tổng số: {len(rows)} nhiệm vụ.")
+    lines.insert(1, "  ".join("-" * w for w in [*widths, len(table[0][-1])]))
+    lines.append(_("Tổng số: {count} nhiệm vụ.").format(count=len(rows)))
     return "\n".join(lines) + "\n"
 
 
@@ -441,7 +452,8 @@ def extract(notice: ThongBao, unit: str) -> ThongBao:
     mine = [t for t in tasks if unit_key(t.don_vi) == unit_key(unit)]
     if not mine:
         units = sorted({t.don_vi for t in tasks if t.don_vi}, key=unit_key)
-        raise UsageError(f"thông báo không giao nhiệm vụ nào cho '{unit}'; các đơn vị: {'; '.join(units)}")
+        raise UsageError(_("thông báo không giao nhiệm vụ nào cho '{unit}'; các đơn vị: {units}").format(
+            unit=unit, units="; ".join(units)))
     name = mine[0].don_vi  # the unit as the notice writes it, not as typed on the command line
     number = notice_number(notice)
     short = "dự thảo Thông báo" if notice.so is None else f"Thông báo số {number}"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vanban.errors import UsageError
+from vanban.i18n import _
 
 if TYPE_CHECKING:  # imported on use: finding templates must stay cheap for unchanged rebuilds
     import jinja2
@@ -31,7 +32,7 @@ def search_path(user_dir: Path | None = None) -> tuple[Path, ...]:
     dirs = [default_dir()]
     if user_dir is not None:
         if not user_dir.is_dir():
-            raise UsageError(f"không tìm thấy thư mục mẫu {user_dir}")
+            raise UsageError(_("không tìm thấy thư mục mẫu {folder}").format(folder=user_dir))
         if user_dir.resolve() != dirs[0].resolve():
             dirs.insert(0, user_dir)
     return tuple(dirs)
@@ -43,7 +44,8 @@ def find(name: str, path: tuple[Path, ...]) -> Path:
         candidate = folder / name
         if candidate.is_file():
             return candidate
-    raise UsageError(f"không tìm thấy mẫu {name} trong {', '.join(map(str, path))}")
+    folders = ", ".join(map(str, path))
+    raise UsageError(_("không tìm thấy mẫu {name} trong {folders}").format(name=name, folders=folders))
 
 
 def environment(path: tuple[Path, ...]) -> jinja2.Environment:

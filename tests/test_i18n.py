@@ -1,0 +1,218 @@
+"""Messages: Vietnamese by default, English with ``--lang en`` or an English locale [issue 4, item 7].
+
+Why: the catalog is maintained by hand next to the code, so these tests check that it is
+complete and compiled, that placeholders survive translation, that the language switch
+reaches messages made deep in the library (profile, register, tasks, diff), and that the
+switch never leaks into document content or the CSV/XLSX data exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+
+from vanban import diff, i18n, tasks
+from vanban.cli import main
+from vanban.errors import Problem
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOL = ROOT / "tools" / "i18n.py"
+PROFILE_REPO = ROOT / "tests" / "fixtures" / "profile"
+DIFF_DIR = ROOT / "tests" / "fixtures" / "tasks" / "diff"
+LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+SIGNER_VI = "vanban.yaml không có người ký tên 'pho-chanh-v'; có phải ý bạn là 'pho-chanh-vp'?"
+SIGNER_EN = "vanban.yaml has no signer named 'pho-chanh-v'; did you mean 'pho-chanh-vp'?"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run each test under a neutral locale and leave the process in Vietnamese for other tests."""
+    for name in LOCALE_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    yield
+    i18n.set_language("vi")
+
+
+def _repo(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    """Copy the profile fixture repository; replace ``old`` by ``new`` in its notice; return the notice."""
+    repo = tmp_path / "repo"
+    shutil.copytree(PROFILE_REPO, repo)
+    notice = repo / "content" / "2024-01.yaml"
+    if old:
+        text = notice.read_text(encoding="utf-8")
+        assert old in text
+        notice.write_text(text.replace(old, new), encoding="utf-8")
+    return notice
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS}
+    env.update(values)
+    return env
+
+
+def _vanban(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vanban", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=120, check=False)
+
+
+# --- the catalog --------------------------------------------------------------------------
+
+
+def test_catalog_is_complete_translated_and_compiled(capsys: pytest.CaptureFixture[str]) -> None:
+    tool: dict[str, Any] = runpy.run_path(str(TOOL))
+    assert tool["check"]() == 0, capsys.readouterr().out
+    po = tool["PO"]
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    ids = [m.id for m in catalog if m.id]
+    # Every converted module contributes messages; the CLI help is in there too.
+    sources = {loc[0] for m in catalog if m.id for loc in m.locations}
+    for module in ("tasks", "diff", "profile", "register", "scaffold", "render_docx", "render_pdf",
+                   "templates", "fonts", "errors", "cli"):
+        assert f"src/vanban/{module}.py" in sources, module
+    assert len(ids) >= 100
+
+
+def test_every_translation_keeps_the_placeholders_exactly() -> None:
+    po = ROOT / "src" / "vanban" / "locale" / "en" / "LC_MESSAGES" / "vanban.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    field = re.compile(r"\{[^{}]*\}")
+    checked = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        assert isinstance(message.id, str) and isinstance(message.string, str)
+        assert sorted(field.findall(message.id)) == sorted(field.findall(message.string)), message.id
+        assert message.string != message.id or not re.search(r"[^\x00-\x7f]", message.id), message.id
+        checked += 1
+    assert checked >= 100
+
+
+# --- the language switch through the command line -----------------------------------------
+
+
+def test_check_speaks_english_with_lang_en_and_vietnamese_by_default(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notice = _repo(tmp_path, "nguoi_ky: pho-chanh-vp", "nguoi_ky: pho-chanh-v")
+    assert main(["--lang", "en", "check", str(notice)]) == 1
+    english = capsys.readouterr().err
+    assert SIGNER_EN in english
+    assert SIGNER_VI not in english
+    assert main(["check", str(notice)]) == 1
+    vietnamese = capsys.readouterr().err
+    assert SIGNER_VI in vietnamese
+    assert SIGNER_EN not in vietnamese
+
+
+def test_final_build_refusal_is_translated_and_keeps_the_rule_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notice = _repo(tmp_path, 'so: "07"\n', "")
+    out = tmp_path / "out"
+    assert main(["--lang", "en", "build", "--final", "-o", str(out), str(notice)]) == 1
+    english = capsys.readouterr().err
+    # R-NUM-8: a final issue needs a number; the rule id is never translated.
+    assert "a final issue must have a document number [R-NUM-8]" in english
+    assert main(["build", "--final", "-o", str(out), str(notice)]) == 1
+    assert "bản chính thức phải có số văn bản [R-NUM-8]" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_english_locale_gives_english_help() -> None:
+    run = _vanban(["--help"], _env(LANG="en_US.UTF-8"))
+    assert run.returncode == 0, run.stderr
+    assert "Show this help and exit." in run.stdout
+    assert "Write conclusion notices" in run.stdout
+    assert "In hướng dẫn này rồi thoát." not in run.stdout
+
+
+def test_default_locale_gives_vietnamese_help() -> None:
+    run = _vanban(["--help"], _env(LANG="C.UTF-8"))
+    assert run.returncode == 0, run.stderr
+    assert "In hướng dẫn này rồi thoát." in run.stdout
+    assert "Show this help and exit." not in run.stdout
+
+
+def test_lang_vi_overrides_an_english_locale(tmp_path: Path) -> None:
+    notice = _repo(tmp_path, "nguoi_ky: pho-chanh-vp", "nguoi_ky: pho-chanh-v")
+    env = _env(LANG="en_US.UTF-8", LC_ALL="en_US.UTF-8")
+    english = _vanban(["check", str(notice)], env)
+    assert english.returncode == 1
+    assert SIGNER_EN in english.stderr
+    vietnamese = _vanban(["--lang", "vi", "check", str(notice)], env)
+    assert vietnamese.returncode == 1
+    assert SIGNER_VI in vietnamese.stderr
+    assert SIGNER_EN not in vietnamese.stderr
+    help_vi = _vanban(["--lang", "vi", "--help"], env)
+    assert "In hướng dẫn này rồi thoát." in help_vi.stdout
+
+
+# --- what is translated and what never is -------------------------------------------------
+
+
+def _overdue_row() -> tasks.TaskRow:
+    return tasks.TaskRow(stem="2024-01", so="05/TB-UBND", ngay=dt.date(2024, 1, 5), ma="KT-01",
+                         don_vi="Phòng Kinh tế", text="Lập kế hoạch.", han=dt.date(2024, 1, 31))
+
+
+def test_task_table_is_translated_but_csv_stays_vietnamese() -> None:
+    row = _overdue_row()
+    as_of = dt.date(2024, 2, 15)
+    csv_vi = tasks.csv_text([row], as_of)
+    table_vi = tasks.table_text([row], as_of)
+    i18n.set_language("en")
+    table_en = tasks.table_text([row], as_of)
+    csv_en = tasks.csv_text([row], as_of)
+    assert "Not started – overdue" in table_en and "Deadline" in table_en
+    assert "Total: 1 task(s)." in table_en
+    assert "Chưa làm – quá hạn" in table_vi and "Tổng số: 1 nhiệm vụ." in table_vi
+    # The CSV is data for spreadsheets and scripts: the same bytes whatever the language.
+    assert csv_en == csv_vi
+    assert csv_en.splitlines()[0].split(",")[5] == "Hạn"
+    assert "Chưa làm – quá hạn" in csv_en
+
+
+def test_extract_content_is_never_translated() -> None:
+    from vanban.build import load
+
+    history = ROOT / "tests" / "fixtures" / "tasks" / "history"
+    notice = load([history / "2024-01-phien-hop.yaml"])[0].model
+    unit = next(t.don_vi for t in tasks.collect(load([history / "2024-01-phien-hop.yaml"])) if t.don_vi)
+    vi = tasks.extract(notice, unit)
+    i18n.set_language("en")
+    en = tasks.extract(notice, unit)
+    assert en == vi
+    assert en.trich_yeu[0].startswith("Trích Thông báo số")
+
+
+def test_diff_report_and_warning_label_follow_the_language() -> None:
+    old = diff.load_notice(DIFF_DIR / "old.yaml")
+    new = diff.load_notice(DIFF_DIR / "new.yaml")
+    changes = diff.compare(old, new)
+    vi = diff.report(changes, "old.yaml", "new.yaml")
+    i18n.set_language("en")
+    en = diff.report(changes, "old.yaml", "new.yaml")
+    assert vi.startswith("So sánh old.yaml → new.yaml\n")
+    assert en.startswith("Comparing old.yaml → new.yaml\n")
+    assert "Nhiệm vụ mới" in vi and "New tasks" in en and "Nhiệm vụ mới" not in en
+    # Task texts and unit names are content: the same in both reports.
+    units = {t.don_vi for t in changes.added if t.don_vi}
+    assert units and all(u in en and u in vi for u in units)
+    warning = Problem("a.yaml", 3, 5, "han", "x", warning=True)
+    assert str(warning) == "a.yaml:3:5: han: warning: x"
+    i18n.set_language("vi")
+    assert str(warning) == "a.yaml:3:5: han: cảnh báo: x"
