@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -176,6 +178,19 @@ def test_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 1
     assert snapshot(out) == before, "a failed build changed the output folder"
     assert not [p for p in tmp_path.rglob("*.tmp")], "a failed build left a temporary file"
+
+
+@pytest.mark.parametrize("name", ["alias-billion-laughs", "char-surrogate-escape", "enc-binary"])
+def test_case_in_a_real_process(name: str, tmp_path: Path) -> None:
+    """The same messages from ``python -m vanban`` itself: nothing on stdout, no traceback, exit 1."""
+    shutil.copyfile(CATALOGUE / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    env = {**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    result = subprocess.run([sys.executable, "-m", "vanban", "build", f"{name}.yaml", "-o", "out"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert stable(result.stderr) == (CATALOGUE / f"{name}.expected").read_text(encoding="utf-8")
+    assert not (tmp_path / "out").exists()
 
 
 def test_file_size_limit_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import notice_yaml
 from vanban.build import Progress, run
+from vanban.errors import RenderError
+from vanban.templates import default_dir
 
 
 def test_parallel_output_is_byte_identical_to_serial(tmp_path: Path) -> None:
@@ -27,3 +31,25 @@ def test_parallel_output_is_byte_identical_to_serial(tmp_path: Path) -> None:
     assert len({(tmp_path / "serial" / n).read_bytes() for n in names}) == 4
     assert sorted(e.done for e in events) == [1, 2, 3, 4] and {e.total for e in events} == {4}
     assert all(e.ok for e in events)
+
+
+def test_render_failures_come_back_from_workers(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(1, 3):
+        (content / f"tb-{i}.yaml").write_text(notice_yaml(so=str(i)), encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    html = (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
+    assert "<body>" in html
+    # a template that asks for a network resource must fail the render, never fetch it
+    (templates / "thong_bao.html").write_text(
+        html.replace("<body>", '<body><img src="http://example.invalid/logo.png">', 1), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(RenderError):
+        run([content], out, ("pdf",), templates, jobs=2)
+    assert not out.exists()
+    report = run([content], out, ("pdf",), templates, jobs=2, keep_going=True)
+    assert report.written == [] and not report.ok
+    assert sorted(Path(f.source).name for f in report.failures) == ["tb-1", "tb-2"]
+    assert all("tài nguyên" in f.message or "example.invalid" in f.message for f in report.failures)

@@ -126,8 +126,10 @@ def pdf_texts(data: bytes) -> tuple[str, str]:
         for page in pdf.pages:
             overflow = [c["text"] for c in page.chars if c["x1"] > right_edge + 1 or c["x0"] < left_edge - 12 * MM]
             assert not overflow, f"text runs off the page: {''.join(overflow)[:80]!r}"
-            full.append(page.extract_text() or "")
-            left.append(page.crop((0, 0, column, page.height)).extract_text() or "")
+            # Only the text block: the page number in the top margin [R-PGN-1] is not content.
+            top, bottom = LAYOUT.margin_top_mm * MM, page.height - LAYOUT.margin_bottom_mm * MM
+            full.append(page.crop((0, top, page.width, bottom)).extract_text() or "")
+            left.append(page.crop((0, top, column, bottom)).extract_text() or "")
     return squash("\n".join(full)), squash("\n".join(left))
 
 
@@ -170,6 +172,12 @@ def test_special_characters_and_nfd_example() -> None:
         [("Tổng hợp & đánh giá", ["Mã " + "Đ" * 200 + " hết.", "x < y > z & w"])],
         ["Đơn vị A & B", "Phòng <Kinh tế>"],
     ))
+
+
+def test_trich_yeu_longer_than_a_document_property() -> None:
+    """Found by the property above: a 300-character trích yếu crashed the .docx (255-character title)."""
+    check_outputs(notice("Kết luận " + "về việc triển khai nhiệm vụ trọng tâm " * 8, "Mở đầu.",
+                         [("Chung", ["Nội dung."])], ["Các phòng"]))
 
 
 @pytest.mark.slow

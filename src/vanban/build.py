@@ -227,7 +227,14 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["vanban.build", "vanban.context", "vanban.render_pdf"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
+
+
+def _ignore_interrupt() -> None:
+    """Leave Ctrl-C to the parent, which cancels the batch (no traceback from every worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
@@ -250,10 +257,13 @@ def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path
     else:
         from concurrent.futures import as_completed
 
-        with _pool(workers) as pool:
+        pool = _pool(workers)
+        try:
             futures = {pool.submit(_work, notice, chosen, template_path): i for i, notice in enumerate(notices)}
             for done, future in enumerate(as_completed(futures), start=1):
                 finish(futures[future], future.result(), done)
+        finally:
+            pool.shutdown(cancel_futures=True)  # on Ctrl-C or a crash, do not render the rest
     return [results[i] for i in range(total)]
 
 

@@ -7,9 +7,10 @@ string (the model converts types explicitly), rejects duplicate keys and aliases
 depth limits.
 
 Limits (see ``docs/limits.md``): a content file is at most ``MAX_FILE_BYTES``, nests at most
-``MAX_DEPTH`` levels and holds at most ``MAX_NODES`` values; ``validate`` adds limits on the
-body, the recipients and the length of one value. Each limit is reported as a located error,
-never as a crash or a render that runs for minutes.
+``MAX_DEPTH`` levels and holds at most ``MAX_NODES`` values; at most ``MAX_PROBLEMS`` problems
+are listed per file. ``validate`` adds limits on the body, the recipients and the length of
+the text. Each limit is reported as a located error, never as a crash or a render that runs
+for minutes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 #: Most scalar values accepted in one file.
 MAX_NODES = 50_000
+#: Most problems listed per file; a file with 20,000 unknown keys needs only the first few.
+MAX_PROBLEMS = 100
 
 Path_ = tuple[str | int, ...]
 
@@ -75,6 +78,18 @@ class Located:
         key_path = (*path, "<key>")
         line, col = self.marks[key_path] if at_key and key_path in self.marks else self.where(path)
         return Problem(self.file, line, col, dotted(path), message, rule)
+
+
+def cap_problems(problems: list[Problem]) -> list[Problem]:
+    """Return the first MAX_PROBLEMS problems in file order, and one line saying how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    ordered = sorted(set(problems))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    first, rest = ordered[:MAX_PROBLEMS], ordered[MAX_PROBLEMS:]
+    more = f"còn {_number(len(rest))} lỗi khác không liệt kê (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu tiên của mỗi tệp)"
+    return [*first, Problem(rest[0].file, rest[0].line, rest[0].col, "", more)]
 
 
 def dotted(path: Path_) -> str:
@@ -174,7 +189,7 @@ def load_yaml(text: str, display: str, *, pure_python: bool = False) -> tuple[Lo
         walker = _Walker(loader, display, lambda: _first_alias(text, loader_class))
         data = walker.walk(node, ())
         if walker.problems:
-            return None, walker.problems
+            return None, cap_problems(walker.problems)
         return Located(display, data, walker.marks), []
     finally:
         loader.dispose()

@@ -137,13 +137,19 @@ def _set_properties(document: Any, ctx: Context) -> None:
     when = ctx.meta.created.astimezone(dt.UTC).replace(tzinfo=None)
     with core_namespace():
         props = document.core_properties
-        props.title = ctx.meta.title
-        props.author = ctx.meta.author
-        props.subject = ctx.meta.subject
+        # python-docx refuses core properties over 255 characters; a long trích yếu is legal.
+        props.title = _fit(ctx.meta.title)
+        props.author = _fit(ctx.meta.author)
+        props.subject = _fit(ctx.meta.subject)
         props.language = ctx.meta.lang
         props.created = props.modified = props.last_printed = when
         props.last_modified_by = ""
         props.revision = 1
+
+
+def _fit(text: str, limit: int = 255) -> str:
+    """Return ``text`` cut to ``limit`` characters (ending in "…" when cut), for a document property."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def normalize_zip(data: bytes) -> bytes:

@@ -7,8 +7,11 @@ private fontconfig), may fetch nothing, and any warning it logs fails the render
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +39,34 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextlib.contextmanager
+def _no_library_search() -> Iterator[None]:
+    """Make ``ctypes.util.find_library`` answer None while WeasyPrint loads its C libraries.
+
+    Why: WeasyPrint tries several names per library and, for each miss, cffi asks
+    find_library, which spawns ldconfig, gcc and ld: 22 processes and ~0.2 s of every cold
+    ``vanban build`` (measured for issue 8). On Linux the plain sonames it tries next
+    (``libpango-1.0.so.0``…) load directly.
+    """
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
 def _weasyprint() -> Any:
     """Import WeasyPrint with the private fontconfig in force (it must be set before import)."""
     os.environ["FONTCONFIG_FILE"] = str(fontconfig_file())
+    if sys.platform.startswith("linux") and "weasyprint" not in sys.modules:
+        try:
+            with _no_library_search():
+                import weasyprint
+        except OSError:
+            pass  # unusual library names: the import below searches the usual, slow way
     import weasyprint
 
     return weasyprint

@@ -8,7 +8,8 @@ that need more than one field.
 
 Limits (see ``docs/limits.md``) keep a hostile or runaway file from turning into a render
 that runs for minutes: ``MAX_BODY_NODES`` body items, ``MAX_SECTIONS`` mục, ``MAX_RECIPIENTS``
-recipients and ``MAX_VALUE_CHARS`` characters in one value; the loader bounds the file itself.
+recipients, ``MAX_VALUE_CHARS`` characters in one value and ``MAX_TEXT_CHARS`` in all; the
+loader bounds the file itself.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from vanban import rules
 from vanban.errors import Problem
 from vanban.fonts import covered
-from vanban.loader import Located, Path_, dotted
+from vanban.loader import Located, Path_, cap_problems, dotted
 from vanban.model import NODE_KINDS, Cong, Diem, Gach, Khoan, Muc, NhiemVu, ThongBao
 
 _TAGS = {"str", "doan", *NODE_KINDS}
@@ -37,6 +38,8 @@ MAX_SECTIONS = 500
 MAX_RECIPIENTS = 2_000
 #: Longest single value in characters (a long paragraph is ~2,000).
 MAX_VALUE_CHARS = 50_000
+#: Most characters in the whole notice (~150 pages; the seed has ~15,000); renders in ~6 s.
+MAX_TEXT_CHARS = 500_000
 
 #: Bidirectional controls: invisible, yet they change the order in which text is displayed.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -70,14 +73,14 @@ def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
     data, problems = clean_text(located)
     limits = _limit_problems(located, data)
     if limits:
-        return None, problems + limits  # the model of an oversized notice is not worth building
+        return None, cap_problems(problems + limits)  # an oversized notice's model is not worth building
     problems.extend(_notice_problems(located, data))
     try:
         notice = ThongBao.model_validate(data)
     except ValidationError as exc:
         problems.extend(model_problems(located, exc))
-        return None, problems
-    return (None if problems else notice), problems
+        return None, cap_problems(problems)
+    return (None if problems else notice), cap_problems(problems)
 
 
 def warnings(located: Located, model: ThongBao | None = None) -> list[Problem]:
@@ -166,6 +169,16 @@ def _count_nodes(nodes: Any) -> tuple[int, int]:
     return items, sections
 
 
+def _text_length(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return sum(_text_length(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_text_length(v) for v in value.values())
+    return 0
+
+
 def _limit_problems(located: Located, data: Any) -> list[Problem]:
     out: list[Problem] = []
     items, sections = _count_nodes(_get(data, "noi_dung"))
@@ -174,6 +187,9 @@ def _limit_problems(located: Located, data: Any) -> list[Problem]:
                                                   f"tối đa {_number(MAX_BODY_NODES)})"))
     if sections > MAX_SECTIONS:
         out.append(located.problem(("noi_dung",), f"quá nhiều mục ({_number(sections)}; tối đa {MAX_SECTIONS})"))
+    total = _text_length(data)
+    if total > MAX_TEXT_CHARS:
+        out.append(located.problem((), f"văn bản quá dài ({_number(total)} ký tự; tối đa {_number(MAX_TEXT_CHARS)})"))
     recipients = _get(data, "noi_nhan")
     if isinstance(recipients, list) and len(recipients) > MAX_RECIPIENTS:
         out.append(located.problem(("noi_nhan",), f"quá nhiều nơi nhận ({_number(len(recipients))}; "
