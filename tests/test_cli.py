@@ -31,7 +31,7 @@ def test_build_writes_pdf_into_out(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--no-such-option"]) == 2
-    assert "No such option" in capsys.readouterr().err
+    assert "Lỗi: Không có tùy chọn '--no-such-option'." in capsys.readouterr().err
 
 
 def test_invalid_content_exits_1_with_located_messages_and_writes_nothing(

@@ -7,6 +7,8 @@ Usage:
 
 Messages are the Vietnamese strings passed to ``vanban.i18n._`` in the code, plus the help
 texts of the command line (docstrings and ``help=`` of every click command and option).
+A second catalog translates click's own words (``Usage:``, ``Options``, its error messages)
+into Vietnamese, so the default language of the whole command line is Vietnamese.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "vanban"
 PO = SOURCE / "locale" / "en" / "LC_MESSAGES" / "vanban.po"
 MO = PO.with_suffix(".mo")
+CLICK_PO = SOURCE / "locale" / "vi" / "LC_MESSAGES" / "click.po"
+CLICK_MO = CLICK_PO.with_suffix(".mo")
+#: click modules whose messages users can see (the rest are for developers or other platforms).
+CLICK_FILES = ("core.py", "decorators.py", "exceptions.py", "formatting.py", "parser.py", "termui.py", "types.py")
 
 
 def extract() -> Catalog:
@@ -81,6 +87,46 @@ def _mo_bytes(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
+def extract_click() -> Catalog:
+    """Return a catalog of click's user-visible messages (singular and plural forms)."""
+    import click
+
+    catalog = Catalog(project="click", locale="vi", fuzzy=False)
+    catalog.creation_date = catalog.revision_date = _epoch()
+    folder = Path(click.__file__).parent
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(folder), method_map=[("**.py", "python")], keywords={"_": None, "ngettext": (1, 2)}
+    ):
+        key = message if isinstance(message, str) else message[0]
+        if filename in CLICK_FILES and key and catalog.get(key) is None:
+            catalog.add(message)
+    return catalog
+
+
+def _read_click() -> Catalog:
+    if not CLICK_PO.exists():
+        return Catalog(project="click", locale="vi")
+    with CLICK_PO.open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    catalog.project = "click"
+    catalog.creation_date = catalog.revision_date = _epoch()
+    catalog.fuzzy = False
+    return catalog
+
+
+def update_click() -> None:
+    """Merge click's messages into the Vietnamese click catalog (keeping translations) and compile it."""
+    current = _read_click()
+    fresh = extract_click()
+    for message in fresh:
+        old = current.get(message.id)
+        if old is not None and old.string:
+            message.string = old.string
+    CLICK_PO.parent.mkdir(parents=True, exist_ok=True)
+    CLICK_PO.write_bytes(_po_bytes(fresh))
+    CLICK_MO.write_bytes(_mo_bytes(fresh))
+
+
 def update() -> None:
     """Merge the extracted messages into the .po (keeping translations) and compile the .mo."""
     current = _read()
@@ -96,6 +142,7 @@ def update() -> None:
     MO.write_bytes(_mo_bytes(fresh))
     missing = [m.id for m in fresh if m.id and not m.string]
     print(f"{len(fresh)} messages, {len(missing)} untranslated -> {PO.relative_to(ROOT)}")
+    update_click()
 
 
 def check() -> int:
@@ -106,6 +153,10 @@ def check() -> int:
     problems += [f"untranslated: {m.id!r}" for m in current if m.id and not m.string]
     if not MO.exists() or MO.read_bytes() != _mo_bytes(current):
         problems.append("the .mo is stale: run python tools/i18n.py update")
+    if not CLICK_MO.exists() or CLICK_MO.read_bytes() != _mo_bytes(_read_click()):
+        problems.append("the click .mo is stale: run python tools/i18n.py update")
+    if not [m for m in _read_click() if m.id and m.string]:
+        problems.append("the Vietnamese click catalog has no translations")
     for problem in problems:
         print(problem)
     return 1 if problems else 0

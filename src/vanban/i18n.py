@@ -41,6 +41,36 @@ def set_language(language: str) -> None:
         _translation = gettext.NullTranslations()
     else:
         _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
+    _localise_click(_language)
+
+
+#: click modules that show users text through gettext (``_`` and ``ngettext`` imported at module level).
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
+
+
+def _localise_click(language: str) -> None:
+    """Make click's own words (``Usage:``, ``Options``, its errors) follow the language in use.
+
+    Why: click marks its messages for gettext but reads the default domain at call time;
+    pointing its modules at our Vietnamese click catalog keeps the whole command line in one
+    language. English is click's own text.
+    """
+    import sys
+
+    if "click" not in sys.modules:
+        return
+    if language == "vi":
+        catalog = gettext.translation("click", LOCALE_DIR, languages=["vi"], fallback=True)
+    else:
+        catalog = gettext.NullTranslations()
+    for name in _CLICK_MODULES:
+        module = sys.modules.get(f"click.{name}")
+        if module is None:
+            continue
+        if hasattr(module, "_"):
+            setattr(module, "_", catalog.gettext)  # noqa: B010 - a module attribute, not ours
+        if hasattr(module, "ngettext"):
+            setattr(module, "ngettext", catalog.ngettext)  # noqa: B010
 
 
 def language() -> str:
