@@ -58,3 +58,15 @@ def test_python_m_vanban_help_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "vanban", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "build" in result.stdout and "check" in result.stdout
+
+
+def test_click_words_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """Usage lines and click's own errors are Vietnamese by default and English with --lang en."""
+    assert main(["build", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Cách dùng: vanban build") and "In hướng dẫn này rồi thoát." in out
+    assert main(["--lang", "en", "build", "--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert "Usage: vanban build" in err and "No such option '--no-such-option'" in err
+    assert main(["--lang", "vi", "check", "--x"]) == 2
+    assert "Không có tùy chọn '--x'" in capsys.readouterr().err
