@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from vanban.errors import Problem
+from vanban.i18n import N_, _
 
 #: Largest content file accepted; a monthly notice is a few dozen kB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -88,7 +89,8 @@ def cap_problems(problems: list[Problem]) -> list[Problem]:
     if len(ordered) <= MAX_PROBLEMS:
         return ordered
     first, rest = ordered[:MAX_PROBLEMS], ordered[MAX_PROBLEMS:]
-    more = f"còn {_number(len(rest))} lỗi khác không liệt kê (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu tiên của mỗi tệp)"
+    more = _("còn {count} lỗi khác không liệt kê (chỉ liệt kê {limit} lỗi đầu tiên của mỗi tệp)").format(
+        count=_number(len(rest)), limit=MAX_PROBLEMS)
     return [*first, Problem(rest[0].file, rest[0].line, rest[0].col, "", more)]
 
 
@@ -120,29 +122,30 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """Read ``path`` as UTF-8 text, or return the problems that prevent it."""
     try:
         if path.is_dir():
-            return None, [Problem(display, 1, 1, "", "đây là thư mục, không phải tệp YAML")]
+            return None, [Problem(display, 1, 1, "", _("đây là thư mục, không phải tệp YAML"))]
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            msg = f"tệp quá lớn ({_number(size)} byte; tối đa {_number(MAX_FILE_BYTES)} byte)"
+            msg = _("tệp quá lớn ({size} byte; tối đa {limit} byte)").format(
+                size=_number(size), limit=_number(MAX_FILE_BYTES))
             return None, [Problem(display, 1, 1, "", msg)]
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(display, 1, 1, "", "không tìm thấy tệp")]
+        return None, [Problem(display, 1, 1, "", _("không tìm thấy tệp"))]
     except PermissionError:
-        return None, [Problem(display, 1, 1, "", "không có quyền đọc tệp")]
+        return None, [Problem(display, 1, 1, "", _("không có quyền đọc tệp"))]
     except OSError as exc:
-        return None, [Problem(display, 1, 1, "", f"không đọc được tệp ({exc.strerror})")]
+        return None, [Problem(display, 1, 1, "", _("không đọc được tệp ({reason})").format(reason=exc.strerror))]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
-        message = "tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8"
+        message = _("tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8")
         return None, [Problem(display, 1, 1, "", message, "R-FONT-2")]
     if b"\x00" in raw:
         line, col = _position(raw.decode("utf-8", "replace"), raw.index(b"\x00"))
-        return None, [Problem(display, line, col, "", "tệp nhị phân, không phải văn bản YAML")]
+        return None, [Problem(display, line, col, "", _("tệp nhị phân, không phải văn bản YAML"))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position(raw[: exc.start].decode("utf-8", "replace"), exc.start)
-        message = "tệp không phải UTF-8 hợp lệ; hãy lưu lại dưới dạng UTF-8"
+        message = _("tệp không phải UTF-8 hợp lệ; hãy lưu lại dưới dạng UTF-8")
         return None, [Problem(display, line, col, "", message, "R-FONT-2")]
     return text.removeprefix("\ufeff"), []
 
@@ -173,19 +176,20 @@ def load_yaml(text: str, display: str, *, pure_python: bool = False) -> tuple[Lo
         except yaml.MarkedYAMLError as exc:
             return None, [_syntax_problem(exc, text, display)]
         except yaml.reader.ReaderError as exc:  # pre-empted by _NON_PRINTABLE; kept as a safety net
-            message = f"ký tự không được phép trong YAML (U+{exc.character:04X})"
+            message = _("ký tự không được phép trong YAML (U+{code})").format(code=f"{exc.character:04X}")
             return None, [Problem(display, 1, 1, "", message)]
         except yaml.YAMLError as exc:
-            return None, [Problem(display, 1, 1, "", f"lỗi cú pháp YAML: {exc}")]
+            return None, [Problem(display, 1, 1, "", _("lỗi cú pháp YAML: {detail}").format(detail=exc))]
         except RecursionError:  # the Python composer recurses; libyaml stops at its own depth limit
-            return None, [Problem(display, 1, 1, "", f"lồng quá sâu (tối đa {MAX_DEPTH} cấp)")]
+            return None, [Problem(display, 1, 1, "", _(_TOO_DEEP).format(max_depth=MAX_DEPTH))]
         if node is None:
-            return None, [Problem(display, 1, 1, "", "tệp rỗng")]
+            return None, [Problem(display, 1, 1, "", _("tệp rỗng"))]
         if not isinstance(node, yaml.MappingNode):
-            kind = "một danh sách" if isinstance(node, yaml.SequenceNode) else "một giá trị đơn"
+            message = (_("tệp phải là một nhóm trường (khóa: giá trị), không phải một danh sách")
+                       if isinstance(node, yaml.SequenceNode)
+                       else _("tệp phải là một nhóm trường (khóa: giá trị), không phải một giá trị đơn"))
             mark = node.start_mark
-            return None, [Problem(display, mark.line + 1, mark.column + 1, "",
-                                  f"tệp phải là một nhóm trường (khóa: giá trị), không phải {kind}")]
+            return None, [Problem(display, mark.line + 1, mark.column + 1, "", message)]
         walker = _Walker(loader, display, lambda: _first_alias(text, loader_class))
         data = walker.walk(node, ())
         if walker.problems:
@@ -198,10 +202,10 @@ def load_yaml(text: str, display: str, *, pure_python: bool = False) -> tuple[Lo
 def _forbidden_character(char: str) -> str:
     code = ord(char)
     if 0xD800 <= code <= 0xDFFF:
-        return f"ký tự thay thế lẻ (surrogate U+{code:04X}) không hợp lệ"
+        return _("ký tự thay thế lẻ (surrogate U+{code}) không hợp lệ").format(code=f"{code:04X}")
     if code in (0xFFFE, 0xFFFF):
-        return f"ký tự U+{code:04X} không phải là ký tự văn bản"
-    return f"ký tự điều khiển U+{code:04X} không được phép trong tệp YAML; hãy xóa nó"
+        return _("ký tự U+{code} không phải là ký tự văn bản").format(code=f"{code:04X}")
+    return _("ký tự điều khiển U+{code} không được phép trong tệp YAML; hãy xóa nó").format(code=f"{code:04X}")
 
 
 def _first_alias(text: str, loader_class: type[yaml.SafeLoader]) -> tuple[int, int, str] | None:
@@ -217,40 +221,41 @@ def _first_alias(text: str, loader_class: type[yaml.SafeLoader]) -> tuple[int, i
     return None
 
 
-_QUOTED = "hãy đặt giá trị trong dấu ngoặc kép"
+_TOO_DEEP = N_("lồng quá sâu (tối đa {max_depth} cấp)")
+_NO_ALIASES = N_("không được dùng neo/bí danh YAML (& và *)")
 
 #: libyaml and PyYAML word their problems differently; each pattern matches both.
+#: The messages are msgids, translated and filled in when a problem is made.
 _SYNTAX: tuple[tuple[str, str], ...] = (
-    (r"mapping values are not allowed", f"không được đặt dấu ': ' ở đây; {_QUOTED}"),
-    (r"could not find expected ':'", "thiếu dấu ':' sau tên trường ở dòng {start_line}"),
+    (r"mapping values are not allowed", N_("không được đặt dấu ': ' ở đây; hãy đặt giá trị trong dấu ngoặc kép")),
+    (r"could not find expected ':'", N_("thiếu dấu ':' sau tên trường ở dòng {start_line}")),
     (r"(did not find expected|expected) ',' or '\]'",
-     "danh sách trong ngoặc vuông{since} thiếu dấu ',' hoặc ']'"),
+     N_("danh sách trong ngoặc vuông{since} thiếu dấu ',' hoặc ']'")),
     (r"(did not find expected|expected) ',' or '\}'",
-     "nhóm trường trong ngoặc nhọn{since} thiếu dấu ',' hoặc '}}'"),
-    (r"found unknown escape character", "mã thoát '\\{escape}' không hợp lệ trong chuỗi ngoặc kép "
-     "(viết '\\\\' cho dấu '\\', hoặc dùng ngoặc đơn)"),
+     N_("nhóm trường trong ngoặc nhọn{since} thiếu dấu ',' hoặc '}}'")),
+    (r"found unknown escape character", N_("mã thoát '\\{escape}' không hợp lệ trong chuỗi ngoặc kép "
+                                           "(viết '\\\\' cho dấu '\\', hoặc dùng ngoặc đơn)")),
     (r"found invalid Unicode character escape code",
-     "mã thoát Unicode không hợp lệ (ví dụ '\\ud800' là nửa cặp surrogate lẻ, không phải ký tự)"),
+     N_("mã thoát Unicode không hợp lệ (ví dụ '\\ud800' là nửa cặp surrogate lẻ, không phải ký tự)")),
     (r"(did not find expected hexdecimal number|expected escape sequence)",
-     "mã thoát \\x, \\u hoặc \\U thiếu chữ số thập lục phân"),
-    (r"found unexpected end of stream", "chuỗi trong dấu ngoặc{since} chưa được đóng"),
-    (r"(did not find expected key|expected <block end>)", "sai thụt lề hoặc thiếu tên trường"),
-    (r"(did not find expected|expected the) node content", "thiếu giá trị"),
-    (r"did not find expected '-' indicator", "sai thụt lề trong danh sách"),
-    (r"block sequence entries are not allowed", "không được bắt đầu danh sách '- ' ở đây (sai thụt lề?)"),
-    (r"found undefined alias", "không được dùng neo/bí danh YAML (& và *)"),
-    (r"found duplicate anchor", "không được dùng neo/bí danh YAML (& và *)"),
-    (r"(did not find expected|expected) alphabetic or numeric character",
-     "không được dùng neo/bí danh YAML (& và *)"),
+     N_("mã thoát \\x, \\u hoặc \\U thiếu chữ số thập lục phân")),
+    (r"found unexpected end of stream", N_("chuỗi trong dấu ngoặc{since} chưa được đóng")),
+    (r"(did not find expected key|expected <block end>)", N_("sai thụt lề hoặc thiếu tên trường")),
+    (r"(did not find expected|expected the) node content", N_("thiếu giá trị")),
+    (r"did not find expected '-' indicator", N_("sai thụt lề trong danh sách")),
+    (r"block sequence entries are not allowed", N_("không được bắt đầu danh sách '- ' ở đây (sai thụt lề?)")),
+    (r"found undefined alias", _NO_ALIASES),
+    (r"found duplicate anchor", _NO_ALIASES),
+    (r"(did not find expected|expected) alphabetic or numeric character", _NO_ALIASES),
     (r"(but found another document|expected a single document)",
-     "tệp chỉ được chứa một văn bản YAML (bỏ dòng '---' thứ hai)"),
-    (r"found incompatible YAML document", "phiên bản YAML không được hỗ trợ; hãy bỏ dòng '%YAML'"),
-    (r"exceeded maximum nesting depth", f"lồng quá sâu (tối đa {MAX_DEPTH} cấp)"),
+     N_("tệp chỉ được chứa một văn bản YAML (bỏ dòng '---' thứ hai)")),
+    (r"found incompatible YAML document", N_("phiên bản YAML không được hỗ trợ; hãy bỏ dòng '%YAML'")),
+    (r"exceeded maximum nesting depth", _TOO_DEEP),
 )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
-    """Return a YAML syntax error as a located Problem with a Vietnamese message."""
+    """Return a YAML syntax error as a located Problem with a message in the user's language."""
     problem = str(exc.problem or "")
     context = str(exc.context or "")
     mark = exc.problem_mark or exc.context_mark
@@ -258,7 +263,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     lines = text.splitlines()
     here = lines[line - 1][col - 1 : col + 1] if 0 < line <= len(lines) else ""
     start = exc.context_mark
-    since = f" (mở ở dòng {start.line + 1}, cột {start.column + 1})" if start else ""
+    since = " " + _("(mở ở dòng {line}, cột {col})").format(line=start.line + 1, col=start.column + 1) if start else ""
     if "quoted scalar" in context and "end of stream" in problem and start is not None:
         # Point at the opening quote: the end of the file says nothing about where the quote is missing.
         line, col, since = start.line + 1, start.column + 1, ""
@@ -268,18 +273,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
         if backslash >= 0 and col - backslash <= 10:
             col = backslash + 1
             here = lines[line - 1][backslash : backslash + 2]
-    message = f"lỗi cú pháp YAML: {problem or context}"
+    message = _("lỗi cú pháp YAML: {detail}").format(detail=problem or context)
     if "cannot start any token" in problem or "tab character" in problem:
         if here[:1] == "\t" or "tab character" in problem:
-            message = "có phím Tab ở đây; YAML chỉ dùng dấu cách để thụt lề và ngăn cách"
+            message = _("có phím Tab ở đây; YAML chỉ dùng dấu cách để thụt lề và ngăn cách")
         else:
-            message = f"ký tự '{here[:1]}' không được đứng đầu một giá trị; {_QUOTED}"
+            message = _("ký tự '{char}' không được đứng đầu một giá trị; hãy đặt giá trị trong dấu ngoặc kép").format(
+                char=here[:1])
     else:
-        for pattern, vietnamese in _SYNTAX:
+        for pattern, msgid in _SYNTAX:
             if re.match(pattern, problem) or (not problem and re.match(pattern, context)):
                 escape = here[1:2] if here[:1] == "\\" else here[:1]
                 start_line = start.line + 1 if start else line
-                message = vietnamese.format(since=since, escape=escape, start_line=start_line)
+                message = _(msgid).format(since=since, escape=escape, start_line=start_line, max_depth=MAX_DEPTH)
                 break
     return Problem(display, line, col, "", message)
 
@@ -314,10 +320,11 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self._problem(node, path, f"quá nhiều giá trị trong một tệp (tối đa {_number(MAX_NODES)})")
+                self._problem(node, path, _("quá nhiều giá trị trong một tệp (tối đa {limit})").format(
+                    limit=_number(MAX_NODES)))
             return None
         if len(path) > MAX_DEPTH:
-            self._problem(node, path, f"lồng quá sâu (tối đa {MAX_DEPTH} cấp)")
+            self._problem(node, path, _(_TOO_DEEP).format(max_depth=MAX_DEPTH))
             return None
         if id(node) in self.seen:
             # An alias reuses the anchored node: refuse it before anything expands it.
@@ -326,14 +333,14 @@ class _Walker:
             if self.aliases == 1:
                 found = self.first_alias()
                 line, col, name = found or (node.start_mark.line + 1, node.start_mark.column + 1, "")
-                message = f"không được dùng neo/bí danh YAML (& và *): '*{name}'"
+                message = _(_NO_ALIASES) + f": '*{name}'"
                 self.problems.append(Problem(self.file, line, col, dotted(path), message))
             return None
         self.seen.add(id(node))
         if node.tag != _PLAIN_TAGS.get(type(node)):
             # A tag such as !!python/object/apply is never constructed; only plain YAML is read.
             short = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            self._problem(node, path, f"không hỗ trợ thẻ YAML '{short}'; hãy bỏ thẻ")
+            self._problem(node, path, _("không hỗ trợ thẻ YAML '{tag}'; hãy bỏ thẻ").format(tag=short))
             return None
         if isinstance(node, yaml.ScalarNode):
             value = self.loader.construct_object(node, deep=True)
@@ -344,20 +351,20 @@ class _Walker:
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                    self._problem(key_node, path, "tên trường phải là chuỗi")
+                    self._problem(key_node, path, _("tên trường phải là chuỗi"))
                     continue
                 key = str(self.loader.construct_object(key_node))
                 if key == "<<":
-                    self._problem(key_node, path, "không được dùng khóa gộp '<<' của YAML")
+                    self._problem(key_node, path, _("không được dùng khóa gộp '<<' của YAML"))
                     continue
                 if key in out:
-                    self._problem(key_node, (*path, key), f"trường '{key}' bị lặp lại")
+                    self._problem(key_node, (*path, key), _("trường '{key}' bị lặp lại").format(key=key))
                     continue
                 key_mark = key_node.start_mark
                 self.marks[(*path, key, "<key>")] = (key_mark.line + 1, key_mark.column + 1)
                 out[key] = self.walk(value_node, (*path, key))
             return out
-        self._problem(node, path, "nút YAML không được hỗ trợ")
+        self._problem(node, path, _("nút YAML không được hỗ trợ"))
         return None
 
 

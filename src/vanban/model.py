@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from vanban.i18n import N_, _
+
 #: Node kinds of the body, each written as the one key that names it.
 NODE_KINDS = ("muc", "khoan", "diem", "gach", "cong", "nhiem_vu")
 
@@ -50,24 +52,24 @@ def _date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("vb_date_type", "ngày phải là chuỗi dạng YYYY-MM-DD")
+        raise PydanticCustomError("vb_date_type", _("ngày phải là chuỗi dạng YYYY-MM-DD"))
     text = value.strip()
     if not _ISO_DATE.match(text):
-        raise PydanticCustomError("vb_date_format", "ngày '{value}' phải viết dạng YYYY-MM-DD", {"value": text})
+        raise PydanticCustomError("vb_date_format", _("ngày '{value}' phải viết dạng YYYY-MM-DD"), {"value": text})
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise PydanticCustomError("vb_date_impossible", "ngày '{value}' không tồn tại", {"value": text}) from None
+        raise PydanticCustomError("vb_date_impossible", _("ngày '{value}' không tồn tại"), {"value": text}) from None
 
 
 def _positive_int(value: Any) -> Any:
     if isinstance(value, int):
         return value
     if not isinstance(value, str) or not re.fullmatch(r"\s*\d{1,6}\s*", value):
-        raise PydanticCustomError("vb_int", "phải là số nguyên dương viết bằng chữ số Ả Rập")
+        raise PydanticCustomError("vb_int", _("phải là số nguyên dương viết bằng chữ số Ả Rập"))
     number = int(value)
     if number < 1:
-        raise PydanticCustomError("vb_int", "phải từ 1 trở lên")
+        raise PydanticCustomError("vb_int", _("phải từ 1 trở lên"))
     return number
 
 
@@ -173,6 +175,14 @@ class NhiemVu(Model):
     ma: OptText = ""  # optional stable id ("KT-01") that later notices update by (see CapNhat)
 
 
+#: The error of a body item that is no known kind. pydantic reads ``custom_error_message`` once,
+#: when the class is made, so ``validate`` translates this msgid itself when it meets ``vb_node``.
+NODE_ERROR = N_(
+    "mỗi phần tử nội dung phải là một đoạn văn (chuỗi) hoặc có đúng một trong các khóa "
+    "muc, khoan, diem, gach, cong, nhiem_vu"
+)
+
+
 def _node_kind(value: Any) -> str | None:
     if isinstance(value, str):
         return "str"
@@ -195,10 +205,7 @@ Node = Annotated[
     Discriminator(
         _node_kind,
         custom_error_type="vb_node",
-        custom_error_message=(
-            "mỗi phần tử nội dung phải là một đoạn văn (chuỗi) hoặc có đúng một trong các khóa "
-            "muc, khoan, diem, gach, cong, nhiem_vu"
-        ),
+        custom_error_message=NODE_ERROR,
     ),
 ]
 

@@ -13,18 +13,20 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vanban.errors import OutputError
+from vanban.i18n import _
 
 
 def prepare_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and check it is a writable folder; return it resolved."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: đường dẫn đầu ra là một tệp, không phải thư mục")
+        raise OutputError(f"{out_dir}: " + _("đường dẫn đầu ra là một tệp, không phải thư mục"))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: không tạo được thư mục đầu ra ({exc.strerror})") from None
+        raise OutputError(f"{out_dir}: " + _("không tạo được thư mục đầu ra ({reason})").format(
+            reason=exc.strerror)) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise OutputError(f"{out_dir}: không có quyền ghi vào thư mục đầu ra")
+        raise OutputError(f"{out_dir}: " + _("không có quyền ghi vào thư mục đầu ra"))
     return out_dir.resolve()
 
 
@@ -32,7 +34,7 @@ def confined(out_dir: Path, name: str) -> Path:
     """Return ``out_dir/name``, refusing any name that would leave the folder."""
     target = (out_dir / name).resolve()
     if target.parent != out_dir.resolve() or name in ("", ".", ".."):
-        raise OutputError(f"{name}: tên tệp đầu ra nằm ngoài thư mục đầu ra")
+        raise OutputError(f"{name}: " + _("tên tệp đầu ra nằm ngoài thư mục đầu ra"))
     return target
 
 
@@ -85,5 +87,6 @@ def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
             write_atomic(path, data)
             written.append(path)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: không ghi được tệp đầu ra ({exc.strerror})") from None
+        raise OutputError(f"{out_dir}: " + _("không ghi được tệp đầu ra ({reason})").format(
+            reason=exc.strerror)) from None
     return written

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from vanban.i18n import _
+
 #: Quốc hiệu and Tiêu ngữ, exact text [R-EL-1a, R-EL-1b, R-FONT-5: "HÒA", hyphens with spaces].
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -215,18 +217,21 @@ def authority_prefix(line: str) -> str:
 def signer_chain_problem(lines: Sequence[str]) -> str | None:
     """Return why the 7a lines are not an allowed signer chain, or None when they are [§8.1; T-20]."""
     if not lines:
-        return "thiếu dòng quyền hạn, chức vụ của người ký"
+        return _("thiếu dòng quyền hạn, chức vụ của người ký")
     for line in lines:
         upper = upper_vi(line).strip()
         if re.match(r"^(TM|KT|TL|TUQ|Q)\b(?!\. )", upper):
-            return f"dòng {line!r}: viết tắt quyền hạn phải có dấu chấm và một dấu cách (ví dụ 'TL. CHỦ TỊCH')"
+            return _("dòng {line}: viết tắt quyền hạn phải có dấu chấm và một dấu cách (ví dụ 'TL. CHỦ TỊCH')").format(
+                line=repr(line))
     prefixes = tuple(authority_prefix(line) for line in lines)
     if prefixes in _CHAINS:
         return None
+    title = _("CHỨC VỤ")  # stands for any title line in the list of allowed chains
     allowed = "; ".join(
-        "[" + ", ".join(f"{p}. …" if p else "CHỨC VỤ" for p in chain) + "]" for chain in sorted(_CHAINS)
+        "[" + ", ".join(f"{p}. …" if p else title for p in chain) + "]" for chain in sorted(_CHAINS)
     )
-    return f"chuỗi quyền hạn {list(lines)} không hợp lệ; các dạng được phép: {allowed}"
+    return _("chuỗi quyền hạn {chain} không hợp lệ; các dạng được phép: {allowed}").format(
+        chain=list(lines), allowed=allowed)
 
 
 #: Academic titles and degrees that must not precede the signer's name [R-SIG-2; T-21].

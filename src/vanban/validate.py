@@ -25,8 +25,9 @@ from pydantic import BaseModel, ValidationError
 from vanban import rules
 from vanban.errors import Problem
 from vanban.fonts import covered
+from vanban.i18n import N_, _
 from vanban.loader import Located, Path_, cap_problems, dotted
-from vanban.model import NODE_KINDS, Cong, Diem, Gach, Khoan, Muc, NhiemVu, ThongBao
+from vanban.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Gach, Khoan, Muc, NhiemVu, ThongBao
 
 _TAGS = {"str", "doan", *NODE_KINDS}
 
@@ -44,16 +45,17 @@ MAX_TEXT_CHARS = 500_000
 #: Bidirectional controls: invisible, yet they change the order in which text is displayed.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+#: Messages of pydantic's error types (msgids, translated when a problem is made).
 _MESSAGES = {
-    "missing": "thiếu trường bắt buộc",
-    "string_type": "phải là chuỗi văn bản",
-    "string_too_short": "không được để trống",
-    "tuple_type": "phải là danh sách",
-    "too_short": "danh sách không được rỗng",
-    "model_type": "phải là một nhóm trường (dạng 'khóa: giá trị')",
-    "model_attributes_type": "phải là một nhóm trường (dạng 'khóa: giá trị')",
-    "literal_error": "giá trị không hợp lệ; chỉ nhận: {expected}",
-    "int_type": "phải là số nguyên",
+    "missing": N_("thiếu trường bắt buộc"),
+    "string_type": N_("phải là chuỗi văn bản"),
+    "string_too_short": N_("không được để trống"),
+    "tuple_type": N_("phải là danh sách"),
+    "too_short": N_("danh sách không được rỗng"),
+    "model_type": N_("phải là một nhóm trường (dạng 'khóa: giá trị')"),
+    "model_attributes_type": N_("phải là một nhóm trường (dạng 'khóa: giá trị')"),
+    "literal_error": N_("giá trị không hợp lệ; chỉ nhận: {expected}"),
+    "int_type": N_("phải là số nguyên"),
 }
 
 #: Fields whose rule ID is worth citing when the field itself is missing or wrong.
@@ -111,29 +113,31 @@ def clean_text(located: Located) -> tuple[Any, list[Problem]]:
 
 def _clean_string(located: Located, value: str, path: Path_, problems: list[Problem]) -> str:
     if len(value) > MAX_VALUE_CHARS:
-        problems.append(located.problem(path, f"giá trị quá dài ({_number(len(value))} ký tự; "
-                                              f"tối đa {_number(MAX_VALUE_CHARS)})"))
+        problems.append(located.problem(path, _("giá trị quá dài ({count} ký tự; tối đa {limit})").format(
+            count=_number(len(value)), limit=_number(MAX_VALUE_CHARS))))
         return value
     for ch in value:
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:
-            problems.append(located.problem(path, f"ký tự thay thế lẻ (surrogate U+{code:04X}) không hợp lệ"))
+            problems.append(located.problem(path, _("ký tự thay thế lẻ (surrogate U+{code}) không hợp lệ").format(
+                code=f"{code:04X}")))
             # Drop them, or the model reports the same string again in English.
             return "".join(c for c in value if not 0xD800 <= ord(c) <= 0xDFFF)
         if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
-            problems.append(located.problem(path, f"ký tự điều khiển U+{code:04X} không được phép trong văn bản"))
+            problems.append(located.problem(path, _("ký tự điều khiển U+{code} không được phép trong văn bản").format(
+                code=f"{code:04X}")))
             return value
         if code in (0xFFFE, 0xFFFF):
-            problems.append(located.problem(path, f"U+{code:04X} không phải là ký tự văn bản"))
+            problems.append(located.problem(path, _("U+{code} không phải là ký tự văn bản").format(code=f"{code:04X}")))
             return value
         if ch in _BIDI_CONTROLS:
             # The font has glyphs for them, but they reorder what the reader sees ("Trojan source").
-            problems.append(located.problem(path, f"ký tự điều khiển hướng chữ U+{code:04X} không được phép "
-                                                  "(làm đảo thứ tự chữ khi hiển thị)"))
+            problems.append(located.problem(path, _("ký tự điều khiển hướng chữ U+{code} không được phép "
+                                                    "(làm đảo thứ tự chữ khi hiển thị)").format(code=f"{code:04X}")))
             return value
         if unicodedata.category(ch) == "Co":
-            problems.append(located.problem(path, f"ký tự vùng dùng riêng U+{code:04X} không được phép",
-                                            "R-FONT-2"))
+            problems.append(located.problem(path, _("ký tự vùng dùng riêng U+{code} không được phép").format(
+                code=f"{code:04X}"), "R-FONT-2"))
             return value
     text = rules.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))
     font = covered()
@@ -141,7 +145,8 @@ def _clean_string(located: Located, value: str, path: Path_, problems: list[Prob
     if missing:
         shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
         problems.append(
-            located.problem(path, f"phông chữ Times New Roman không có ký tự {shown}; hãy bỏ hoặc thay", "R-FONT-1")
+            located.problem(path, _("phông chữ Times New Roman không có ký tự {chars}; hãy bỏ hoặc thay").format(
+                chars=shown), "R-FONT-1")
         )
     return text
 
@@ -183,17 +188,19 @@ def _limit_problems(located: Located, data: Any) -> list[Problem]:
     out: list[Problem] = []
     items, sections = _count_nodes(_get(data, "noi_dung"))
     if items > MAX_BODY_NODES:
-        out.append(located.problem(("noi_dung",), f"nội dung quá nhiều phần tử ({_number(items)}; "
-                                                  f"tối đa {_number(MAX_BODY_NODES)})"))
+        out.append(located.problem(("noi_dung",), _("nội dung quá nhiều phần tử ({count}; tối đa {limit})").format(
+            count=_number(items), limit=_number(MAX_BODY_NODES))))
     if sections > MAX_SECTIONS:
-        out.append(located.problem(("noi_dung",), f"quá nhiều mục ({_number(sections)}; tối đa {MAX_SECTIONS})"))
+        out.append(located.problem(("noi_dung",), _("quá nhiều mục ({count}; tối đa {limit})").format(
+            count=_number(sections), limit=MAX_SECTIONS)))
     total = _text_length(data)
     if total > MAX_TEXT_CHARS:
-        out.append(located.problem((), f"văn bản quá dài ({_number(total)} ký tự; tối đa {_number(MAX_TEXT_CHARS)})"))
+        out.append(located.problem((), _("văn bản quá dài ({count} ký tự; tối đa {limit})").format(
+            count=_number(total), limit=_number(MAX_TEXT_CHARS))))
     recipients = _get(data, "noi_nhan")
     if isinstance(recipients, list) and len(recipients) > MAX_RECIPIENTS:
-        out.append(located.problem(("noi_nhan",), f"quá nhiều nơi nhận ({_number(len(recipients))}; "
-                                                  f"tối đa {_number(MAX_RECIPIENTS)})", "R-NN-2"))
+        out.append(located.problem(("noi_nhan",), _("quá nhiều nơi nhận ({count}; tối đa {limit})").format(
+            count=_number(len(recipients)), limit=_number(MAX_RECIPIENTS)), "R-NN-2"))
     return out
 
 
@@ -268,7 +275,7 @@ def _hinted_keys(located: Located, errors: list[Any], paths: list[Path_], root: 
 
 
 def model_problems(located: Located, exc: ValidationError, root: type[BaseModel] = ThongBao) -> list[Problem]:
-    """Turn pydantic errors for the model ``root`` into located Vietnamese problems."""
+    """Turn pydantic errors for the model ``root`` into located problems in the user's language."""
     problems: list[Problem] = []
     errors = exc.errors(include_url=False)
     paths = [_data_path(tuple(e["loc"])) for e in errors]
@@ -284,25 +291,29 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
             key = str(path[-1])
             allowed = _allowed_keys(path, located.data, root)
             hint = _hint(key, allowed)
-            message = f"trường '{key}' không được phép ở đây"
+            message = _("trường '{key}' không được phép ở đây").format(key=key)
             if hint:
-                message += f"; có phải ý bạn là '{hint[0]}'?"
+                message += _("; có phải ý bạn là '{hint}'?").format(hint=hint[0])
             elif allowed:
-                message += f" (các trường hợp lệ: {', '.join(allowed)})"
+                message += " " + _("(các trường hợp lệ: {fields})").format(fields=", ".join(allowed))
             problems.append(located.problem(path, message, at_key=True))
             continue
         if kind == "missing":
             parent = path[:-1]
-            problem = located.problem(parent, f"thiếu trường bắt buộc '{path[-1]}'", rule or "")
+            problem = located.problem(parent, _("thiếu trường bắt buộc '{field}'").format(field=path[-1]), rule or "")
             problems.append(Problem(problem.file, problem.line, problem.col, dotted(path), problem.message,
                                     problem.rule))
             continue
-        if kind.startswith("vb_"):
-            message = str(error["msg"])
+        if kind == "vb_node":
+            # pydantic reads the discriminator's message once, when the model class is made: translate it now.
+            message = _(NODE_ERROR)
+        elif kind.startswith("vb_"):
+            message = str(error["msg"])  # model.py's validators raise it already translated
         else:
             template = _MESSAGES.get(kind)
-            message = template.format(**error.get("ctx", {})) if template else str(error["msg"])
-            message = message.replace("' or '", "' hoặc '")  # pydantic joins the allowed values in English
+            message = _(template).format(**error.get("ctx", {})) if template else str(error["msg"])
+            # pydantic joins the allowed values in English.
+            message = message.replace("' or '", "' " + _("hoặc") + " '")
         problems.append(located.problem(path, message, rule or ""))
     return problems
 
@@ -350,24 +361,26 @@ def _notice_problems(located: Located, data: Any) -> list[Problem]:
         title = rules.academic_title_prefix(name)
         if title:
             out.append(
-                located.problem(("nguoi_ky", "ho_ten"), f"không ghi học hàm, học vị '{title}' trước họ tên", "R-SIG-2")
+                located.problem(("nguoi_ky", "ho_ten"),
+                                _("không ghi học hàm, học vị '{title}' trước họ tên").format(title=title), "R-SIG-2")
             )
         if name == rules.upper_vi(name) and any(ch.isalpha() for ch in name):
             out.append(
-                located.problem(("nguoi_ky", "ho_ten"), "họ tên viết hoa chữ cái đầu, không viết toàn chữ hoa",
+                located.problem(("nguoi_ky", "ho_ten"), _("họ tên viết hoa chữ cái đầu, không viết toàn chữ hoa"),
                                 "R-EL-7b")
             )
     for i, item in _strings(_get(data, "noi_nhan")):
         path: Path_ = ("noi_nhan",) if i is None else ("noi_nhan", i)
         if rules.is_nhu_tren(item):
-            out.append(located.problem(path, "Thông báo không có 'Kính gửi' nên không dùng 'Như trên'", "R-NN-4"))
+            out.append(located.problem(path, _("Thông báo không có 'Kính gửi' nên không dùng 'Như trên'"), "R-NN-4"))
         if rules.clean_recipient(item).lower().startswith("lưu"):
-            out.append(located.problem(path, "dòng 'Lưu' ghi ở trường 'luu', không ghi trong 'noi_nhan'", "R-NN-3"))
+            out.append(located.problem(path, _("dòng 'Lưu' ghi ở trường 'luu', không ghi trong 'noi_nhan'"), "R-NN-3"))
     symbol = _get(data, "ky_hieu")
     if isinstance(symbol, str) and symbol.strip() and not rules.is_valid_ky_hieu(symbol.strip()):
         out.append(
-            located.problem(("ky_hieu",), f"ký hiệu '{symbol}' gồm các nhóm chữ nối bằng '-', không có dấu cách",
-                            "R-NUM-6")
+            located.problem(("ky_hieu",),
+                            _("ký hiệu '{symbol}' gồm các nhóm chữ nối bằng '-', không có dấu cách").format(
+                                symbol=symbol), "R-NUM-6")
         )
     abbreviation = _get(data, "co_quan", "viet_tat")
     own_symbol = isinstance(symbol, str) and symbol.strip()
@@ -375,16 +388,18 @@ def _notice_problems(located: Located, data: Any) -> list[Problem]:
             and not rules.is_valid_ky_hieu(f"TB-{abbreviation.strip()}")):
         out.append(
             located.problem(("co_quan", "viet_tat"),
-                            f"chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)",
+                            _("chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)").format(
+                                abbreviation=abbreviation),
                             "R-NUM-6")
         )
     issued = _as_date(_get(data, "ngay"))
     meeting = _as_date(_get(data, "cuoc_hop", "ngay"))
     if issued and meeting and issued < meeting:
-        out.append(located.problem(("ngay",), "ngày ban hành trước ngày cuộc họp", "R-DATE-1"))
+        out.append(located.problem(("ngay",), _("ngày ban hành trước ngày cuộc họp"), "R-DATE-1"))
     if _get(data, "ngay") in (None, "") and _get(data, "cuoc_hop", "ngay") in (None, ""):
         out.append(
-            located.problem(("ngay",), "bản dự thảo chưa có ngày ban hành cần 'cuoc_hop.ngay' để ghi năm", "R-DATE-5")
+            located.problem(("ngay",), _("bản dự thảo chưa có ngày ban hành cần 'cuoc_hop.ngay' để ghi năm"),
+                            "R-DATE-5")
         )
     for key in ("mo_dau", "ket_thuc"):
         items = _strings(_get(data, key))
@@ -392,7 +407,7 @@ def _notice_problems(located: Located, data: Any) -> list[Problem]:
             if key == "ket_thuc" and n == len(items) - 1:
                 text = text.rstrip().removesuffix("./.")
             if "./." in text:
-                out.append(located.problem((key,) if i is None else (key, i), _END_MARK, "R-END-1"))
+                out.append(located.problem((key,) if i is None else (key, i), _(_END_MARK), "R-END-1"))
     body = _get(data, "noi_dung")
     if isinstance(body, list):
         out.extend(_node_problems(located, body, ("noi_dung",), meeting, top=True))
@@ -402,7 +417,7 @@ def _notice_problems(located: Located, data: Any) -> list[Problem]:
     return out
 
 
-_END_MARK = "dấu kết thúc './.' chỉ đặt ở cuối văn bản; vanban tự thêm"
+_END_MARK = N_("dấu kết thúc './.' chỉ đặt ở cuối văn bản; vanban tự thêm")
 
 
 def _node_problems(located: Located, nodes: list[Any], path: Path_, meeting: dt.date | None,
@@ -412,25 +427,25 @@ def _node_problems(located: Located, nodes: list[Any], path: Path_, meeting: dt.
         here = (*path, i)
         if isinstance(node, str):
             if "./." in node:
-                out.append(located.problem(here, _END_MARK, "R-END-1"))
+                out.append(located.problem(here, _(_END_MARK), "R-END-1"))
             continue
         if not isinstance(node, dict):
             continue
         kinds = [k for k in (*NODE_KINDS, "doan") if k in node]
         for kind in kinds:
             if isinstance(node[kind], str) and "./." in node[kind]:
-                out.append(located.problem((*here, kind), _END_MARK, "R-END-1"))
+                out.append(located.problem((*here, kind), _(_END_MARK), "R-END-1"))
         if "muc" in kinds and not top:
-            out.append(located.problem((*here, "muc"), "mục (I, II, …) chỉ đặt ở cấp ngoài cùng của nội dung",
+            out.append(located.problem((*here, "muc"), _("mục (I, II, …) chỉ đặt ở cấp ngoài cùng của nội dung"),
                                        "R-BODY-6"))
         children = node.get("noi_dung")
         if "gach" in kinds and isinstance(children, list):
             for j, child in enumerate(children):
                 if isinstance(child, dict) and not ({"cong", "nhiem_vu"} & child.keys()):
-                    out.append(located.problem((*here, "noi_dung", j), "dưới gạch đầu dòng '-' chỉ có ý '+' (cong)"))
+                    out.append(located.problem((*here, "noi_dung", j), _("dưới gạch đầu dòng '-' chỉ có ý '+' (cong)")))
         deadline = _as_date(node.get("han"))
         if deadline and meeting and deadline < meeting:
-            out.append(located.problem((*here, "han"), "thời hạn trước ngày cuộc họp"))
+            out.append(located.problem((*here, "han"), _("thời hạn trước ngày cuộc họp")))
         if isinstance(children, list):
             out.extend(_node_problems(located, children, (*here, "noi_dung"), meeting, top=False))
     return out
