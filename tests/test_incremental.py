@@ -214,3 +214,12 @@ def test_office_profile_change_rebuilds_the_notices_below_it(tmp_path: Path) -> 
     assert run([content], out, PDF).written == []
     profile.write_text("# hồ sơ cơ quan, đã sửa\nco_quan:\n  viet_tat: UBND\n", encoding="utf-8")
     assert len(run([content], out, PDF).written) == 2
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "{not json", '{"format": 999, "notices": {}}', '{"format": 1}'])
+def test_unreadable_manifest_means_rebuild_everything(tmp_path: Path, text: str) -> None:
+    content, out = _project(tmp_path, ("a",))
+    run([content], out, PDF)
+    (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    assert [p.name for p in run([content], out, PDF).written] == ["a.pdf"]
+    assert json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["format"] == 1

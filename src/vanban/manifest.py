@@ -121,8 +121,10 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls(path, {})
-        notices = data.get("notices") if isinstance(data, dict) else None
-        if data.get("format") != FORMAT_VERSION or not isinstance(notices, dict):
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+            return cls(path, {})
+        notices = data.get("notices")
+        if not isinstance(notices, dict):
             return cls(path, {})
         return cls(path, {k: v for k, v in notices.items() if isinstance(v, dict)})
 
