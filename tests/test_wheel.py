@@ -70,10 +70,12 @@ def test_wheel_contains_templates_and_fonts(wheel: Path) -> None:
 
 
 def test_wheel_help_runs(unpacked: Path, tmp_path: Path) -> None:
-    """Item 1: ``python -m vanban --help`` works from the unpacked wheel."""
+    """Item 1: ``python -m vanban --help`` works from the unpacked wheel, with its packed catalogs."""
     done = _run(unpacked, tmp_path, "-m", "vanban", "--help")
     assert done.returncode == 0, done.stderr
-    assert "build" in done.stdout and "Usage" in done.stdout
+    assert "build" in done.stdout and "Cách dùng:" in done.stdout  # the Vietnamese click catalog is packed
+    english = _run(unpacked, tmp_path, "-m", "vanban", "--lang", "en", "--help")
+    assert "Usage:" in english.stdout and "Write conclusion notices" in english.stdout
 
 
 def test_wheel_renders_seed_outside_checkout(unpacked: Path, tmp_path: Path) -> None:
