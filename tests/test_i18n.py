@@ -22,9 +22,12 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 
+from conftest import notice_yaml
 from vanban import diff, i18n, tasks
+from vanban.build import run
 from vanban.cli import main
 from vanban.errors import Problem
+from vanban.templates import default_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "i18n.py"
@@ -130,6 +133,68 @@ def test_final_build_refusal_is_translated_and_keeps_the_rule_id(
     assert main(["build", "--final", "-o", str(out), str(notice)]) == 1
     assert "bản chính thức phải có số văn bản [R-NUM-8]" in capsys.readouterr().err
     assert not out.exists()
+
+
+LOCATED_LINE = re.compile(r"^(?P<file>[^:\n]+):\d+:\d+: ", re.MULTILINE)
+
+
+def test_content_errors_end_with_the_summary_in_the_chosen_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notice = _repo(tmp_path, "nguoi_ky: pho-chanh-vp", "nguoi_ky: pho-chanh-v")
+    missing = tmp_path / "missing.yaml"
+    out = tmp_path / "out"
+    args = ["build", "-j", "1", "-o", str(out), str(notice), str(missing)]
+    assert main(["--lang", "en", *args]) == 1
+    english = capsys.readouterr().err
+    # The summary counts the located problem lines printed above it, and the files they are in.
+    problems = LOCATED_LINE.findall(english)
+    assert len(problems) >= 2 and len(set(problems)) == 2
+    assert f"{missing}:1:1: file or folder not found" in english
+    assert english.splitlines()[-1] == f"{len(problems)} problem(s) in 2 file(s); nothing written."
+    assert main(args) == 1
+    vietnamese = capsys.readouterr().err
+    assert f"{missing}:1:1: không tìm thấy tệp hoặc thư mục" in vietnamese
+    assert vietnamese.splitlines()[-1] == f"Có {len(problems)} lỗi trong 2 tệp; không ghi tệp nào."
+    assert not out.exists()
+
+
+def test_successful_build_reports_what_it_wrote_in_english(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notice = _repo(tmp_path)
+    out = tmp_path / "out"
+    args = ["--lang", "en", "build", "-j", "1", "-f", "pdf", "-o", str(out), str(notice)]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    written = [line.removeprefix("Wrote ") for line in lines if line.startswith("Wrote ")]
+    assert [Path(name).name for name in written] == ["2024-01.pdf"]
+    assert all(Path(name).is_file() for name in written)
+    assert lines[-1] == "Done: 1 file(s)."
+    assert not any(re.search(r"Đã ghi|Xong", line) for line in lines)
+    # Unchanged since the last build: skipped, and said so in English.
+    assert main(args) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again == ["Skipped 1 unchanged notice(s).", "Done: 0 file(s)."]
+
+
+def test_render_failures_from_worker_processes_follow_the_language(tmp_path: Path) -> None:
+    # Workers start from the forkserver, not from the CLI process that chose the language.
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in (1, 2):
+        (content / f"tb-{i}.yaml").write_text(notice_yaml(so=str(i)), encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    html = (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
+    (templates / "thong_bao.html").write_text(
+        html.replace("<body>", '<body><img src="http://example.invalid/logo.png">', 1), encoding="utf-8")
+    messages: dict[str, set[str]] = {}
+    for language in ("en", "vi"):
+        i18n.set_language(language)
+        report = run([content], tmp_path / language, ("pdf",), templates, jobs=2, keep_going=True)
+        assert len(report.failures) == 2
+        messages[language] = {f.message.split(":")[0] for f in report.failures}
+    assert messages["en"] == {"the template or content asks to fetch an external resource"}
+    assert messages["vi"] == {"mẫu hoặc nội dung đòi tải tài nguyên bên ngoài"}
 
 
 def test_english_locale_gives_english_help() -> None:

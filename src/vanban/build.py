@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vanban.errors import ContentError, Problem, RenderError, UsageError
+from vanban.i18n import _
 from vanban.manifest import Manifest, sha256_bytes, shared_inputs, source_label
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.exists() or path.is_symlink():
             found.append(path)
         else:
-            problems.append(Problem(display(path), 1, 1, "", "không tìm thấy tệp hoặc thư mục"))
+            problems.append(Problem(display(path), 1, 1, "", _("không tìm thấy tệp hoặc thư mục")))
     unique = list(dict.fromkeys(found))
     return unique, problems
 
@@ -106,10 +107,11 @@ def _screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     for file in files:
         name = display(file)
         if file.suffix not in SUFFIXES and not file.is_dir():
-            problems.append(Problem(name, 1, 1, "", "tệp nội dung phải có đuôi .yaml hoặc .yml"))
+            problems.append(Problem(name, 1, 1, "", _("tệp nội dung phải có đuôi .yaml hoặc .yml")))
         elif file.stem in stems:
             other = display(stems[file.stem])
-            problems.append(Problem(name, 1, 1, "", f"trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp"))
+            message = _("trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp").format(other=other)
+            problems.append(Problem(name, 1, 1, "", message))
         else:
             stems[file.stem] = file
             kept.append(file)
@@ -152,7 +154,7 @@ def load(paths: Sequence[Path]) -> list[Notice]:
     if problems:
         raise ContentError(problems)
     if not files:
-        raise UsageError("không có tệp nội dung .yaml nào để xử lý")
+        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
     return notices
 
 
@@ -160,7 +162,8 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     """Return ``formats`` without duplicates; raise UsageError on an unknown one."""
     for fmt in formats:
         if fmt not in FORMATS:
-            raise UsageError(f"định dạng không hỗ trợ: {fmt} (chỉ có {', '.join(FORMATS)})")
+            raise UsageError(_("định dạng không hỗ trợ: {format} (chỉ có {formats})").format(
+                format=fmt, formats=", ".join(FORMATS)))
     return tuple(dict.fromkeys(formats))
 
 
@@ -225,16 +228,26 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from vanban.i18n import language
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["vanban.build", "vanban.context", "vanban.render_pdf"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(language(),))
 
 
-def _ignore_interrupt() -> None:
-    """Leave Ctrl-C to the parent, which cancels the batch (no traceback from every worker)."""
+def _start_worker(language: str) -> None:
+    """Leave Ctrl-C to the parent and speak the parent's language.
+
+    Why: the parent cancels the batch on Ctrl-C (no traceback from every worker); and a worker
+    comes from the forkserver, not the parent, so it has not seen the CLI's ``--lang``.
+    """
     import signal
 
+    from vanban.i18n import set_language
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_language(language)
 
 
 def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
@@ -308,7 +321,7 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     template_path = search_path(templates)
     files, problems = discover(paths)
     if not files and not problems:
-        raise UsageError("không có tệp nội dung .yaml nào để xử lý")
+        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
     kept, found = _screen(files)
     problems += found
     report = Report()

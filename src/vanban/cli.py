@@ -16,6 +16,7 @@ import click
 
 from vanban import __version__
 from vanban.errors import ContentError, UsageError, VanbanError
+from vanban.i18n import _
 
 if TYPE_CHECKING:
     from vanban.build import Report
@@ -91,18 +92,18 @@ def _show_report(report: Report) -> int:
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     for path in report.written:
-        click.echo(f"Đã ghi {_shown(path)}")
+        click.echo(_("Đã ghi {path}").format(path=_shown(path)))
     if report.skipped:
-        click.echo(f"Bỏ qua {len(report.skipped)} văn bản không thay đổi.")
-    click.echo(f"Xong: {len(report.written)} tệp.")
+        click.echo(_("Bỏ qua {count} văn bản không thay đổi.").format(count=len(report.skipped)))
+    click.echo(_("Xong: {count} tệp.").format(count=len(report.written)))
     if report.ok:
         return 0
     for problem in report.problems:
         click.echo(str(problem), err=True)
     for failure in report.failures:
-        click.echo(f"Lỗi: {failure}", err=True)
+        click.echo(_("Lỗi: {error}").format(error=failure), err=True)
     bad = len({p.file for p in report.problems}) + len(report.failures)
-    click.echo(f"Có {bad} văn bản lỗi không được xuất; các văn bản hợp lệ đã được ghi.", err=True)
+    click.echo(_("Có {count} văn bản lỗi không được xuất; các văn bản hợp lệ đã được ghi.").format(count=bad), err=True)
     return 1
 
 
@@ -116,20 +117,21 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
     def show(outcome: Report | Exception) -> None:
         stamp = time.strftime("%H:%M:%S")
         if isinstance(outcome, Report):
-            click.echo(f"[{stamp}] Đã xuất lại.")
+            click.echo(f"[{stamp}] " + _("Đã xuất lại."))
             _show_report(outcome)
         elif isinstance(outcome, ContentError):
             for problem in outcome.problems:
                 click.echo(str(problem), err=True)
-            click.echo(f"[{stamp}] Có {len(outcome.problems)} lỗi; không ghi tệp nào. Đang chờ sửa…", err=True)
+            click.echo(f"[{stamp}] " + _("Có {count} lỗi; không ghi tệp nào. Đang chờ sửa…").format(
+                count=len(outcome.problems)), err=True)
         else:
-            click.echo(f"[{stamp}] Lỗi: {outcome}. Đang chờ sửa…", err=True)
+            click.echo(f"[{stamp}] " + _("Lỗi: {error}. Đang chờ sửa…").format(error=outcome), err=True)
 
-    click.echo("Đang theo dõi thay đổi (Ctrl-C để dừng)…", err=True)
+    click.echo(_("Đang theo dõi thay đổi (Ctrl-C để dừng)…"), err=True)
     try:
         watch(sources, out_dir, formats, templates, on_result=show, jobs=jobs)
     except KeyboardInterrupt:
-        click.echo("Đã dừng theo dõi.", err=True)
+        click.echo(_("Đã dừng theo dõi."), err=True)
     return 0
 
 
@@ -145,23 +147,27 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     origin = find_origin(file, manifest_path)
     if origin is None:
         where = manifest_path or file.parent / MANIFEST_NAME
-        click.echo(f"{_shown(file)}: không khớp với tệp nào đã xuất theo tệp kê khai {_shown(where)} "
-                   "(tệp đã bị sửa, hoặc không do vanban xuất ra ở thư mục này).", err=True)
+        click.echo(_("{file}: không khớp với tệp nào đã xuất theo tệp kê khai {manifest} "
+                     "(tệp đã bị sửa, hoặc không do vanban xuất ra ở thư mục này).").format(
+            file=_shown(file), manifest=_shown(where)), err=True)
         return 1
-    click.echo(f"{_shown(file)}: được xuất từ {_shown(origin.source)}.")
+    click.echo(_("{file}: được xuất từ {source}.").format(file=_shown(file), source=_shown(origin.source)))
     if origin.content_matches:
-        click.echo("Nội dung tệp nguồn hiện tại: khớp với lần xuất.")
+        click.echo(_("Nội dung tệp nguồn hiện tại: khớp với lần xuất."))
     else:
-        click.echo("Nội dung tệp nguồn hiện tại: ĐÃ THAY ĐỔI (hoặc không còn) sau lần xuất.")
+        click.echo(_("Nội dung tệp nguồn hiện tại: ĐÃ THAY ĐỔI (hoặc không còn) sau lần xuất."))
     if origin.revision is not None:
-        state = "sạch" if origin.clean else "có thay đổi chưa commit"
-        click.echo(f"Git: commit cuối của tệp nguồn {origin.revision}; bản làm việc {state}.")
-        if origin.revision_matches:
-            click.echo(f"Git: nội dung lúc xuất khớp commit {origin.revision_matches}.")
+        if origin.clean:
+            line = _("Git: commit cuối của tệp nguồn {revision}; bản làm việc sạch.")
         else:
-            click.echo("Git: nội dung lúc xuất không khớp commit nào (xuất từ bản chưa commit).")
+            line = _("Git: commit cuối của tệp nguồn {revision}; bản làm việc có thay đổi chưa commit.")
+        click.echo(line.format(revision=origin.revision))
+        if origin.revision_matches:
+            click.echo(_("Git: nội dung lúc xuất khớp commit {revision}.").format(revision=origin.revision_matches))
+        else:
+            click.echo(_("Git: nội dung lúc xuất không khớp commit nào (xuất từ bản chưa commit)."))
     else:
-        click.echo("Git: tệp nguồn chưa có trong lịch sử git.")
+        click.echo(_("Git: tệp nguồn chưa có trong lịch sử git."))
     return 0
 
 
@@ -174,7 +180,7 @@ def check(paths: tuple[Path, ...]) -> None:
     notices = load(list(paths) or [DEFAULT_CONTENT])
     for warning in (w for n in notices for w in n.warnings):
         click.echo(str(warning), err=True)
-    click.echo(f"Hợp lệ: {len(notices)} văn bản.")
+    click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
 
 
 @cli.command()
@@ -206,11 +212,11 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
-            raise UsageError(f"-f {fmt} cần đúng một tệp thông báo, --unit và -o TỆP")
+            raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
         notice = load(list(paths))[0]
         data = task_lib.render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
         _write(out_file, data)
-        click.echo(f"Đã ghi {_shown(out_file)}")
+        click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
         return
     rows = task_lib.select(task_lib.collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
     if fmt == "table":
@@ -218,12 +224,12 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     elif fmt == "csv" and out_file is None:
         click.echo(task_lib.csv_text(rows, day), nl=False)
     elif out_file is None:
-        raise UsageError("-f xlsx cần -o TỆP")
+        raise UsageError(_("-f xlsx cần -o TỆP"))
     else:
         # A BOM lets spreadsheet programs read the CSV's Vietnamese as UTF-8.
         data = task_lib.xlsx_bytes(rows, day) if fmt == "xlsx" else task_lib.csv_text(rows, day).encode("utf-8-sig")
         _write(out_file, data)
-        click.echo(f"Đã ghi {_shown(out_file)} ({len(rows)} nhiệm vụ).")
+        click.echo(_("Đã ghi {path} ({count} nhiệm vụ).").format(path=_shown(out_file), count=len(rows)))
 
 
 @cli.command()
@@ -240,9 +246,9 @@ def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) 
     from vanban import diff as diff_lib
 
     if new is not None and (rev_from or rev_to):
-        raise UsageError("dùng hai tệp, hoặc một tệp với --from/--to, không dùng cả hai")
+        raise UsageError(_("dùng hai tệp, hoặc một tệp với --from/--to, không dùng cả hai"))
     if new is None and rev_from is None:
-        raise UsageError("cần tệp thứ hai, hoặc --from PHIÊN_BẢN")
+        raise UsageError(_("cần tệp thứ hai, hoặc --from PHIÊN_BẢN"))
     if new is not None:
         before, after = diff_lib.load_notice(old, _shown(old)), diff_lib.load_notice(new, _shown(new))
         names = (_shown(old), _shown(new))
@@ -261,7 +267,7 @@ def _write(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data)
     except OSError as exc:
-        raise OutputError(f"{path}: không ghi được tệp ({exc.strerror})") from None
+        raise OutputError(_("{path}: không ghi được tệp ({reason})").format(path=path, reason=exc.strerror)) from None
 
 
 @cli.command(name="so")
@@ -291,7 +297,7 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None) -
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
     path = new_notice(content, source, day, out)
-    click.echo(f"Đã tạo {_shown(path)} (dự thảo: chưa có số và ngày ban hành).")
+    click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
 
 
 @cli.command()
@@ -302,8 +308,8 @@ def init(folder: Path, force: bool) -> None:
     from vanban.scaffold import init as scaffold
 
     for path in scaffold(folder, force):
-        click.echo(f"Đã tạo {_shown(path)}")
-    click.echo("Xong. Chạy `vanban build` trong thư mục này để xuất thông báo mẫu.")
+        click.echo(_("Đã tạo {path}").format(path=_shown(path)))
+    click.echo(_("Xong. Chạy `vanban build` trong thư mục này để xuất thông báo mẫu."))
 
 
 @cli.command()
@@ -315,7 +321,7 @@ def schema(out_dir: Path) -> None:
     from vanban.schema import schema_texts
 
     for path in write_all(out_dir, {k: v.encode("utf-8") for k, v in schema_texts().items()}):
-        click.echo(f"Đã ghi {_shown(path)}")
+        click.echo(_("Đã ghi {path}").format(path=_shown(path)))
 
 
 def _templates(option: Path | None) -> Path | None:
@@ -346,8 +352,6 @@ def help_texts(group: click.Group) -> list[str]:
 
 def _translate_help(group: click.Group) -> None:
     """Show the help texts in the chosen language (originals kept, so this can run again)."""
-    from vanban.i18n import _
-
     for obj, attr in _help_slots(group):
         original = getattr(obj, f"_msgid_{attr}", None) or getattr(obj, attr)
         setattr(obj, f"_msgid_{attr}", original)
@@ -377,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(code, int) and code:  # a command's own failure (e.g. build --keep-going)
             return code
     except click.exceptions.Abort:
-        click.echo("Đã hủy.", err=True)
+        click.echo(_("Đã hủy."), err=True)
         return 1
     except click.exceptions.ClickException as exc:  # usage errors: bad option, missing value
         exc.show()
@@ -386,20 +390,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         files = len({p.file for p in exc.problems})
-        click.echo(f"Có {len(exc.problems)} lỗi trong {files} tệp; không ghi tệp nào.", err=True)
+        summary = _("Có {count} lỗi trong {files} tệp; không ghi tệp nào.")
+        click.echo(summary.format(count=len(exc.problems), files=files), err=True)
         return 1
     except UsageError as exc:
-        click.echo(f"Lỗi: {exc}", err=True)
+        click.echo(_("Lỗi: {error}").format(error=exc), err=True)
         return 2
     except VanbanError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"Lỗi: {exc}", err=True)
+        click.echo(_("Lỗi: {error}").format(error=exc), err=True)
         return 1
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"Lỗi nội bộ của vanban: {type(exc).__name__}: {exc} (chạy lại với --debug để xem chi tiết)",
-                   err=True)
+        click.echo(_("Lỗi nội bộ của vanban: {kind}: {error} (chạy lại với --debug để xem chi tiết)").format(
+            kind=type(exc).__name__, error=exc), err=True)
         return 1
     return 0

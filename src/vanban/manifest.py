@@ -19,6 +19,7 @@ from typing import Any
 
 from vanban.errors import OutputError, UsageError
 from vanban.fonts import FONT_DIR
+from vanban.i18n import _
 from vanban.output import write_atomic
 
 MANIFEST_NAME = ".vanban-manifest.json"
@@ -164,7 +165,8 @@ class Manifest:
         try:
             write_atomic(self.path, self.dumps().encode("utf-8"))
         except OSError as exc:
-            raise OutputError(f"{self.path}: không ghi được tệp kê khai ({exc.strerror})") from None
+            raise OutputError(_("{path}: không ghi được tệp kê khai ({reason})").format(
+                path=self.path, reason=exc.strerror)) from None
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def _git_info(source: Path, content_hash: str) -> tuple[str | None, bool | None,
 def verify(output: Path, manifest_path: Path | None = None) -> Origin | None:
     """Return where ``output`` came from per the manifest, or None when it matches no recorded output."""
     if not output.is_file():
-        raise UsageError(f"không tìm thấy tệp {output}")
+        raise UsageError(_("không tìm thấy tệp {file}").format(file=output))
     manifest = Manifest.load(manifest_path or output.parent / MANIFEST_NAME)
     digest = sha256_file(output)
     for stem, entry in sorted(manifest.notices.items()):

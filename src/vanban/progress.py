@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from vanban.build import Progress
+from vanban.i18n import _
 
 
 class Printer:
@@ -28,7 +29,7 @@ class Printer:
     def __call__(self, event: Progress) -> None:
         """Show one event; on a terminal the line is rewritten in place (``\\r``)."""
         elapsed = self.clock() - self.start
-        state = "" if event.ok else " — LỖI"
+        state = "" if event.ok else " — " + _("LỖI")
         text = f"[{event.done}/{event.total}] {event.name}{state} ({elapsed:.1f} s)"
         if self.tty:
             width = max(20, shutil.get_terminal_size().columns - 1)
