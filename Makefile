@@ -11,7 +11,7 @@ demo: setup
 
 test: setup-test
 	$(BIN)/python -m pytest -q
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
 
 setup:
@@ -21,7 +21,7 @@ setup-test:
 	VENV=$(VENV) scripts/bootstrap --test
 
 lint: setup-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
 
 bench: setup-test

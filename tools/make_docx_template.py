@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
 from vanban.context import LAYOUT, Layout
+from vanban.output import fixed_zip
 from vanban.render_docx import core_namespace, twips
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -510,20 +510,7 @@ def build_template(layout: Layout = LAYOUT) -> bytes:
         props.created = props.modified = props.last_printed = dt.datetime(2024, 1, 1)
     out = io.BytesIO()
     doc.save(out)
-    return _rezip(out.getvalue())
-
-
-def _rezip(data: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
+    return fixed_zip(out.getvalue())
 
 
 def main(argv: Sequence[str]) -> int:

@@ -1,14 +1,18 @@
-"""Write output files atomically, and only inside the output folder.
+"""Write output files atomically, only inside the output folder, and zip them reproducibly.
 
 Why: a build killed half-way must leave every output either its old complete version or
-its new complete version, never a truncated PDF the văn thư might send out.
+its new complete version, never a truncated PDF the văn thư might send out; and the same
+content must give the same bytes, which zip archives (.docx, .xlsx) only do with fixed
+entry times.
 """
 
 from __future__ import annotations
 
 import glob
+import io
 import os
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -90,3 +94,26 @@ def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
         raise OutputError(f"{out_dir}: " + _("không ghi được tệp đầu ra ({reason})").format(
             reason=exc.strerror)) from None
     return written
+
+
+#: The zip entry time of every reproducible archive (the zip module would stamp the clock).
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def fixed_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Re-zip ``data`` with fixed times, order and attributes, optionally replacing some entries.
+
+    Why: python-docx and openpyxl stamp the current time into every zip entry; equal content
+    must give equal bytes [reproducible builds].
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():  # keeps [Content_Types].xml first, as the writers put it
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0o600 << 16
+            body = (replace or {}).get(info.filename, source.read(info.filename))
+            target.writestr(entry, body, compresslevel=6)
+    return out.getvalue()

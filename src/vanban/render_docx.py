@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import jinja2
 from vanban.context import Context
 from vanban.errors import RenderError
 from vanban.i18n import _
+from vanban.output import fixed_zip
 from vanban.templates import find, variables
 
 DOCX_TEMPLATE = "thong_bao.docx"
@@ -34,7 +34,6 @@ RULE_STYLE_IDS = {
     "VBRuleTrichYeu": "trich_yeu",
 }
 
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
@@ -59,7 +58,7 @@ def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     _set_properties(document, ctx)
     out = io.BytesIO()
     document.save(out)
-    return normalize_zip(out.getvalue())
+    return fixed_zip(out.getvalue())
 
 
 def _size_rules(document: Any, ctx: Context) -> None:
@@ -150,17 +149,3 @@ def _set_properties(document: Any, ctx: Context) -> None:
 def _fit(text: str, limit: int = 255) -> str:
     """Return ``text`` cut to ``limit`` characters (ending in "…" when cut), for a document property."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def normalize_zip(data: bytes) -> bytes:
-    """Re-zip with fixed times, order and attributes so equal content gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():  # python-docx writes [Content_Types].xml first
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename), compresslevel=6)
-    return out.getvalue()

@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import difflib
 import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import N_, _
 from vanban.loader import Located, Path_
 from vanban.model import NhiemVu, ThongBao
+from vanban.output import fixed_zip
 
 if TYPE_CHECKING:
     from vanban.build import Notice
@@ -417,7 +417,7 @@ def xlsx_bytes(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     book.properties.modified = stamp  # openpyxl stamps "now" while saving; rewrite it below
-    return _fixed_zip(buffer.getvalue(), {"docProps/core.xml": _core_xml(book)})
+    return fixed_zip(buffer.getvalue(), {"docProps/core.xml": _core_xml(book)})
 
 
 def _core_xml(book: Any) -> bytes:
@@ -427,17 +427,6 @@ def _core_xml(book: Any) -> bytes:
     return data
 
 
-def _fixed_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
-    """Re-zip with fixed entry times (the zip module stamps the clock into every entry)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, replace.get(info.filename, source.read(info.filename)), compresslevel=6)
-    return out.getvalue()
 
 
 # --- per-unit extract ---------------------------------------------------------------------
