@@ -62,14 +62,16 @@ def _cli_texts() -> list[str]:
     return help_texts(cli)
 
 
-def _read() -> Catalog:
-    if not PO.exists():
-        return Catalog(project="vanban", locale="en")
-    with PO.open("rb") as handle:
-        catalog = read_po(handle, locale="en")
-    # The .po is written without a header: give it the one extract() makes (not the clock's), so
-    # the .mo compiled from it is byte-identical to the one update() wrote.
-    catalog.project = "vanban"
+def _read(po: Path, project: str, locale: str) -> Catalog:
+    """Read a .po written without a header, giving it the header extract() makes (not the clock's).
+
+    Why: the .mo compiled from what is read back must be byte-identical to the one update() wrote.
+    """
+    if not po.exists():
+        return Catalog(project=project, locale=locale)
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    catalog.project = project
     catalog.creation_date = catalog.revision_date = _epoch()
     catalog.fuzzy = False
     return catalog
@@ -103,59 +105,38 @@ def extract_click() -> Catalog:
     return catalog
 
 
-def _read_click() -> Catalog:
-    if not CLICK_PO.exists():
-        return Catalog(project="click", locale="vi")
-    with CLICK_PO.open("rb") as handle:
-        catalog = read_po(handle, locale="vi")
-    catalog.project = "click"
-    catalog.creation_date = catalog.revision_date = _epoch()
-    catalog.fuzzy = False
-    return catalog
-
-
-def update_click() -> None:
-    """Merge click's messages into the Vietnamese click catalog (keeping translations) and compile it."""
-    current = _read_click()
-    fresh = extract_click()
+def _merge(fresh: Catalog, current: Catalog, po: Path) -> Catalog:
+    """Keep ``current``'s translations of the ``fresh`` messages; write the .po and compile the .mo."""
     for message in fresh:
-        old = current.get(message.id)
+        old = current.get(message.id) if message.id else None
         if old is not None and old.string:
             message.string = old.string
-    CLICK_PO.parent.mkdir(parents=True, exist_ok=True)
-    CLICK_PO.write_bytes(_po_bytes(fresh))
-    CLICK_MO.write_bytes(_mo_bytes(fresh))
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_bytes(_po_bytes(fresh))
+    po.with_suffix(".mo").write_bytes(_mo_bytes(fresh))
+    return fresh
 
 
 def update() -> None:
-    """Merge the extracted messages into the .po (keeping translations) and compile the .mo."""
-    current = _read()
-    fresh = extract()
-    for message in fresh:
-        if not message.id:
-            continue
-        old = current.get(message.id)
-        if old is not None and old.string:
-            message.string = old.string
-    PO.parent.mkdir(parents=True, exist_ok=True)
-    PO.write_bytes(_po_bytes(fresh))
-    MO.write_bytes(_mo_bytes(fresh))
+    """Merge the extracted messages into both catalogs (keeping translations) and compile them."""
+    fresh = _merge(extract(), _read(PO, "vanban", "en"), PO)
     missing = [m.id for m in fresh if m.id and not m.string]
     print(f"{len(fresh)} messages, {len(missing)} untranslated -> {PO.relative_to(ROOT)}")
-    update_click()
+    _merge(extract_click(), _read(CLICK_PO, "click", "vi"), CLICK_PO)
 
 
 def check() -> int:
     """Return 1 (and say why) if the catalogs are out of date or incomplete, else 0."""
-    current = _read()
+    current = _read(PO, "vanban", "en")
     fresh = extract()
     problems = [f"missing from .po: {m.id!r}" for m in fresh if m.id and current.get(m.id) is None]
     problems += [f"untranslated: {m.id!r}" for m in current if m.id and not m.string]
     if not MO.exists() or MO.read_bytes() != _mo_bytes(current):
         problems.append("the .mo is stale: run python tools/i18n.py update")
-    if not CLICK_MO.exists() or CLICK_MO.read_bytes() != _mo_bytes(_read_click()):
+    click_catalog = _read(CLICK_PO, "click", "vi")
+    if not CLICK_MO.exists() or CLICK_MO.read_bytes() != _mo_bytes(click_catalog):
         problems.append("the click .mo is stale: run python tools/i18n.py update")
-    if not [m for m in _read_click() if m.id and m.string]:
+    if not [m for m in click_catalog if m.id and m.string]:
         problems.append("the Vietnamese click catalog has no translations")
     for problem in problems:
         print(problem)
