@@ -103,7 +103,10 @@ def killed_build(tmp: Path, out: Path, delay: float | None) -> int | None:
             time.sleep(delay)
         else:
             while process.poll() is None:
-                entries = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.exists()}
+                try:
+                    entries = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+                except FileNotFoundError:
+                    break  # a temporary file was renamed between listing and stat: writing has begun
                 if entries != before:
                     break
                 time.sleep(0.002)

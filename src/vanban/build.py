@@ -342,6 +342,10 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     report.problems = sorted(set(problems + invalid))
     if report.problems and not keep_going:
         raise ContentError(report.problems)
+    if todo:
+        from vanban.output import check_dir
+
+        check_dir(out_dir)  # a file in the way or a read-only folder: say so before rendering anything
     wanted = set(todo)
     notices = [n for n in valid if n.source in wanted]
     report.warnings = [w for n in notices for w in n.warnings]

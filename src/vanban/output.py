@@ -8,6 +8,7 @@ entry times.
 
 from __future__ import annotations
 
+import errno
 import glob
 import io
 import os
@@ -20,10 +21,25 @@ from vanban.errors import OutputError
 from vanban.i18n import _
 
 
-def prepare_dir(out_dir: Path) -> Path:
-    """Create ``out_dir`` if needed and check it is a writable folder; return it resolved."""
+def check_dir(out_dir: Path) -> None:
+    """Raise OutputError if ``out_dir`` cannot be written, without creating or changing anything.
+
+    Why: a build checks this before rendering, so a file in the way or a read-only folder is
+    reported at once instead of after every notice has been rendered.
+    """
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: " + _("đường dẫn đầu ra là một tệp, không phải thư mục"))
+    if out_dir.is_dir() and not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{out_dir}: " + _("không có quyền ghi vào thư mục đầu ra"))
+    existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():  # a file where a parent folder should be
+        raise OutputError(f"{out_dir}: " + _("không tạo được thư mục đầu ra ({reason})").format(
+            reason=os.strerror(errno.ENOTDIR)))
+
+
+def prepare_dir(out_dir: Path) -> Path:
+    """Create ``out_dir`` if needed and check it is a writable folder; return it resolved."""
+    check_dir(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
