@@ -37,28 +37,6 @@ DEFAULT_OUT = ROOT / "templates" / "thong_bao.docx"
 FONT = "Times New Roman"  # R-FONT-1
 
 
-def _line_em() -> float:
-    """Return the bundled font's line pitch in em: (ascent + descent) / units per em.
-
-    Why: WeasyPrint lays the PDF out with ``line-height: normal`` = ascent + descent
-    (1.107 em for Liberation Serif / Times New Roman); Word and LibreOffice "single" spacing
-    adds the hhea line gap (1.15 em), which made the .docx a page longer than the PDF on the
-    seed. An exact pitch of the same size keeps both formats on the same lines and pages and
-    stays inside ND30's single–1.5 range [R-BODY-4].
-    """
-    from fontTools.ttLib import TTFont
-
-    from vanban.fonts import FACES, FONT_DIR
-
-    font = TTFont(FONT_DIR / FACES[(False, False)], lazy=True)
-    try:
-        hhea = font["hhea"]
-        return float(hhea.ascent - hhea.descent) / float(font["head"].unitsPerEm)
-    finally:
-        font.close()
-
-
-LINE_EM = _line_em()
 
 #: Style ids the renderer looks for to size the three rules [R-EL-1b, R-EL-2b, R-EL-5a-2].
 RULE_STYLES = {
@@ -235,9 +213,8 @@ def _para_style(
     fmt.alignment = align
     fmt.space_before = Pt(before_pt)
     fmt.space_after = Pt(0)
-    # R-BODY-4: single spacing at the font's own pitch, the same as the PDF (see _line_em).
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Twips(round(size_pt * LINE_EM * 20))
+    # R-BODY-4: single spacing (Word's own "Single"), the pitch the PDF uses too (Layout.line_height_em).
+    fmt.line_spacing = LAYOUT.line_spacing
     fmt.keep_with_next = keep_next
     fmt.widow_control = True
     _rpr_fonts(style.element.get_or_add_rPr())

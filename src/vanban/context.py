@@ -54,6 +54,13 @@ class Layout:
     rule_weight_pt: float = 0.75
 
     @property
+    def line_height_em(self) -> float:
+        """Return the line pitch in em: ``line_spacing`` times the font's single spacing [R-BODY-4]."""
+        from vanban.fonts import line_pitch_em
+
+        return round(self.line_spacing * line_pitch_em(), 4)
+
+    @property
     def text_width_mm(self) -> float:
         """Return the width of the text block (165 mm with the default margins)."""
         return self.page_width_mm - self.margin_left_mm - self.margin_right_mm

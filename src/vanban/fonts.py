@@ -51,6 +51,23 @@ def covered() -> frozenset[int]:
     return frozenset(set.intersection(*sets))
 
 
+@functools.cache
+def line_pitch_em() -> float:
+    """Return the font's single line spacing in em: (ascent + descent + line gap) / units per em.
+
+    Why: this is what Word and LibreOffice call "single" spacing (1.15 em for Times New Roman and
+    Liberation Serif); the PDF uses the same pitch so both formats break lines and pages alike.
+    """
+    from fontTools.ttLib import TTFont
+
+    font: Any = TTFont(FONT_DIR / FACES[(False, False)], lazy=True)
+    try:
+        hhea = font["hhea"]
+        return float(hhea.ascent - hhea.descent + hhea.lineGap) / float(font["head"].unitsPerEm)
+    finally:
+        font.close()
+
+
 def text_width_mm(text: str, size_pt: float, bold: bool = False, italic: bool = False) -> float:
     """Return the advance width of ``text`` in mm (no kerning; ±1 % of the shaped width)."""
     widths, upem = _face(bold, italic)
