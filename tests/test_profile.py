@@ -105,3 +105,12 @@ def test_misspelt_profile_key_is_reported_with_a_hint(repo: Path) -> None:
 def test_profile_file_is_not_built_as_a_notice(repo: Path) -> None:
     notices = load([repo])
     assert [n.stem for n in notices] == ["2024-01"]
+
+
+def test_misspelt_key_in_a_named_signer_gets_a_hint(repo: Path) -> None:
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("    ho_ten: Nguyễn Mạnh Hùng",
+                                                                  "    ho_tenn: Nguyễn Mạnh Hùng"), encoding="utf-8")
+    problems = _problems(repo / "content")
+    assert any("vanban.yaml:19:5: nguoi_ky.pho-chanh-vp.ho_tenn: trường 'ho_tenn' không được phép ở đây; "
+               "có phải ý bạn là 'ho_ten'?" in p for p in problems), problems

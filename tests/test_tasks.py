@@ -391,3 +391,16 @@ def test_cli_extract_and_xlsx_usage_errors_exit_2(args: list[str], tmp_path: Pat
     monkeypatch.chdir(tmp_path)
     assert main(["tasks", *args]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_misspelt_key_in_a_status_update_gets_a_hint(tmp_path: Path) -> None:
+    folder = _copy_history(tmp_path)
+    feb = folder / FEB.name
+    text = feb.read_text(encoding="utf-8").replace("trang_thai:", "trang_thia:", 1)
+    feb.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load([feb])
+    messages = [str(p) for p in info.value.problems]
+    line, _col = _line_col(text, "trang_thia: x")
+    assert any(f"{FEB.name}:{line}:" in m and "trường 'trang_thia' không được phép ở đây; "
+               "có phải ý bạn là 'trang_thai'?" in m for m in messages), messages

@@ -224,24 +224,32 @@ def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao
     """Return the keys allowed at the mapping that holds ``model_path`` (for did-you-mean)."""
     model: type[BaseModel] | None = root
     node: Any = data
+    keyed = False  # the previous field is a mapping of names (profile signers): skip the name
     for part in model_path[:-1]:
         if model is None:
             return []
-        if isinstance(part, int):
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            kinds = {k for k in (*NODE_KINDS, "doan") if isinstance(node, dict) and k in node}
-            model = _NODE_MODELS.get(next(iter(kinds))) if kinds else None
+        node = node[part] if isinstance(node, list | dict) and _has(node, part) else None
+        if keyed:
+            keyed = False
             continue
-        node = node.get(part) if isinstance(node, dict) else None
-        field = model.model_fields.get(str(part))
-        annotation = getattr(field, "annotation", None)
+        if isinstance(part, int):
+            # A body item is typed by its kind key; any other list keeps its item model (CapNhat …).
+            kinds = [k for k in (*NODE_KINDS, "doan") if isinstance(node, dict) and k in node]
+            model = _NODE_MODELS.get(kinds[0], model) if kinds else model
+            continue
+        annotation = getattr(model.model_fields.get(str(part)), "annotation", None)
+        keyed = getattr(annotation, "__origin__", None) is dict
         model = next(
             (t for t in _model_types(annotation) if isinstance(t, type) and issubclass(t, BaseModel)),
             None,
         )
-        if model is None and part == "noi_dung":
-            model = ThongBao  # body list: resolved at the next index
     return list(model.model_fields) if model is not None else []
+
+
+def _has(container: list[Any] | dict[Any, Any], part: str | int) -> bool:
+    if isinstance(container, list):
+        return isinstance(part, int) and part < len(container)
+    return part in container
 
 
 def _model_types(annotation: Any) -> Iterator[Any]:
