@@ -228,7 +228,7 @@ def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao
     for part in model_path[:-1]:
         if model is None:
             return []
-        node = node[part] if isinstance(node, list | dict) and _has(node, part) else None
+        node = _child(node, part)
         if keyed:
             keyed = False
             continue
@@ -246,10 +246,11 @@ def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao
     return list(model.model_fields) if model is not None else []
 
 
-def _has(container: list[Any] | dict[Any, Any], part: str | int) -> bool:
-    if isinstance(container, list):
-        return isinstance(part, int) and part < len(container)
-    return part in container
+def _child(node: Any, part: str | int) -> Any:
+    """Return ``node[part]`` of a list or mapping, or None where there is none."""
+    if isinstance(node, list):
+        return node[part] if isinstance(part, int) and part < len(node) else None
+    return node.get(part) if isinstance(node, dict) else None
 
 
 def _model_types(annotation: Any) -> Iterator[Any]:
