@@ -228,7 +228,7 @@ def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao
     for part in model_path[:-1]:
         if model is None:
             return []
-        node = _child(node, part)
+        node = _get(node, part)
         if keyed:
             keyed = False
             continue
@@ -244,13 +244,6 @@ def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao
             None,
         )
     return list(model.model_fields) if model is not None else []
-
-
-def _child(node: Any, part: str | int) -> Any:
-    """Return ``node[part]`` of a list or mapping, or None where there is none."""
-    if isinstance(node, list):
-        return node[part] if isinstance(part, int) and part < len(node) else None
-    return node.get(part) if isinstance(node, dict) else None
 
 
 def _model_types(annotation: Any) -> Iterator[Any]:
