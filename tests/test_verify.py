@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import notice_yaml
-from vanban.build import run
+from helpers import notice_yaml
 from vanban.cli import main
-from vanban.manifest import MANIFEST_NAME, verify
+from vanban.commands.build import run
+from vanban.commands.manifest import MANIFEST_NAME, verify
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 import click
 
 from vanban import __version__
-from vanban.errors import ContentError, UsageError, VanbanError
+from vanban.errors import ContentError, OutputError, UsageError, VanbanError
 from vanban.i18n import _
+from vanban.repo import display
 
 if TYPE_CHECKING:
-    from vanban.build import Report
+    from vanban.commands.build import Report
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
@@ -67,13 +68,14 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], temp
     """
     import os
 
-    from vanban.build import FORMATS, run
-    from vanban.progress import Printer
+    from vanban.commands.build import run
+    from vanban.commands.progress import Printer
+    from vanban.pipeline.render import FORMATS
 
     sources = list(paths) or [DEFAULT_CONTENT]
     workers = jobs or os.cpu_count() or 1
     if final:
-        from vanban.register import check_final
+        from vanban.commands.register import check_final
 
         check_final(sources)  # R-NUM-3, R-NUM-8, R-DATE-5: raises ContentError, nothing written
     if watch:
@@ -111,8 +113,8 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
     """Rebuild on every save until Ctrl-C (exit 0), showing each result or the located errors."""
     import time
 
-    from vanban.build import Report
-    from vanban.watch import watch
+    from vanban.commands.build import Report
+    from vanban.commands.watch import watch
 
     def show(outcome: Report | Exception) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -141,8 +143,8 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
               help="Tệp kê khai của lần xuất (mặc định: .vanban-manifest.json cạnh FILE).")
 def verify(file: Path, manifest_path: Path | None) -> int:
     """Cho biết tệp FILE (.pdf hoặc .docx) được xuất từ tệp nội dung nào, ở phiên bản git nào."""
-    from vanban.manifest import MANIFEST_NAME
-    from vanban.manifest import verify as find_origin
+    from vanban.commands.manifest import MANIFEST_NAME
+    from vanban.commands.manifest import verify as find_origin
 
     origin = find_origin(file, manifest_path)
     if origin is None:
@@ -175,7 +177,7 @@ def verify(file: Path, manifest_path: Path | None) -> int:
 @_paths
 def check(paths: tuple[Path, ...]) -> None:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
-    from vanban.build import load
+    from vanban.pipeline.notice import load
 
     notices = load(list(paths) or [DEFAULT_CONTENT])
     for warning in (w for n in notices for w in n.warnings):
@@ -206,28 +208,30 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     """
     import datetime as dt
 
-    from vanban import tasks as task_lib
-    from vanban.build import load
+    from vanban.commands.tasks import collect, select
+    from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
+    from vanban.commands.tasks.extract import render_extract
+    from vanban.pipeline.notice import load
 
     day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
             raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
         notice = load(list(paths))[0]
-        data = task_lib.render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
+        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
         _write(out_file, data)
         click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
         return
-    rows = task_lib.select(task_lib.collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
+    rows = select(collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
     if fmt == "table":
-        click.echo(task_lib.table_text(rows, day), nl=False)
+        click.echo(table_text(rows, day), nl=False)
     elif fmt == "csv" and out_file is None:
-        click.echo(task_lib.csv_text(rows, day), nl=False)
+        click.echo(csv_text(rows, day), nl=False)
     elif out_file is None:
         raise UsageError(_("-f xlsx cần -o TỆP"))
     else:
         # A BOM lets spreadsheet programs read the CSV's Vietnamese as UTF-8.
-        data = task_lib.xlsx_bytes(rows, day) if fmt == "xlsx" else task_lib.csv_text(rows, day).encode("utf-8-sig")
+        data = xlsx_bytes(rows, day) if fmt == "xlsx" else csv_text(rows, day).encode("utf-8-sig")
         _write(out_file, data)
         click.echo(_("Đã ghi {path} ({count} nhiệm vụ).").format(path=_shown(out_file), count=len(rows)))
 
@@ -243,26 +247,26 @@ def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) 
     Hai tệp: vanban diff CU.yaml MOI.yaml. Một tệp ở hai phiên bản git:
     vanban diff TEP.yaml --from HEAD~1 [--to HEAD].
     """
-    from vanban import diff as diff_lib
+    from vanban.commands.diff import compare, report
+    from vanban.pipeline.notice import load_one
 
     if new is not None and (rev_from or rev_to):
         raise UsageError(_("dùng hai tệp, hoặc một tệp với --from/--to, không dùng cả hai"))
     if new is None and rev_from is None:
         raise UsageError(_("cần tệp thứ hai, hoặc --from PHIÊN_BẢN"))
     if new is not None:
-        before, after = diff_lib.load_notice(old, _shown(old)), diff_lib.load_notice(new, _shown(new))
+        before, after = load_one(old), load_one(new)
         names = (_shown(old), _shown(new))
     else:
         assert rev_from is not None
-        before = diff_lib.load_revision(old, rev_from)
-        after = diff_lib.load_revision(old, rev_to) if rev_to else diff_lib.load_notice(old, _shown(old))
+        before = load_one(old, rev_from)
+        after = load_one(old, rev_to) if rev_to else load_one(old)
         names = (f"{_shown(old)}@{rev_from}", f"{_shown(old)}@{rev_to}" if rev_to else _shown(old))
-    click.echo(diff_lib.report(diff_lib.compare(before, after), *names), nl=False)
+    click.echo(report(compare(before.model, after.model), *names), nl=False)
 
 
 def _write(path: Path, data: bytes) -> None:
-    from vanban.errors import OutputError
-    from vanban.output import write_atomic
+    from vanban.pipeline.output import write_atomic
 
     try:
         write_atomic(path, data)
@@ -274,8 +278,8 @@ def _write(path: Path, data: bytes) -> None:
 @_paths
 def so(paths: tuple[Path, ...]) -> None:
     """Sổ đăng ký số: các số đã dùng theo cơ quan và năm, số trùng, số bỏ trống và số tiếp theo."""
-    from vanban.build import display, load
-    from vanban.register import build_register, format_register
+    from vanban.commands.register import build_register, format_register
+    from vanban.pipeline.notice import load
 
     notices = load(list(paths) or [DEFAULT_CONTENT])
     click.echo(format_register(build_register((display(n.source), n.model) for n in notices)), nl=False)
@@ -293,7 +297,7 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None) -
     """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
     import datetime as dt
 
-    from vanban.scaffold import new_notice
+    from vanban.commands.scaffold import new_notice
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
     path = new_notice(content, source, day, out)
@@ -305,7 +309,7 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None) -
 @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
 def init(folder: Path, force: bool) -> None:
     """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một thông báo mẫu, templates/, schemas/."""
-    from vanban.scaffold import init as scaffold
+    from vanban.commands.scaffold import init as scaffold
 
     for path in scaffold(folder, force):
         click.echo(_("Đã tạo {path}").format(path=_shown(path)))
@@ -317,10 +321,9 @@ def init(folder: Path, force: bool) -> None:
               show_default=True, help="Thư mục ghi các JSON Schema.")
 def schema(out_dir: Path) -> None:
     """Ghi JSON Schema của tệp nội dung và của vanban.yaml (để trình soạn thảo gợi ý và kiểm tra khóa)."""
-    from vanban.output import write_all
-    from vanban.schema import schema_texts
+    from vanban.commands.schema import write_schemas
 
-    for path in write_all(out_dir, {k: v.encode("utf-8") for k, v in schema_texts().items()}):
+    for path in write_schemas(out_dir):
         click.echo(_("Đã ghi {path}").format(path=_shown(path)))
 
 
@@ -331,8 +334,6 @@ def _templates(option: Path | None) -> Path | None:
 
 
 def _shown(path: Path) -> str:
-    from vanban.build import display
-
     return display(path)
 
 

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vanban.context import Context
 from vanban.errors import RenderError
-from vanban.fonts import fontconfig_file
 from vanban.i18n import _
-from vanban.templates import environment, search_path, variables
+from vanban.pipeline.context import Context
+from vanban.pipeline.fonts import fontconfig_file
+from vanban.pipeline.templates import environment, search_path, variables
 
 HTML_TEMPLATE = "thong_bao.html"
 
