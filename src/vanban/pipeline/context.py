@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from vanban.pipeline import rules
-from vanban.pipeline.fonts import text_width_mm, wrap
+from vanban.pipeline.fonts import line_pitch_em, text_width_mm, wrap
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.outline import Item, outline
 
@@ -56,8 +56,6 @@ class Layout:
     @property
     def line_height_em(self) -> float:
         """Return the line pitch in em: ``line_spacing`` times the font's single spacing [R-BODY-4]."""
-        from vanban.pipeline.fonts import line_pitch_em
-
         return round(self.line_spacing * line_pitch_em(), 4)
 
     @property
