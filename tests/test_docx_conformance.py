@@ -1,7 +1,7 @@
 """The .docx of a notice conforms to ND30, measured on the rendered file with python-docx.
 
-Each test reads the rendered document (not the template) and cites the assertion of
-ND30 assertion (``docs/nd30.md``) §17 it checks. Formatting is resolved the way Word does: direct
+Each test reads the rendered document (not the template) and cites the ND30 assertion
+(indexed in ``docs/nd30.md``, §17 of the spec) it checks. Formatting is resolved the way Word does: direct
 formatting on the run or paragraph, then the paragraph style and its base styles, then the
 document defaults, so a test fails whether a value is wrong in the template's styles or in
 the output.
