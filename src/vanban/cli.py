@@ -177,9 +177,17 @@ def verify(file: Path, manifest_path: Path | None) -> int:
 @_paths
 def check(paths: tuple[Path, ...]) -> None:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
-    from vanban.pipeline.notice import load
+    from vanban.commands.issue import problems_of_repository
+    from vanban.commands.register import duplicate_problems
+    from vanban.pipeline.notice import load_notices
 
-    notices = load(list(paths) or [DEFAULT_CONTENT])
+    sources = list(paths) or [DEFAULT_CONTENT]
+    notices, problems = load_notices(sources)
+    problems += duplicate_problems(notices) + problems_of_repository(sources)
+    if problems:
+        raise ContentError(problems)  # every problem of every file at once, the set's included
+    if not notices:
+        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
     for warning in (w for n in notices for w in n.warnings):
         click.echo(str(warning), err=True)
     click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
@@ -302,6 +310,42 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None) -
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
     path = new_notice(content, source, day, out)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
+
+
+@cli.command(name="issue")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--number", type=click.IntRange(min=1), default=None,
+              help="Số văn bản (số do hệ thống quản lý văn bản cấp); được kiểm tra với các số đã dùng trong kho.")
+@click.option("--next", "use_next", is_flag=True, help="Dùng số đề xuất: số lớn nhất trong kho này + 1.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Ngày ban hành, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: hôm nay, giờ Việt Nam).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
+def issue_command(file: Path, number: int | None, use_next: bool, day: object, templates: Path | None) -> None:
+    """Phát hành văn bản FILE: ghi số và ngày, lưu đúng bản PDF/A và .docx gửi đi, ghi sổ, commit git.
+
+    Kho chỉ biết các số đã dùng trong kho này; số do hệ thống quản lý văn bản cấp thì ghi bằng --number.
+    """
+    import datetime as dt
+
+    from vanban.commands.issue import issue, propose
+
+    date = day.date() if isinstance(day, dt.datetime) else None
+    if number is not None and use_next:
+        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
+    if number is None:
+        proposal = propose(file, date)
+        if not use_next:
+            raise UsageError(_("chưa cho số văn bản. Số tiếp theo theo kho này là {number} (kho không biết các số "
+                               "cấp ngoài kho); chạy lại với --number {number} hoặc --next").format(
+                number=proposal.so))
+        number = proposal.so
+        click.echo(_("Số {number}: số lớn nhất đã dùng trong kho này + 1.").format(number=number))
+    done = issue(file, number, date, _templates(templates))
+    click.echo(_("Đã phát hành {number} ngày {day} (commit {commit}):").format(
+        number=done.number, day=done.day.strftime("%d/%m/%Y"), commit=done.commit[:10]))
+    for path in done.files:
+        click.echo(f"  {_shown(path)}")
 
 
 @cli.command()

@@ -132,6 +132,26 @@ def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, ThongB
     return out
 
 
+def duplicate_problems(notices: Iterable[Notice]) -> list[Problem]:
+    """Return a located problem for each notice whose number another notice of its body and year has.
+
+    Why in ``check``: two clerks may each give the next number on their own branch; after
+    the merge both files are valid alone, and only the set shows the clash [R-NUM-3, T-06].
+    """
+    groups: dict[tuple[str, int, int], list[Notice]] = defaultdict(list)
+    for notice in notices:
+        year = notice_year(notice.model)
+        if notice.model.so is not None and year is not None:
+            groups[(body_name(notice.model), year, notice.model.so)].append(notice)
+    out: list[Problem] = []
+    for (_body, year, so), clash in groups.items():
+        for notice in clash if len(clash) > 1 else []:
+            others = ", ".join(sorted(display(n.source) for n in clash if n is not notice))
+            out.append(notice.located.problem(("so",), _("số {number} năm {year} đã dùng cho {files}").format(
+                number=rules.number_text(so), year=year, files=others), "R-NUM-3"))
+    return out
+
+
 def _strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
     if isinstance(value, str):
         yield path, value
