@@ -147,3 +147,25 @@ def test_check_reports_a_number_used_twice_after_a_merge(office: Path, capsys: p
     assert main(["check"]) == 1
     err = capsys.readouterr().err
     assert f"{DRAFT}:" in err and "số 01 năm 2024 đã dùng cho content/2023-12-phien-hop-thuong-ky.yaml" in err
+
+
+def test_verify_recognises_an_archived_copy_and_its_later_revisions(office: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert _issue(capsys, "--number", "7", "--date", "2024-02-01")[0] == 0
+    archived = Path("da-phat-hanh/2024/07-TB-UBND.pdf")
+    sent = Path("gui-di.pdf")  # the copy that went out, saved anywhere in the repository
+    sent.write_bytes(archived.read_bytes())
+    assert main(["verify", str(sent)]) == 0
+    out = capsys.readouterr().out
+    assert ("gui-di.pdf: đúng bản 07/TB-UBND ngày 01/02/2024 đã phát hành, "
+            "lưu tại da-phat-hanh/2024/07-TB-UBND.pdf") in out
+    # An incremental update (what a signature appends) keeps the issued bytes as its first revision.
+    sent.write_bytes(archived.read_bytes() + b"\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n")
+    assert main(["verify", str(sent)]) == 0
+    assert "bắt đầu bằng đúng bản 07/TB-UBND" in capsys.readouterr().out
+    # A file changed inside the issued bytes is not the issued document.
+    data = bytearray(archived.read_bytes())
+    data[len(data) // 2] ^= 1
+    sent.write_bytes(bytes(data))
+    assert main(["verify", str(sent)]) == 1
+    assert "không khớp" in capsys.readouterr().err

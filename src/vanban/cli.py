@@ -6,6 +6,7 @@ the user unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import traceback
 from collections.abc import Sequence
@@ -146,6 +147,8 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     from vanban.commands.manifest import MANIFEST_NAME
     from vanban.commands.manifest import verify as find_origin
 
+    if manifest_path is None and _show_archived(file):
+        return 0
     origin = find_origin(file, manifest_path)
     if origin is None:
         where = manifest_path or file.parent / MANIFEST_NAME
@@ -171,6 +174,34 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     else:
         click.echo(_("Git: tệp nguồn chưa có trong lịch sử git."))
     return 0
+
+
+def _show_archived(file: Path) -> bool:
+    """Say which issued document ``file`` is (or began as) per the repository's archive; False if none."""
+    from vanban.commands.archive import MAX_ARCHIVED_BYTES, find, register_path
+    from vanban.files import read_regular
+    from vanban.repo import repository_root
+
+    root = repository_root(file.resolve().parent)
+    if not register_path(root).is_file():
+        return False
+    try:
+        data = read_regular(file, MAX_ARCHIVED_BYTES)
+    except OSError:
+        return False  # the manifest check below says why the file cannot be read
+    match = find(root, data)
+    if match is None:
+        return False
+    entry = match.entry
+    if match.exact:
+        line = _("{file}: đúng bản {number} ngày {day} đã phát hành, lưu tại {archived}.")
+    else:
+        line = _("{file}: bắt đầu bằng đúng bản {number} ngày {day} đã phát hành ({archived}); "
+                 "phần thêm sau đó là một lần cập nhật (ví dụ chữ ký số).")
+    day = dt.date.fromisoformat(entry.ngay).strftime("%d/%m/%Y")
+    click.echo(line.format(file=_shown(file), number=entry.number, day=day, archived=match.name))
+    click.echo(_("Nguồn: {source}; người ký: {signer}.").format(source=entry.nguon, signer=entry.nguoi_ky))
+    return True
 
 
 @cli.command()
@@ -214,8 +245,6 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
     các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
     """
-    import datetime as dt
-
     from vanban.commands.tasks import collect, select
     from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
     from vanban.commands.tasks.extract import render_extract
@@ -303,8 +332,6 @@ def so(paths: tuple[Path, ...]) -> None:
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
 def new(content: Path, source: Path | None, meeting: object, out: Path | None) -> None:
     """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
-    import datetime as dt
-
     from vanban.commands.scaffold import new_notice
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
@@ -326,8 +353,6 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
 
     Kho chỉ biết các số đã dùng trong kho này; số do hệ thống quản lý văn bản cấp thì ghi bằng --number.
     """
-    import datetime as dt
-
     from vanban.commands.issue import issue, propose
 
     date = day.date() if isinstance(day, dt.datetime) else None

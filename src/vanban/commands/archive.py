@@ -209,15 +209,21 @@ def find(root: Path, data: bytes) -> Match | None:
 
 
 def _eof_ends(data: bytes) -> list[int]:
-    """Return the lengths at which a PDF revision ends (after each ``%%EOF`` and its line end)."""
+    """Return the lengths at which a PDF revision may end: after each ``%%EOF``, with or without its line end.
+
+    Why both: a writer may or may not end the line after ``%%EOF``, and the update appended
+    after it may itself begin with a line end.
+    """
     ends: list[int] = []
     start = 0
     while (found := data.find(b"%%EOF", start)) >= 0:
         end = found + 5
-        while end < len(data) and data[end:end + 1] in (b"\r", b"\n"):
-            end += 1
         ends.append(end)
-        start = found + 5
+        for eol in (b"\r\n", b"\n", b"\r"):
+            if data.startswith(eol, end):
+                ends.append(end + len(eol))
+                break
+        start = end
     return ends
 
 
