@@ -147,9 +147,13 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     """Cho biết tệp FILE (.pdf hoặc .docx) được xuất từ tệp nội dung nào, ở phiên bản git nào."""
     from vanban.commands.manifest import MANIFEST_NAME
     from vanban.commands.manifest import verify as find_origin
+    from vanban.commands.sign import describe_file
 
+    signed = describe_file(file)  # who signed, when, what changed after each signature; None: unsigned
+    for line in signed.lines if signed else ():
+        click.echo(line)
     if manifest_path is None and _show_archived(file):
-        return 0
+        return 0 if signed is None or signed.sound else 1
     origin = find_origin(file, manifest_path)
     if origin is None:
         where = manifest_path or file.parent / MANIFEST_NAME
@@ -392,6 +396,72 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
         number=done.number, day=done.day.strftime("%d/%m/%Y"), commit=done.commit[:10]))
     for path in done.files:
         click.echo(f"  {_shown(path)}")
+
+
+@cli.command(name="sign")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--role", type=click.Choice(["leader", "organisation"]), required=True,
+              help="leader: người có thẩm quyền ký, ảnh chữ ký ở ô 7c; organisation: chữ ký số của cơ quan, "
+                   "ảnh con dấu ở ô 8 (chỉ sau khi người có thẩm quyền đã ký).")
+@click.option("--p12", "p12", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp khóa PKCS#12 (.p12, .pfx).")
+@click.option("--pkcs11", "library", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Thư viện PKCS#11 của thiết bị ký số (USB token, HSM), ví dụ /usr/lib/softhsm/libsofthsm2.so.")
+@click.option("--token", default=None, help="Nhãn của thiết bị (token) PKCS#11.")
+@click.option("--key-label", default=None, help="Nhãn của khóa (và chứng thư cùng nhãn) trên thiết bị PKCS#11.")
+@click.option("--pin-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp chứa mã PIN hoặc mật khẩu (dòng đầu). Mặc định: biến môi trường VANBAN_PIN, không có thì hỏi.")
+@click.option("--signed-draft", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Quy trình văn phòng điện tử: bản dự thảo phát hành người có thẩm quyền đã ký; văn thư điền số, "
+                   "ngày của FILE đã phát hành rồi cơ quan ký.")
+@click.option("--attachment-of", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="FILE là phụ lục tách tệp (.pdf) của văn bản đã phát hành này (.yaml): cơ quan ký, không hình ảnh, "
+                   "ghi số, ký hiệu và thời gian ký ở góc trên bên phải trang 1.")
+@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None,
+              help="Tháng in sẵn trên bản dự thảo phát hành, dạng năm-tháng, ví dụ 2026-11 (mặc định: tháng này).")
+@click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
+@click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp có mục ky_so (ảnh chữ ký, con dấu); mặc định: vanban.yaml của kho.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Ghi bản đã ký ra tệp này (thêm vào bản lưu trong kho).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
+def sign_command(file: Path, role: str, p12: Path | None, library: Path | None, token: str | None,
+                 key_label: str | None, pin_file: Path | None, signed_draft: Path | None, attachment_of: Path | None,
+                 month: object, tsa: str, config: Path | None, out: Path | None, templates: Path | None) -> None:
+    """Ký số FILE theo Nghị định 30: chữ ký PAdES kèm ảnh chữ ký hoặc con dấu đúng vị trí; lưu, ghi sổ, commit.
+
+    FILE .yaml chưa phát hành: người có thẩm quyền ký bản dự thảo phát hành (số, ngày để trống).
+    FILE .yaml đã phát hành: ký bản lưu mới nhất. Mã PIN không bao giờ nhận trên dòng lệnh.
+    """
+    from vanban.commands.sign import LEADER, ORGANISATION, Request, pkcs11_key, pkcs12_key, read_secret, run
+
+    if (p12 is None) == (library is None):
+        raise UsageError(_("cần đúng một nguồn khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --token NHÃN --key-label NHÃN"))
+    if library is not None and not (token and key_label):
+        raise UsageError(_("--pkcs11 cần --token và --key-label"))
+    secret = read_secret(file=pin_file)
+    if secret is None:
+        if not sys.stdin.isatty():
+            raise UsageError(_("cần mã PIN hoặc mật khẩu: đặt biến môi trường VANBAN_PIN, dùng --pin-file, "
+                               "hoặc chạy trong cửa sổ lệnh để nhập"))
+        secret = click.prompt(_("Mã PIN / mật khẩu"), hide_input=True, err=True)
+    if p12 is not None:
+        key = pkcs12_key(p12, secret)
+    else:
+        assert library is not None and token and key_label
+        key = pkcs11_key(library, token, key_label, secret)
+    try:
+        done = run(Request(file, LEADER if role == "leader" else ORGANISATION, key, signed_draft, attachment_of, out,
+                           month.date() if isinstance(month, dt.datetime) else None, config, _templates(templates),
+                           tsa))
+    finally:
+        key.close()
+    click.echo(_("Đã ký {path} lúc {when}.").format(path=_shown(done.output), when=done.when.isoformat()))
+    if done.commit:
+        click.echo(_("Đã lưu, ghi sổ và commit {commit}:").format(commit=done.commit[:10]))
+        for path in done.files:
+            click.echo(f"  {_shown(path)}")
 
 
 @cli.command()

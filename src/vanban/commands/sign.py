@@ -27,7 +27,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,10 +36,8 @@ from pydantic import Field, ValidationError
 
 from vanban.commands import stamp
 from vanban.commands.archive import (
-    ARCHIVE_DIR,
     Entry,
     archive_name,
-    find,
     issued,
     next_link,
     read_register,
@@ -51,6 +49,7 @@ from vanban.errors import ContentError, UsageError
 from vanban.files import read_regular
 from vanban.i18n import _
 from vanban.pipeline import rules
+from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.loader import Located, load_file
 from vanban.pipeline.model import Lines, Model, OptText, Text
 from vanban.repo import display, find_profile, repository_root
@@ -184,7 +183,7 @@ def pkcs12_key(path: Path, passphrase: str) -> Key:
     except OSError as exc:
         raise UsageError(_("không đọc được tệp khóa {path}: {reason}").format(path=path, reason=exc)) from None
     try:
-        signer = SimpleSigner.load_pkcs12_data(data, passphrase=passphrase.encode("utf-8"), other_certs=None)
+        signer = SimpleSigner.load_pkcs12_data(data, passphrase=passphrase.encode("utf-8"), other_certs=())
     except (ValueError, TypeError):
         signer = None
     if signer is None:
@@ -198,7 +197,7 @@ def pkcs11_key(library: Path, token: str, key_label: str, pin: str, cert_label: 
 
     UsageError for a missing library or token, a wrong PIN, or no such key or certificate.
     """
-    from pkcs11 import PKCS11Error  # type: ignore[import-untyped]
+    from pkcs11 import PKCS11Error
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
@@ -281,7 +280,7 @@ def _imported(pdf: bytes) -> Any:
     from pyhanko.pdf_utils.layout import BoxConstraints
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    class Imported(content.PdfContent):  # type: ignore[misc]
+    class Imported(content.PdfContent):
         """pyHanko's ImportedPdfPage reads a file name; this one reads bytes."""
 
         def render(self) -> bytes:
@@ -314,7 +313,7 @@ def sign_pdf(data: bytes, key: Key, *, field_name: str, page: int, box: Box, app
     from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.stamp.static import StaticStampStyle
 
-    class AtTime(signers.PdfSigner):  # type: ignore[misc]
+    class AtTime(signers.PdfSigner):
         """A PdfSigner whose signing time is ``when``.
 
         Why: pyHanko takes the time from the machine's local zone (tzlocal) when the session
@@ -336,15 +335,18 @@ def sign_pdf(data: bytes, key: Key, *, field_name: str, page: int, box: Box, app
         border_width=0, background=_imported(appearance), background_opacity=1.0,
         background_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID,
                                                      y_align=layout.AxisAlignment.ALIGN_MID,
-                                                     margins=layout.Margins.uniform(0)),
+                                                     margins=layout.Margins(0, 0, 0, 0)),
     )
-    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=(box.x0, box.y0, box.x1, box.y1))
+    # pyHanko types the box as ints but writes floats as given: kept to the 0.01 pt the
+    # placement is measured to (an int would move an image by up to 0.35 mm).
+    spec: fields.SigFieldSpec | None = fields.SigFieldSpec(
+        sig_field_name=field_name, on_page=page, box=(box.x0, box.y0, box.x1, box.y1))  # type: ignore[arg-type]
     timestamper = HTTPTimeStamper(tsa) if tsa else None
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     if empty_field is not None:
         name, on_page, where = empty_field
         fields.append_signature_field(writer, fields.SigFieldSpec(
-            sig_field_name=name, on_page=on_page, box=(where.x0, where.y0, where.x1, where.y1)))
+            sig_field_name=name, on_page=on_page, box=(where.x0, where.y0, where.x1, where.y1)))  # type: ignore[arg-type]
     if _sig_field(data, field_name) is not None:
         spec = None  # the field exists (made empty by an earlier signer): sign into it
     signer = AtTime(meta, signer=key.signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec)
@@ -478,15 +480,16 @@ def fill_fields(data: bytes, values: dict[str, tuple[str, Blank]]) -> bytes:
         x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
         box = Box(x0, y0, x1, y1)
         size = blank.size
-        while size > 8 and stamp.text_width_mm(value, size) * stamp.MM > box.width:
+        while size > 8 and text_width_mm(value, size) * stamp.MM > box.width:
             size -= 0.5  # a 4-digit number in a 3-digit blank: smaller rather than outside the field
         pdf = stamp.text_pdf(value, box, size, baseline_from_top=box.y1 - blank.baseline, italic=blank.italic)
         xobject = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(pdf)))
         widget[generic.pdf_name("/V")] = generic.TextStringObject(value)
-        widget[generic.pdf_name("/AP")] = generic.DictionaryObject({generic.pdf_name("/N"): xobject})
+        widget[generic.pdf_name("/AP")] = generic.DictionaryObject(  # type: ignore[no-untyped-call]
+            {generic.pdf_name("/N"): xobject})
         writer.mark_update(reference)
     out = io.BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
 
 
@@ -518,9 +521,9 @@ class Signature:
 
 def trust_roots(config: Config) -> list[Any]:
     """Return the trust anchors the configuration names (asn1crypto certificates)."""
-    from asn1crypto import pem, x509
+    from pyhanko.keys.pemder import load_certs_from_pemder_data
 
-    roots = []
+    roots: list[Any] = []
     for name in config.ky_so.tin_cay:
         path = config.path(name)
         try:
@@ -528,8 +531,10 @@ def trust_roots(config: Config) -> list[Any]:
         except OSError as exc:
             raise UsageError(_("không đọc được chứng thư tin cậy {path}: {reason}").format(path=path, reason=exc)) \
                 from None
-        blobs = [der for _kind, _headers, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
-        roots.extend(x509.Certificate.load(der) for der in blobs)
+        try:
+            roots.extend(load_certs_from_pemder_data(data))
+        except ValueError:
+            raise UsageError(_("{path} không phải chứng thư số (PEM hoặc DER)").format(path=path)) from None
     return roots
 
 
@@ -785,10 +790,10 @@ def iter_archive(root: Path) -> Iterator[tuple[Entry, str]]:
             yield entry, name
 
 
-def describe(data: bytes, roots: Sequence[Any] = ()) -> list[str]:
-    """Return one line per signature, for ``verify``: who, when (+07:00), valid or not, and what changed after."""
+def describe(found: Sequence[Signature]) -> list[str]:
+    """Return two lines per signature, for ``verify``: who, when (+07:00), valid or not; what changed after."""
     lines: list[str] = []
-    for index, sig in enumerate(signatures(data, roots), start=1):
+    for index, sig in enumerate(found, start=1):
         when = _iso(sig.time) if sig.time else sig.time_text
         state = _("hợp lệ") if sig.intact and sig.valid else _("KHÔNG HỢP LỆ (tệp đã bị sửa hoặc chữ ký hỏng)")
         trust = _("chứng thư được tin cậy") if sig.trusted else _("chưa xác minh chứng thư (không có chứng thư tin "
@@ -815,10 +820,264 @@ def _after(sig: Signature) -> str:
     return _("Sau chữ ký này: {changes}{fields}{allowed}.").format(changes=changes, fields=fields, allowed=allowed)
 
 
-# Public so the CLI can name the register file in messages.
-__all__ = ["ARCHIVE_DIR", "register_path"]
 
 
+
+# --- the command: from a content file (or a phụ lục) to archived, registered, committed files ---
+
+
+@dataclass(frozen=True)
+class Request:
+    """What ``vanban sign`` was asked: the file, the role, the key, and the options of each order."""
+
+    file: Path
+    role: str  # LEADER | ORGANISATION
+    key: Key
+    signed_draft: Path | None = None  # order (b): the leader-signed issuing draft, filled then sealed
+    attachment_of: Path | None = None  # FILE is a separately filed phụ lục of this issued notice
+    out: Path | None = None
+    month: dt.date | None = None  # the month and year the issuing draft prints
+    config: Path | None = None
+    templates: Path | None = None
+    tsa: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the command did: the signed file, every file written, the commit (if any), the signatures."""
+
+    output: Path
+    when: dt.datetime
+    signatures: tuple[Signature, ...]
+    files: tuple[Path, ...] = ()
+    commit: str = ""
+
+
+def run(request: Request) -> Outcome:
+    """Carry out one signing step of ``request``; nothing is written when it is refused."""
+    if request.attachment_of is not None:
+        return _run_attachment(request)
+    if request.file.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(_("FILE phải là tệp nội dung .yaml của thông báo (hoặc dùng --attachment-of cho một phụ lục "
+                           ".pdf)"))
+    from vanban.pipeline.context import build_context
+    from vanban.pipeline.notice import load_one
+
+    notice = load_one(request.file)
+    model = notice.model
+    ctx = build_context(model, request.file.stem)
+    who = Signer_(ctx.chuc_vu[-1], ctx.ho_ten)
+    config = load_config(request.file, request.config)
+    tsa = request.tsa or config.ky_so.tsa
+    root = repository_root(request.file.resolve().parent)
+    relative = request.file.resolve().relative_to(root.resolve()).as_posix()
+    entries, _problems = read_register(root)
+    entry = issued(entries, relative)
+    location = model.co_quan.dia_danh
+    seal = config.ky_so.con_dau.get(model.co_quan.viet_tat)
+    if request.role == LEADER:
+        image = _signature_image(config, who.name)
+        if seal is None:
+            raise UsageError(_("chưa cấu hình con dấu của cơ quan '{body}' trong ky_so.con_dau ({file}): cần đường "
+                               "kính để dành chỗ cho chữ ký số của cơ quan [R-SIG-9]").format(
+                body=model.co_quan.viet_tat, file=config.file))
+        if entry is None:
+            if request.signed_draft is not None:
+                raise UsageError(_("--signed-draft dùng khi cơ quan ký (--role organisation)"))
+            draft = issuing_draft(request.file, request.month, request.templates)
+            done = sign_as_leader(draft, request.key, who, image, seal.duong_kinh_mm, location, tsa)
+            out = request.out or Path("output") / f"{request.file.stem}.du-thao-ky.pdf"
+            _write_out(out, done.data)
+            return Outcome(out, done.when, done.signatures, (out,))
+        if request.signed_draft is not None:
+            raise UsageError(_("--signed-draft dùng khi cơ quan ký (--role organisation)"))
+        current = _archived(root, entries, relative)
+        done = sign_as_leader(current, request.key, who, image, seal.duong_kinh_mm, location, tsa)
+        return _record(root, entry, [("ky_so", revision_name(entry, "ky-lanh-dao"), done.data)], done, request.out,
+                       f"Ký số {entry.number} (người có thẩm quyền: {who.name})")
+    if entry is None:
+        raise UsageError(_("{file} chưa phát hành; cơ quan chỉ ký văn bản đã có số và ngày (chạy vanban issue trước)"
+                           ).format(file=display(request.file)))
+    seal_image = stamp.load_image(config.path(seal.anh), "red") if seal is not None else None
+    roots = trust_roots(config)
+    if request.signed_draft is None:
+        current = _archived(root, entries, relative)
+        done = sign_as_organisation(current, request.key, seal_image, location, roots, tsa)
+        return _record(root, entry, [("ky_so", revision_name(entry, "ky-co-quan"), done.data)], done, request.out,
+                       f"Ký số {entry.number} (cơ quan)")
+    draft = _read_pdf(request.signed_draft)
+    if seal_image is None:  # refuse before filling anything
+        sign_as_organisation(draft, request.key, None, location)
+    filled = fill_number_and_day(draft, rules.number_text(entry.so), dt.date.fromisoformat(entry.ngay), roots)
+    done = sign_as_organisation(filled, request.key, seal_image, location, roots, tsa)
+    revisions = [("ky_so", revision_name(entry, "ky-lanh-dao"), draft),
+                 ("dien_so", revision_name(entry, "dien-so"), filled),
+                 ("ky_so", revision_name(entry, "ky-co-quan"), done.data)]
+    return _record(root, entry, revisions, done, request.out, f"Điền số, ngày và ký số {entry.number} (cơ quan)")
+
+
+def _run_attachment(request: Request) -> Outcome:
+    """Sign a separately filed phụ lục of an issued notice as the organisation [R-SIG-11]."""
+    assert request.attachment_of is not None
+    if request.role != ORGANISATION:
+        raise UsageError(_("phụ lục tách tệp do cơ quan ký (--role organisation) [R-SIG-11]"))
+    main = request.attachment_of
+    root = repository_root(main.resolve().parent)
+    relative = main.resolve().relative_to(root.resolve()).as_posix()
+    entries, _problems = read_register(root)
+    entry = issued(entries, relative)
+    if entry is None:
+        raise UsageError(_("{file} chưa phát hành; phụ lục chỉ được ký kèm văn bản đã có số").format(
+            file=display(main)))
+    config = load_config(main, request.config)
+    data = _read_pdf(request.file)
+    location = _location(main)
+    done = sign_attachment(data, request.key, entry.number, location, request.tsa or config.ky_so.tsa)
+    taken = {name for _e, name in iter_archive(root)}
+    index = 1
+    while revision_name(entry, f"phu-luc-{index}") in taken:
+        index += 1
+    return _record(root, entry, [("ky_so", revision_name(entry, f"phu-luc-{index}"), done.data)], done,
+                   request.out, f"Ký số phụ lục {index} của {entry.number} (cơ quan)")
+
+
+def _location(path: Path) -> str:
+    from vanban.pipeline.notice import load_one
+
+    return load_one(path).model.co_quan.dia_danh
+
+
+def _signature_image(config: Config, name: str) -> stamp.Image:
+    relative = config.ky_so.chu_ky.get(name)
+    if relative is None:
+        raise UsageError(_("chưa cấu hình ảnh chữ ký của {name} trong ky_so.chu_ky ({file}) [R-SIG-8]").format(
+            name=name, file=config.file))
+    return stamp.load_image(config.path(relative), "blue")
+
+
+def issuing_draft(path: Path, month: dt.date | None = None, templates: Path | None = None) -> bytes:
+    """Return the issuing draft of the notice at ``path``: PDF/A, blank number and day as empty fields.
+
+    It is the notice as it will be sent, without the "DỰ THẢO" mark, the month and year of
+    issue printed (``month``, default this month in Vietnam) so that only the number and
+    the day are left for the văn thư [R-NUM-8, R-DATE-5].
+    """
+    from vanban.commands.issue import PDF_VARIANT, today
+    from vanban.pipeline.context import build_context
+    from vanban.pipeline.notice import load_one
+    from vanban.pipeline.render_pdf import render_pdf
+    from vanban.pipeline.templates import search_path
+
+    model = load_one(path).model
+    if model.so is not None or model.ngay is not None:
+        raise UsageError(_("{file} đã có số hoặc ngày; bản dự thảo phát hành để trống cả hai cho văn thư").format(
+            file=display(path)))
+    month = month or today()
+    printed = f"{month.month:02d}" if month.month <= 2 else str(month.month)  # R-DATE-2
+    ctx = build_context(model, path.stem)
+    ctx = dataclasses.replace(ctx, du_thao=False, dia_danh_ngay=(
+        f"{model.co_quan.dia_danh}, ngày{rules.BLANK}tháng {printed} năm {month.year}"))
+    return prepare_draft(render_pdf(ctx, search_path(templates), PDF_VARIANT))
+
+
+def _read_pdf(path: Path) -> bytes:
+    try:
+        data = read_regular(path, MAX_PDF_BYTES)
+    except OSError as exc:
+        raise UsageError(_("không đọc được {path}: {reason}").format(path=display(path), reason=exc)) from None
+    if not data.startswith(b"%PDF-"):
+        raise UsageError(_("{path} không phải tệp PDF").format(path=display(path)))
+    return data
+
+
+def _archived(root: Path, entries: Sequence[Entry], relative: str) -> bytes:
+    name = latest_pdf(entries, relative)
+    assert name is not None  # an issue line always archives a PDF
+    return _read_pdf(root / name)
+
+
+def _write_out(path: Path, data: bytes) -> None:
+    from vanban.errors import OutputError
+    from vanban.pipeline.output import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(_("{path}: không ghi được tệp ({reason})").format(path=path, reason=exc.strerror)) from None
+
+
+def _record(root: Path, entry: Entry, revisions: Sequence[tuple[str, str, bytes]], done: Done, out: Path | None,
+            message: str) -> Outcome:
+    """Archive each revision, append one register line per revision (chained), commit; undo all if it fails."""
+    from vanban.commands.issue import _commit, _require_clean
+    from vanban.pipeline.output import write_atomic
+
+    _require_clean(root)
+    register = register_path(root)
+    old_register = register.read_bytes() if register.is_file() else b""
+    lines: list[str] = []
+    previous = next_link(root)
+    written: list[Path] = []
+    try:
+        for event, name, data in revisions:
+            target = root / name
+            if target.exists():
+                raise UsageError(_("{file} đã có trong kho lưu; bước ký này đã làm rồi").format(file=name))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, data)
+            written.append(target)
+            line = new_entry(entry, event, {name: data}, root, previous).line()
+            lines.append(line)
+            previous = sha256(line.encode("utf-8"))
+        write_atomic(register, old_register + "".join(line + "\n" for line in lines).encode("utf-8"))
+        names = [name for _event, name, _data in revisions]
+        commit = _commit(root, [*names, register.relative_to(root).as_posix()], message)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        if old_register:
+            write_atomic(register, old_register)
+        else:
+            register.unlink(missing_ok=True)
+        raise
+    files = [root / name for _event, name, _data in revisions]
+    if out is not None:
+        _write_out(out, done.data)
+        files.append(out)
+    return Outcome(files[len(revisions) - 1], done.when, done.signatures, (*files, register), commit)
+
+
+@dataclass(frozen=True)
+class Described:
+    """What ``verify`` shows of a signed PDF, and whether every signature holds."""
+
+    lines: tuple[str, ...]
+    sound: bool
+
+
+def describe_file(path: Path, config: Path | None = None) -> Described | None:
+    """Return ``verify``'s lines for the signatures of the PDF at ``path``; None when it has none."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    try:
+        data = read_regular(path, MAX_PDF_BYTES)
+    except OSError:
+        return None
+    if b"/ByteRange" not in data:
+        return None
+    try:
+        roots = trust_roots(load_config(path.resolve(), config))
+    except (ContentError, UsageError):
+        roots = []
+    try:
+        found = signatures(data, roots)
+    except Exception as exc:  # a damaged file: say so rather than crash
+        return Described((_("Không đọc được chữ ký số của tệp: {reason}").format(reason=exc or type(exc).__name__),),
+                         False)
+    if not found:
+        return None
+    return Described(tuple(describe(found)), all(s.sound for s in found))
 
 def _quiet_pyhanko() -> None:
     """Keep pyHanko's own log records (path-building tracebacks for untrusted chains) off the terminal.

@@ -69,7 +69,8 @@ def load_image(path: Path, colour: str) -> Image:
     Raise UsageError otherwise: R-SIG-8 wants a blue signature and R-SIG-9 a red seal, each a
     PNG with a transparent background; an RGB scan would cover the text under it in white.
     """
-    from PIL import Image as PIL, UnidentifiedImageError
+    from PIL import Image as PIL
+    from PIL import UnidentifiedImageError
 
     from vanban.files import read_regular
 
