@@ -109,7 +109,9 @@ def _ink_colour(image: Any) -> tuple[float, float, float, int]:
     small.thumbnail((256, 256))
     total = [0, 0, 0]
     count = 0
-    for r, g, b, a in small.getdata():
+    raw = small.tobytes()
+    for i in range(0, len(raw), 4):
+        r, g, b, a = raw[i:i + 4]
         if a >= 128:
             total[0] += r
             total[1] += g
@@ -121,6 +123,19 @@ def _ink_colour(image: Any) -> tuple[float, float, float, int]:
 
 
 # --- where things go ----------------------------------------------------------------------
+
+
+def whole(box: Box) -> Box:
+    """Return ``box`` resized about its centre to a whole number of points in width and height.
+
+    Why: pyHanko writes a signature appearance's BBox in whole points (it truncates 259.76 ×
+    24.66 to 259 × 24), and a viewer stretches the BBox onto the field's rectangle: measured,
+    a 10 pt text drawn 10.3 pt tall and a round seal made oval by 3 %. With whole-point
+    boxes the BBox and the rectangle agree exactly.
+    """
+    width, height = max(1, round(box.width)), max(1, round(box.height))
+    cx, cy = box.centre
+    return Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
 
 @dataclass(frozen=True)
@@ -167,7 +182,7 @@ def signature_box(block: SignerBlock, image: Image) -> Box:
     height = width / image.aspect
     cx = block.name.box.centre[0]
     cy = gap.centre[1]
-    return Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+    return whole(Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
 
 
 def seal_box(signature: Box, diameter_mm: float, ink: PageInk, block: SignerBlock) -> Box:
@@ -183,7 +198,7 @@ def seal_box(signature: Box, diameter_mm: float, ink: PageInk, block: SignerBloc
                  for g in line.glyphs if not g.text.isspace()]
     for share in SEAL_OVERLAPS:
         right = signature.x0 + share * signature.width
-        box = Box(right - diameter, cy - diameter / 2, right, cy + diameter / 2)
+        box = whole(Box(right - diameter, cy - diameter / 2, right, cy + diameter / 2))
         if not any(_circle_touches(box, other, CLEARANCE_MM * MM) for other in left_text):
             return box
     raise UsageError(_("con dấu đường kính {mm:g} mm đè lên phần Nơi nhận ở mọi vị trí cho phép "
@@ -205,7 +220,8 @@ def attachment_box(ink: PageInk, width_pt: float) -> Box:
     Tried first inside the top margin, right-aligned with the right margin; then lower, 1 mm
     at a time, down to the top third of the page. UsageError when nothing there is clear.
     """
-    height = ATTACHMENT_BOX_MM[1] * MM
+    height = float(round(ATTACHMENT_BOX_MM[1] * MM))
+    width_pt = float(round(width_pt))
     right = ink.media.x1 - ATTACHMENT_RIGHT_MM * MM
     top = ink.media.y1 - ATTACHMENT_TOP_MM * MM
     lowest = ink.media.y1 - ink.media.height * ATTACHMENT_LOWEST
