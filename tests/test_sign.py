@@ -84,7 +84,7 @@ def _usage(signing: bool) -> x509.KeyUsage:
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     """Return a root CA and certificates for the leader, the organisation and an expired signer."""
     folder = tmp_path_factory.mktemp("pki")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     root = (x509.CertificateBuilder().subject_name(_name("Vanban Test Root")).issuer_name(_name("Vanban Test Root"))
             .public_key(root_key.public_key()).serial_number(1)
@@ -266,9 +266,9 @@ def order_b(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sign
 
 
 def _pixels(pdf: Path, page: int, dpi: int = 100) -> Any:
-    from PIL import Image
-
     import tempfile
+
+    from PIL import Image
 
     out = Path(tempfile.mkdtemp()) / f"{pdf.stem}-{page}"
     subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page + 1), "-l", str(page + 1), "-png", "-singlefile",
@@ -493,7 +493,7 @@ def test_filling_refused_outside_the_printed_month_and_twice(order_b: Signed, pk
 def test_expired_certificate_wrong_key_missing_leader_and_seal_without_image_are_refused(
         order_a: Signed, pki: Pki, token: Token, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     issued = order_a.files["issued"].read_bytes()
-    who = sign.Signer_(TITLE, SIGNER)
+    who = sign.Who(TITLE, SIGNER)
     image = stamp.load_image(FIXTURES / "chu-ky.png", "blue")
     seal = stamp.load_image(FIXTURES / "con-dau.png", "red")
     expired = sign.pkcs12_key(pki.expired_p12, PASSPHRASE)

@@ -197,26 +197,15 @@ def pkcs11_key(library: Path, token: str, key_label: str, pin: str, cert_label: 
 
     UsageError for a missing library or token, a wrong PIN, or no such key or certificate.
     """
-    from pkcs11 import PKCS11Error
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     try:
         session = open_pkcs11_session(str(library), token_criteria=TokenCriteria(label=token), user_pin=pin)
-    except (PKCS11Error, OSError, RuntimeError) as exc:
-        reason = type(exc).__name__ if not str(exc) else str(exc)
-        if type(exc).__name__ == "PinIncorrect":
-            reason = _("sai mã PIN")
+    except Exception as exc:  # python-pkcs11 and pyHanko each raise their own types (PinIncorrect, …)
+        reason = _("sai mã PIN") if type(exc).__name__ == "PinIncorrect" else str(exc) or type(exc).__name__
         raise UsageError(_("không mở được thiết bị ký số '{token}' ({library}): {reason}").format(
             token=token, library=library, reason=reason)) from None
-    except Exception as exc:  # pyHanko wraps a missing token in its own error type
-        session = None
-        message = str(exc)
-    else:
-        message = ""
-    if session is None:
-        raise UsageError(_("không mở được thiết bị ký số '{token}' ({library}): {reason}").format(
-            token=token, library=library, reason=message))
     try:
         signer = PKCS11Signer(session, key_label=key_label, cert_label=cert_label or key_label)
         signer.signing_cert  # noqa: B018 - fetches the certificate now, so a wrong label fails here
@@ -598,7 +587,7 @@ def _leader_signature(data: bytes, roots: Sequence[Any]) -> Signature:
 
 
 @dataclass(frozen=True)
-class Signer_:
+class Who:
     """Who signs a notice's ô 7: their last chức vụ line and their name, as the page prints them."""
 
     title: str
@@ -607,13 +596,11 @@ class Signer_:
 
 @dataclass(frozen=True)
 class Done:
-    """What a signing step produced: the signed bytes, where they went, and the signatures now in them."""
+    """What a signing step produced: the signed bytes, the signing time, and the signatures now in them."""
 
     data: bytes
     when: dt.datetime
     signatures: tuple[Signature, ...]
-    files: tuple[Path, ...] = ()
-    commit: str = ""
 
 
 def _last_page(data: bytes) -> tuple[int, PageInk]:
@@ -622,7 +609,7 @@ def _last_page(data: bytes) -> tuple[int, PageInk]:
         return index, read_page(pdf, index)
 
 
-def _block(data: bytes, who: Signer_) -> tuple[stamp.SignerBlock, PageInk]:
+def _block(data: bytes, who: Who) -> tuple[stamp.SignerBlock, PageInk]:
     page, ink = _last_page(data)
     block = stamp.signer_block(ink, page, who.title, who.name)
     if block is None:
@@ -631,7 +618,7 @@ def _block(data: bytes, who: Signer_) -> tuple[stamp.SignerBlock, PageInk]:
     return block, ink
 
 
-def sign_as_leader(data: bytes, key: Key, who: Signer_, image: stamp.Image, seal_diameter_mm: float,
+def sign_as_leader(data: bytes, key: Key, who: Who, image: stamp.Image, seal_diameter_mm: float,
                    location: str, tsa: str = "", when: dt.datetime | None = None) -> Done:
     """Return ``data`` signed by the competent person: a certification (P=2) with their image in ô 7c.
 
@@ -866,7 +853,7 @@ def run(request: Request) -> Outcome:
     notice = load_one(request.file)
     model = notice.model
     ctx = build_context(model, request.file.stem)
-    who = Signer_(ctx.chuc_vu[-1], ctx.ho_ten)
+    who = Who(ctx.chuc_vu[-1], ctx.ho_ten)
     config = load_config(request.file, request.config)
     tsa = request.tsa or config.ky_so.tsa
     root = repository_root(request.file.resolve().parent)
