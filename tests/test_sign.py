@@ -632,6 +632,7 @@ def test_config_is_read_from_ky_so_with_located_problems(tmp_path: Path) -> None
         sign.load_config(tmp_path)
     problem = caught.value.problems[0]
     assert (problem.line, problem.field) == (3, "ky_so.con_dau.UBND.duong_kinh_mm")
+    assert "phải từ 20 đến 60 mm" in problem.message
     (tmp_path / "vanban.yaml").write_text("ky_so:\n  con_dau:\n    UBND: {anh: dau.png, duong_kinh_mm: \"40\"}\n",
                                           encoding="utf-8")
     config = sign.load_config(tmp_path)
@@ -642,3 +643,20 @@ def test_config_is_read_from_ky_so_with_located_problems(tmp_path: Path) -> None
 def test_register_lines_stay_json(order_b: Signed) -> None:
     lines = (order_b.root / "da-phat-hanh" / "so-dang-ky.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["su_kien"] for line in lines] == ["phat_hanh", "ky_so", "dien_so", "ky_so"]
+
+
+@pytest.mark.slow
+def test_a_changed_byte_breaks_the_signatures_and_verify_says_so(order_a: Signed, pki: Pki) -> None:
+    data = bytearray(order_a.files["final"].read_bytes())
+    at = data.index(b"%PDF-1.") + 7  # the version digit, inside every signature's byte range
+    data[at] = ord("4") if data[at] != ord("4") else ord("5")
+    found = sign.signatures(bytes(data), pki.roots())
+    assert [s.intact for s in found] == [False, False]
+    assert all("KHÔNG HỢP LỆ" in line for line in sign.describe(found)[::2])
+
+
+@pytest.mark.slow
+def test_signing_takes_seconds_not_minutes(order_a: Signed, order_b: Signed) -> None:
+    timings = {f"a-{k}": v for k, v in order_a.seconds.items()} | {f"b-{k}": v for k, v in order_b.seconds.items()}
+    print("sign timings (s):", {k: round(v, 2) for k, v in timings.items()})
+    assert all(seconds < 10 for seconds in timings.values()), timings

@@ -29,10 +29,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from vanban.commands import stamp
 from vanban.commands.archive import (
@@ -50,8 +50,8 @@ from vanban.files import read_regular
 from vanban.i18n import _
 from vanban.pipeline import rules
 from vanban.pipeline.fonts import text_width_mm
+from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, load_file
-from vanban.pipeline.model import Lines, Model, OptText, Text
 from vanban.repo import display, find_profile, repository_root
 
 if TYPE_CHECKING:
@@ -77,22 +77,6 @@ SIGNATURE_BYTES = 32 * 1024
 
 
 # --- configuration: vanban.yaml's ky_so -----------------------------------------------------
-
-
-class ConDau(Model):
-    """The seal of one issuing body: its image and its real diameter [R-SIG-9]."""
-
-    anh: Text
-    duong_kinh_mm: Annotated[float, Field(ge=20, le=60)]
-
-
-class KySo(Model):
-    """The ``ky_so:`` section of vanban.yaml: images per signer and per body, and servers."""
-
-    chu_ky: dict[str, Text] = Field(default_factory=dict)  # signer's name (ho_ten) → signature PNG
-    con_dau: dict[str, ConDau] = Field(default_factory=dict)  # body's abbreviation (viet_tat) → seal
-    tsa: OptText = ""  # a time-stamp server (RFC 3161) URL: B-T instead of B-B
-    tin_cay: Lines = ()  # trust anchors (PEM or DER certificates) for verify
 
 
 @dataclass(frozen=True)
