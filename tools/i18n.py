@@ -34,6 +34,9 @@ CLICK_PO = SOURCE / "locale" / "vi" / "LC_MESSAGES" / "click.po"
 CLICK_MO = CLICK_PO.with_suffix(".mo")
 #: click modules whose messages users can see (the rest are for developers or other platforms).
 CLICK_FILES = ("core.py", "decorators.py", "exceptions.py", "formatting.py", "parser.py", "termui.py", "types.py")
+#: click messages translated through a variable (``_(extra["required"])`` in click 8.2+), which
+#: extraction cannot see; without them "[required]" would stay English in the Vietnamese help.
+CLICK_DYNAMIC = ("required",)
 
 
 def extract() -> Catalog:
@@ -105,6 +108,9 @@ def extract_click() -> Catalog:
     ):
         key = message if isinstance(message, str) else message[0]
         if filename in CLICK_FILES and key and catalog.get(key) is None:
+            catalog.add(message)
+    for message in CLICK_DYNAMIC:
+        if catalog.get(message) is None:
             catalog.add(message)
     return catalog
 
