@@ -21,7 +21,8 @@ from typing import Any
 import pdfplumber
 import pypdf
 
-MM = 72 / 25.4  #: points per millimetre
+from helpers import MM, squash
+
 #: A horizontal gap wider than this between two glyphs of a row splits it into two lines.
 #: Spaces are drawn as glyphs, so inside one line of text consecutive glyphs touch (justification
 #: adds well under 1 pt around a space); only table columns leave wider gaps.
@@ -261,11 +262,6 @@ def _line(page: int, chars: list[dict[str, Any]]) -> Iterator[Line]:
     if words:
         text = re.sub(" +", " ", "".join(c["text"] for c in chars).strip(" "))
         yield Line(page, tuple(words), text)
-
-
-def squash(text: str) -> str:
-    """Return ``text`` without any whitespace (to compare texts across line breaks)."""
-    return re.sub(r"\s+", "", text)
 
 
 def paragraphs(lines: Sequence[Line], texts: Iterable[str]) -> list[list[Line]]:

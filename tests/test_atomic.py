@@ -24,9 +24,9 @@ import pypdf
 import pytest
 
 from vanban.cli import main
-from vanban.manifest import MANIFEST_NAME
-from vanban.output import write_atomic
-from vanban.templates import default_dir
+from vanban.commands.manifest import MANIFEST_NAME
+from vanban.pipeline.output import write_atomic
+from vanban.pipeline.templates import default_dir
 
 CATALOGUE = Path(__file__).parent / "catalogue"
 NOTICES = 30

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from vanban.cli import main
-from vanban.loader import MAX_FILE_BYTES
+from vanban.pipeline.loader import MAX_FILE_BYTES
 
 CATALOGUE = Path(__file__).parent / "catalogue"
 REGEN = os.environ.get("VANBAN_REGEN") == "1"

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import SEED
 from vanban.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
 
 
 def test_check_valid_seed_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from vanban import diff
+from helpers import ROOT, SEED
 from vanban.cli import main
-from vanban.context import Task
+from vanban.commands import diff
+from vanban.pipeline.notice import load_one
+from vanban.pipeline.outline import Task, outline
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "tasks" / "diff"
 OLD, NEW = FIXTURES / "old.yaml", FIXTURES / "new.yaml"
 
 
 @pytest.fixture(scope="module")
 def changes() -> diff.Diff:
-    return diff.compare(diff.load_notice(OLD), diff.load_notice(NEW))
+    return diff.compare(load_one(OLD).model, load_one(NEW).model)
 
 
 def test_tasks_added_and_removed(changes: diff.Diff) -> None:
@@ -67,11 +67,11 @@ def test_similarity_threshold_and_ids_decide_matching() -> None:
 
 
 def test_same_notice_has_no_changes() -> None:
-    seed = diff.load_notice(SEED)
+    seed = load_one(SEED).model
     result = diff.compare(seed, seed)
     assert result.empty
     assert diff.report(result, "a", "b").endswith("Không có thay đổi về nhiệm vụ và mục, khoản.\n")
-    assert len(list(diff.sections(seed.noi_dung))) == 4 + 2 + 15 + 3  # mục, khoản 1-2, 2.1-2.15, III's khoản
+    assert len(list(diff.sections(outline(seed.noi_dung)))) == 4 + 2 + 15 + 3  # mục, khoản 1-2, 2.1-2.15, III's khoản
 
 
 def test_cli_report_names_every_kind_of_change(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,7 +1,7 @@
 """The .docx of a notice conforms to ND30, measured on the rendered file with python-docx.
 
-Each test reads the rendered document (not the template) and cites the assertion of
-``shared/spec/nd30.md`` §17 it checks. Formatting is resolved the way Word does: direct
+Each test reads the rendered document (not the template) and cites the ND30 assertion
+(indexed in ``docs/nd30.md``, §17 of the spec) it checks. Formatting is resolved the way Word does: direct
 formatting on the run or paragraph, then the paragraph style and its base styles, then the
 document defaults, so a test fails whether a value is wrong in the template's styles or in
 the output.
@@ -31,10 +31,10 @@ from docx.shared import Length
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from conftest import ROOT, context_from_yaml, notice_yaml
-from vanban.context import Block, Context
-from vanban.render_docx import render_docx
-from vanban.templates import search_path
+from helpers import ROOT, context_from_yaml, notice_yaml
+from vanban.pipeline.context import Block, Context
+from vanban.pipeline.render_docx import render_docx
+from vanban.pipeline.templates import search_path
 
 FONT = "Times New Roman"
 MM_PER_TWIP = 25.4 / 1440
@@ -552,11 +552,11 @@ def test_hostile_text_comes_out_as_written(seed_context: Context) -> None:
 _RENDER_SCRIPT = textwrap.dedent(
     """
     import sys
-    from vanban.loader import load_file
-    from vanban.validate import check
-    from vanban.context import build_context
-    from vanban.render_docx import render_docx
-    from vanban.templates import search_path
+    from vanban.pipeline.loader import load_file
+    from vanban.pipeline.validate import check
+    from vanban.pipeline.context import build_context
+    from vanban.pipeline.render_docx import render_docx
+    from vanban.pipeline.templates import search_path
     from pathlib import Path
     path = Path(sys.argv[1])
     located, _ = load_file(path, path.name)

@@ -26,10 +26,10 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from conftest import ROOT
-from vanban.context import Block, Context
-from vanban.render_docx import RULE_STYLE_IDS
-from vanban.templates import default_dir, find, variables
+from helpers import ROOT
+from vanban.pipeline.context import Block, Context
+from vanban.pipeline.render_docx import RULE_STYLE_IDS
+from vanban.pipeline.templates import default_dir, find, variables
 
 TEMPLATE = default_dir() / "thong_bao.docx"
 TAG = re.compile(r"\{[{%].*?[%}]\}", re.DOTALL)
@@ -162,8 +162,8 @@ def test_user_template_overrides_and_unknown_names_fail(tmp_path: Path, seed_con
     from docx import Document
 
     from vanban.errors import RenderError
-    from vanban.render_docx import render_docx
-    from vanban.templates import search_path
+    from vanban.pipeline.render_docx import render_docx
+    from vanban.pipeline.templates import search_path
 
     document = Document(str(TEMPLATE))
     document.add_paragraph("{{ khong_co_truong_nay }}")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED
+from helpers import ROOT, SEED
 from vanban.cli import main
-from vanban.manifest import library_versions
+from vanban.commands.manifest import library_versions
 
 GOLDEN = Path(__file__).parent / "golden" / "reference.sha256"
 REGEN = os.environ.get("VANBAN_REGEN") == "1"

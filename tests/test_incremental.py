@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 import vanban
-from conftest import notice_yaml
-from vanban import manifest as manifest_mod
-from vanban.build import run
+from helpers import notice_yaml
 from vanban.cli import main
+from vanban.commands import manifest as manifest_mod
+from vanban.commands.build import run
+from vanban.commands.manifest import MANIFEST_NAME
+from vanban.commands.progress import Printer
 from vanban.errors import ContentError
-from vanban.manifest import MANIFEST_NAME
-from vanban.progress import Printer
-from vanban.templates import default_dir
+from vanban.pipeline.templates import default_dir
 
 PDF = ("pdf",)
 
@@ -127,7 +127,6 @@ def test_new_format_renders_only_the_missing_output(tmp_path: Path) -> None:
     run([content], out, PDF)
     html_only_changed = run([content], out, PDF)
     assert html_only_changed.written == []
-    pytest.importorskip("vanban.render_docx")
     report = run([content], out, ("pdf", "docx"))
     assert sorted(p.name for p in report.written) == ["a.docx", "a.pdf"]
     entry = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["notices"]["a"]
@@ -191,7 +190,7 @@ def test_cli_reports_progress_and_skips(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_progress_on_a_terminal_rewrites_one_line() -> None:
-    from vanban.build import Progress
+    from vanban.commands.build import Progress
 
     ticks = iter([0.0, 1.25, 2.5])
     stream = io.StringIO()
@@ -204,7 +203,7 @@ def test_progress_on_a_terminal_rewrites_one_line() -> None:
 
 
 def test_office_profile_change_rebuilds_the_notices_below_it(tmp_path: Path) -> None:
-    from vanban.profile import PROFILE_NAME
+    from vanban.repo import PROFILE_NAME
 
     content, out = _project(tmp_path)
     profile = content / PROFILE_NAME

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from vanban.loader import MAX_DEPTH, MAX_NODES, load_yaml, read_text
-from vanban.validate import check
+from vanban.pipeline.loader import MAX_DEPTH, MAX_NODES, load_yaml, read_text
+from vanban.pipeline.validate import check
 
 UTF16 = "x.yaml:1:1: tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8 [R-FONT-2]"
 PARSERS = pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "python"])

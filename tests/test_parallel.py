@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import notice_yaml
-from vanban.build import Progress, run
+from helpers import notice_yaml
+from vanban.commands.build import Progress, run
 from vanban.errors import RenderError
-from vanban.templates import default_dir
+from vanban.pipeline.templates import default_dir
 
 
 def test_parallel_output_is_byte_identical_to_serial(tmp_path: Path) -> None:

@@ -19,43 +19,16 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from docx import Document
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 
-from conftest import ROOT, SEED
-from vanban.context import Context, build_context
-from vanban.loader import load_file
-from vanban.render_docx import render_docx
-from vanban.render_pdf import render_pdf
-from vanban.templates import search_path
-from vanban.validate import check
+from helpers import MM, ROOT, SEED, context_of, docx_paragraphs, model_of, norm, squash
+from vanban.pipeline.context import Context
+from vanban.pipeline.outline import outline, tasks
+from vanban.pipeline.render_docx import render_docx
+from vanban.pipeline.render_pdf import render_pdf
+from vanban.pipeline.templates import search_path
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notices"
 NOTICES = [SEED, *sorted(FIXTURES.glob("*.yaml"))]
-MM = 72 / 25.4
-
-
-def _context(path: Path) -> Context:
-    located, problems = load_file(path, path.name)
-    assert located is not None, problems
-    model, problems = check(located)
-    assert model is not None, problems
-    return build_context(model, path.stem)
-
-
-def norm(text: str) -> str:
-    """Collapse every run of whitespace (spaces, NBSP, tabs, line breaks) to one space."""
-    return " ".join(text.split())
-
-
-def docx_paragraphs(data: bytes) -> list[str]:
-    """Return the non-empty paragraph texts of the document body in order, table cells included."""
-    document = Document(io.BytesIO(data))
-    texts = (Paragraph(p, document).text for p in document.element.body.iter(qn("w:p")))
-    return [norm(t) for t in texts if t.strip()]
-
-
 def pdf_pages(data: bytes) -> list[str]:
     """Return each page's text in content-stream order, without the page-number band at the top."""
     pages = []
@@ -66,17 +39,12 @@ def pdf_pages(data: bytes) -> list[str]:
     return pages
 
 
-def squash(text: str) -> str:
-    """Drop all whitespace: PDF text extraction guesses spaces, the words themselves are exact."""
-    return "".join(text.split())
-
-
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, tuple[Context, bytes, bytes]]:
     """Render every notice once to (context, docx, pdf)."""
     out = {}
     for path in NOTICES:
-        ctx = _context(path)
+        ctx = context_of(path)
         out[path.stem] = (ctx, render_docx(ctx, search_path()), render_pdf(ctx, search_path()))
     return out
 
@@ -88,7 +56,7 @@ def test_fixtures_cover_the_brief(rendered: dict[str, tuple[Context, bytes, byte
     assert ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH") in chains and ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") in chains
     assert any(ctx.chu_quan for ctx in contexts)
     assert any(b.kind == "diem" for ctx in contexts for b in ctx.body)
-    assert any(t.han for ctx in contexts for t in ctx.tasks)
+    assert any(t.han for path in NOTICES for t in tasks(outline(model_of(path).noi_dung)))
     assert max(len(ctx.noi_nhan) for ctx in contexts) >= 25
     assert any(ctx.du_thao for ctx in contexts)
 
@@ -125,7 +93,7 @@ def test_build_writes_pdf_and_docx_by_default(tmp_path: Path) -> None:
     docx = tmp_path / f"{SEED.stem}.docx"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert docx.read_bytes()[:2] == b"PK"
-    assert docx_paragraphs(docx.read_bytes())[-1] == norm(_context(SEED).ho_ten)
+    assert docx_paragraphs(docx.read_bytes())[-1] == norm(context_of(SEED).ho_ten)
 
 
 # --- LibreOffice ---------------------------------------------------------------------------------------
@@ -146,7 +114,7 @@ def libreoffice_pdfs(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path
     soffice = _soffice()
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    from vanban.fonts import fontconfig_file
+    from vanban.pipeline.fonts import fontconfig_file
 
     work = tmp_path_factory.mktemp("lo")
     for stem, (_, docx, _) in rendered.items():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, context_from_yaml, notice_yaml, problems_from_yaml
+from helpers import SEED, context_from_yaml, notice_yaml, problems_from_yaml
 from pdfmeasure import (
     MM,
     Line,
@@ -33,10 +33,10 @@ from pdfmeasure import (
     pdffonts,
     squash,
 )
-from vanban.context import LAYOUT, Context
 from vanban.errors import RenderError
-from vanban.render_pdf import _weasyprint, render_html, render_pdf
-from vanban.templates import default_dir, search_path
+from vanban.pipeline.context import LAYOUT, Context
+from vanban.pipeline.render_pdf import _weasyprint, render_html, render_pdf
+from vanban.pipeline.templates import default_dir, search_path
 
 pytestmark = pytest.mark.usefixtures("fail_on_weasyprint_warning")
 

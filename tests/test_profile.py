@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vanban.build import load
-from vanban.context import build_context
 from vanban.errors import ContentError
+from vanban.pipeline.context import build_context
+from vanban.pipeline.notice import load
 
 FIXTURE = Path(__file__).parent / "fixtures" / "profile"
 

@@ -14,7 +14,6 @@ Settings are modest (each example renders a PDF, ~0.1–0.3 s); the big shapes (
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from typing import Any
 
@@ -24,14 +23,14 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from vanban.context import LAYOUT, build_context
-from vanban.fonts import covered
-from vanban.loader import load_yaml
-from vanban.render_pdf import render_pdf
-from vanban.templates import search_path
-from vanban.validate import MAX_RECIPIENTS, check
+from helpers import MM, squash
+from vanban.pipeline.context import LAYOUT, build_context
+from vanban.pipeline.fonts import covered
+from vanban.pipeline.loader import load_yaml
+from vanban.pipeline.render_pdf import render_pdf
+from vanban.pipeline.templates import search_path
+from vanban.pipeline.validate import MAX_RECIPIENTS, check
 
-MM = 72 / 25.4
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 VOWELS = "aăâeêioôơuưy"
 VIETNAMESE = sorted(
@@ -81,11 +80,6 @@ def notices(draw: st.DrawFn) -> dict[str, Any]:
     recipients = draw(st.lists(st.text(alphabet=LETTERS + " ", min_size=1, max_size=30).map(lambda s: f"Đơn vị {s}"),
                                min_size=1, max_size=8))
     return notice(draw(sentences(15)), draw(sentences()), sections, recipients)
-
-
-def squash(text: str) -> str:
-    """Return ``text`` in NFC without any whitespace: lines wrap differently in each format."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
 def expected_in_order(data: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -141,7 +135,7 @@ def render_both(data: dict[str, Any]) -> tuple[bytes, bytes]:
     assert model is not None, "\n".join(map(str, problems))
     ctx = build_context(model, "p")
     path = search_path(None)
-    render_docx = pytest.importorskip("vanban.render_docx").render_docx
+    from vanban.pipeline.render_docx import render_docx
     return render_pdf(ctx, path), render_docx(ctx, path)
 
 

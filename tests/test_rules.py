@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from vanban import rules
+from vanban.pipeline import rules
 
 D = dt.date
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pdfplumber
 import pytest
 
-from vanban.build import load, render
-from vanban.context import build_context
+from helpers import MM, SEED, SEED_TEXT, model_of
+from vanban.pipeline.notice import load
+from vanban.pipeline.outline import outline, tasks
+from vanban.pipeline.render import render
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "thong-bao-ket-luan-2023-12.txt"
-SEED_YAML = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
-MM = 72 / 25.4
+SEED_YAML = SEED
 
 
 def _seed_body_lines() -> list[str]:
@@ -81,12 +79,11 @@ def test_items_are_numbered_hierarchically(seed_pdf_text: str) -> None:
 
 def test_seed_context_tasks_carry_their_units() -> None:
     """Tasks as data: each task under '2.x. <unit>' is assigned to that unit."""
-    notice = load([SEED_YAML])[0]
-    ctx = build_context(notice.model, notice.stem)
-    units = {t.don_vi for t in ctx.tasks}
+    given = tasks(outline(model_of(SEED).noi_dung))
+    units = {t.don_vi for t in given}
     assert {"Phòng Kinh tế", "Phòng Quản lý đô thị", "Thanh tra", "Văn phòng"} <= units
-    assert all(t.don_vi for t in ctx.tasks)
-    assert len(ctx.tasks) >= 50
+    assert all(t.don_vi for t in given)
+    assert len(given) >= 50
 
 
 def test_seed_ends_with_the_end_mark_once(seed_pdf_text: str) -> None:

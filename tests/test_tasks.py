@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from vanban import tasks
-from vanban.build import load
+from helpers import ROOT, SEED
 from vanban.cli import main
-from vanban.context import build_context
+from vanban.commands import tasks
+from vanban.commands.tasks import export, extract
 from vanban.errors import ContentError, UsageError
+from vanban.pipeline.context import build_context
+from vanban.pipeline.notice import load
+from vanban.pipeline.outline import outline
+from vanban.pipeline.outline import tasks as tasks_of
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
 HISTORY = ROOT / "tests" / "fixtures" / "tasks" / "history"
 JAN, FEB, MAR = (HISTORY / f"2024-0{m}-phien-hop.yaml" for m in (1, 2, 3))
 
@@ -269,9 +271,9 @@ def test_csv_has_header_iso_dates_and_status(tmp_path: Path, capsys: pytest.Capt
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "BOM so spreadsheet programs read UTF-8"
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert tuple(table[0]) == tasks.COLUMNS
+    assert tuple(table[0]) == export.COLUMNS
     assert len(table) == 1 + 5
-    records = {row[2]: dict(zip(tasks.COLUMNS, row, strict=True)) for row in table[1:]}
+    records = {row[2]: dict(zip(export.COLUMNS, row, strict=True)) for row in table[1:]}
     assert records["KT-01"] == {
         "Số thông báo": "05/TB-UBND", "Ngày thông báo": "2024-01-02", "Mã": "KT-01", "Đơn vị": "Phòng Kinh tế",
         "Nhiệm vụ": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch.",
@@ -287,15 +289,15 @@ def test_csv_has_header_iso_dates_and_status(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_xlsx_has_real_dates_frozen_header_and_widths(tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     out = tmp_path / "nhiem-vu.xlsx"
     assert main(["tasks", str(HISTORY), "-f", "xlsx", "-o", str(out), "--as-of", "2024-02-10"]) == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet.freeze_panes == "A2"
-    assert tuple(c.value for c in sheet[1]) == tasks.COLUMNS
+    assert tuple(c.value for c in sheet[1]) == export.COLUMNS
     assert all(c.font.bold for c in sheet[1])
     assert sheet.max_row == 1 + 5
-    col = {name: i for i, name in enumerate(tasks.COLUMNS)}
+    col = {name: i for i, name in enumerate(export.COLUMNS)}
     rows = list(sheet.iter_rows(min_row=2))
     kt01 = next(r for r in rows if r[col["Mã"]].value == "KT-01")
     for name, day in (("Ngày thông báo", dt.datetime(2024, 1, 2)), ("Hạn", dt.datetime(2024, 1, 15)),
@@ -312,13 +314,13 @@ def test_xlsx_has_real_dates_frozen_header_and_widths(tmp_path: Path) -> None:
 
 def test_xlsx_bytes_carry_no_clock(tmp_path: Path) -> None:
     rows = _rows(JAN, FEB, MAR)
-    data = tasks.xlsx_bytes(rows, dt.date(2024, 3, 10))
+    data = export.xlsx_bytes(rows, dt.date(2024, 3, 10))
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     core = archive.read("docProps/core.xml").decode()
     # Created and modified come from the newest date in the content (notice 20/TB-UBND of 04/03/2024).
     assert core.count("2024-03-04T00:00:00Z") == 2, core
-    assert tasks.xlsx_bytes(rows, dt.date(2024, 3, 10)) == data
+    assert export.xlsx_bytes(rows, dt.date(2024, 3, 10)) == data
 
 
 # --- per-unit extract ---------------------------------------------------------------------
@@ -330,18 +332,17 @@ def _flat(text: str) -> str:
 
 def test_extract_model_keeps_header_signer_and_only_the_units_tasks() -> None:
     notice = load([SEED])[0].model
-    part = tasks.extract(notice, "PHÒNG KINH TẾ")
+    part = extract.extract(notice, "PHÒNG KINH TẾ")
     for name in ("co_quan", "so", "ngay", "nguoi_ky", "noi_nhan", "luu"):
         assert getattr(part, name) == getattr(notice, name)
     assert part.trich_yeu == ("Trích Thông báo số 05/TB-UBND – nhiệm vụ giao Phòng Kinh tế",)
-    ctx = build_context(part, "extract")
-    assert [t.don_vi for t in ctx.tasks] == ["Phòng Kinh tế"] * 6
+    assert [t.don_vi for t in tasks_of(outline(part.noi_dung))] == ["Phòng Kinh tế"] * 6
     with pytest.raises(UsageError, match="Phòng Tư pháp"):
-        tasks.extract(notice, "Phòng Không Có")
+        extract.extract(notice, "Phòng Không Có")
 
 
 def test_extract_pdf_has_only_that_units_tasks_and_the_notice_header(tmp_path: Path) -> None:
-    pdfplumber = pytest.importorskip("pdfplumber")
+    import pdfplumber
     out = tmp_path / "kinh-te.pdf"
     assert main(["tasks", "--unit", "phòng kinh tế", "-f", "pdf", str(SEED), "-o", str(out)]) == 0
     with pdfplumber.open(out) as pdf:
@@ -365,8 +366,7 @@ def test_extract_pdf_has_only_that_units_tasks_and_the_notice_header(tmp_path: P
 
 
 def test_extract_docx_has_only_that_units_tasks(tmp_path: Path) -> None:
-    pytest.importorskip("vanban.render_docx")
-    docx = pytest.importorskip("docx")
+    import docx
     out = tmp_path / "tu-phap.docx"
     assert main(["tasks", "--unit", "Phòng Tư pháp", "-f", "docx", str(SEED), "-o", str(out)]) == 0
     document = docx.Document(str(out))

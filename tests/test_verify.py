@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from conftest import notice_yaml
+from helpers import notice_yaml
 from vanban import i18n
-from vanban.build import run
 from vanban.cli import main
-from vanban.manifest import MANIFEST_NAME, library_differences, library_versions, verify
+from vanban.commands.build import run
+from vanban.commands.manifest import MANIFEST_NAME, library_differences, library_versions, verify
 
 
 def _git(repo: Path, *args: str) -> str:

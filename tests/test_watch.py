@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import notice_yaml
-from vanban.build import Report
+from helpers import notice_yaml
 from vanban.cli import main
+from vanban.commands.build import Report
+from vanban.commands.watch import Outcome, watch
 from vanban.errors import ContentError
-from vanban.watch import Outcome, watch
 
 TIMEOUT = 10.0
 
@@ -63,11 +63,11 @@ def test_watch_stops_after_max_cycles(tmp_path: Path) -> None:
 
 def test_ctrl_c_ends_watch_with_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    import vanban.watch
+    import vanban.commands.watch
 
     def interrupted(*args: object, **kwargs: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(vanban.watch, "watch", interrupted)
+    monkeypatch.setattr(vanban.commands.watch, "watch", interrupted)
     assert main(["build", str(tmp_path), "--watch"]) == 0
     assert "Đã dừng theo dõi." in capsys.readouterr().err

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED
+from helpers import ROOT, SEED
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ FONTS = [f"LiberationSerif-{face}.ttf" for face in ("Regular", "Bold", "Italic",
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel from the checkout (no network: the build backend comes from the test extras)."""
-    pytest.importorskip("hatchling", reason="the test extras install hatchling for an offline build")
+    import hatchling  # noqa: F401 - the test extras install it for an offline build
     out = tmp_path_factory.mktemp("dist")
     done = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
@@ -81,7 +81,7 @@ def test_wheel_help_runs(unpacked: Path, tmp_path: Path) -> None:
 def test_wheel_renders_seed_outside_checkout(unpacked: Path, tmp_path: Path) -> None:
     """Item 1: vanban from the wheel, run where there is no ./templates, renders the seed with packed files."""
     where = _run(unpacked, tmp_path, "-c",
-                 "import vanban, vanban.templates as t; print(vanban.__file__); print(t.default_dir())")
+                 "import vanban, vanban.pipeline.templates as t; print(vanban.__file__); print(t.default_dir())")
     assert where.returncode == 0, where.stderr
     module, templates = where.stdout.splitlines()[-2:]
     assert Path(module).is_relative_to(unpacked) and Path(templates).is_relative_to(unpacked)

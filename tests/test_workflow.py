@@ -6,13 +6,12 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
 from vanban.cli import main
-from vanban.schema import content_schema, profile_schema
-
-jsonschema = pytest.importorskip("jsonschema")
+from vanban.commands.schema import content_schema, profile_schema
 
 
 @pytest.fixture()

@@ -1,12 +1,12 @@
 """Generate ``templates/thong_bao.docx``, the Word template of a Thông báo (run to recreate it).
 
 Why a script: the template is binary, so it is built from this reviewable source with
-python-docx and lxml, from the same ``vanban.context.LAYOUT`` numbers the PDF's CSS uses.
+python-docx and lxml, from the same ``vanban.pipeline.context.LAYOUT`` numbers the PDF's CSS uses.
 All formatting lives in named paragraph styles ("VB …"), so an office can open the
 template in Word and restyle it; runs carry only the font name [R-FONT-1]. Only Jinja text
 and ``{%p %}`` paragraph tags appear, each tag inside one run, never inside an attribute,
 so the file stays valid OOXML. Widths of the three rules vary per notice; the renderer sets
-their indents after rendering (see ``vanban.render_docx``).
+their indents after rendering (see ``vanban.pipeline.render_docx``).
 
 Usage: ``python tools/make_docx_template.py [output.docx]``.
 """
@@ -28,9 +28,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
-from vanban.context import LAYOUT, Layout
-from vanban.output import fixed_zip
-from vanban.render_docx import core_namespace, twips
+from vanban.pipeline.context import LAYOUT, Layout
+from vanban.pipeline.output import fixed_zip
+from vanban.pipeline.render_docx import core_namespace, twips
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "templates" / "thong_bao.docx"

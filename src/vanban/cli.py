@@ -6,6 +6,7 @@ the user unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import traceback
 from collections.abc import Sequence
@@ -15,11 +16,12 @@ from typing import TYPE_CHECKING
 import click
 
 from vanban import __version__
-from vanban.errors import ContentError, UsageError, VanbanError
+from vanban.errors import ContentError, OutputError, UsageError, VanbanError
 from vanban.i18n import _
+from vanban.repo import display
 
 if TYPE_CHECKING:
-    from vanban.build import Report
+    from vanban.commands.build import Report
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
@@ -67,13 +69,14 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], temp
     """
     import os
 
-    from vanban.build import FORMATS, run
-    from vanban.progress import Printer
+    from vanban.commands.build import run
+    from vanban.commands.progress import Printer
+    from vanban.pipeline.render import FORMATS
 
     sources = list(paths) or [DEFAULT_CONTENT]
     workers = jobs or os.cpu_count() or 1
     if final:
-        from vanban.register import check_final
+        from vanban.commands.register import check_final
 
         check_final(sources)  # R-NUM-3, R-NUM-8, R-DATE-5: raises ContentError, nothing written
     if watch:
@@ -111,8 +114,8 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
     """Rebuild on every save until Ctrl-C (exit 0), showing each result or the located errors."""
     import time
 
-    from vanban.build import Report
-    from vanban.watch import watch
+    from vanban.commands.build import Report
+    from vanban.commands.watch import watch
 
     def show(outcome: Report | Exception) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -141,9 +144,11 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
               help="Tệp kê khai của lần xuất (mặc định: .vanban-manifest.json cạnh FILE).")
 def verify(file: Path, manifest_path: Path | None) -> int:
     """Cho biết tệp FILE (.pdf hoặc .docx) được xuất từ tệp nội dung nào, ở phiên bản git nào."""
-    from vanban.manifest import MANIFEST_NAME, library_differences
-    from vanban.manifest import verify as find_origin
+    from vanban.commands.manifest import MANIFEST_NAME, library_differences
+    from vanban.commands.manifest import verify as find_origin
 
+    if manifest_path is None and _show_archived(file):
+        return 0
     origin = find_origin(file, manifest_path)
     if origin is None:
         where = manifest_path or file.parent / MANIFEST_NAME
@@ -183,13 +188,49 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     return 0
 
 
+def _show_archived(file: Path) -> bool:
+    """Say which issued document ``file`` is (or began as) per the repository's archive; False if none."""
+    from vanban.commands.archive import MAX_ARCHIVED_BYTES, find, register_path
+    from vanban.files import read_regular
+    from vanban.repo import repository_root
+
+    root = repository_root(file.resolve().parent)
+    if not register_path(root).is_file():
+        return False
+    try:
+        data = read_regular(file, MAX_ARCHIVED_BYTES)
+    except OSError:
+        return False  # the manifest check below says why the file cannot be read
+    match = find(root, data)
+    if match is None:
+        return False
+    entry = match.entry
+    if match.exact:
+        line = _("{file}: đúng bản {number} ngày {day} đã phát hành, lưu tại {archived}.")
+    else:
+        line = _("{file}: bắt đầu bằng đúng bản {number} ngày {day} đã phát hành ({archived}); "
+                 "phần thêm sau đó là một lần cập nhật (ví dụ chữ ký số).")
+    day = dt.date.fromisoformat(entry.ngay).strftime("%d/%m/%Y")
+    click.echo(line.format(file=_shown(file), number=entry.number, day=day, archived=match.name))
+    click.echo(_("Nguồn: {source}; người ký: {signer}.").format(source=entry.nguon, signer=entry.nguoi_ky))
+    return True
+
+
 @cli.command()
 @_paths
 def check(paths: tuple[Path, ...]) -> None:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
-    from vanban.build import load
+    from vanban.commands.issue import problems_of_repository
+    from vanban.commands.register import duplicate_problems
+    from vanban.pipeline.notice import load_notices
 
-    notices = load(list(paths) or [DEFAULT_CONTENT])
+    sources = list(paths) or [DEFAULT_CONTENT]
+    notices, problems = load_notices(sources)
+    problems += duplicate_problems(notices) + problems_of_repository(sources)
+    if problems:
+        raise ContentError(problems)  # every problem of every file at once, the set's included
+    if not notices:
+        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
     for warning in (w for n in notices for w in n.warnings):
         click.echo(str(warning), err=True)
     click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
@@ -216,30 +257,30 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
     các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
     """
-    import datetime as dt
-
-    from vanban import tasks as task_lib
-    from vanban.build import load
+    from vanban.commands.tasks import collect, select
+    from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
+    from vanban.commands.tasks.extract import render_extract
+    from vanban.pipeline.notice import load
 
     day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
             raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
         notice = load(list(paths))[0]
-        data = task_lib.render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
+        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
         _write(out_file, data)
         click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
         return
-    rows = task_lib.select(task_lib.collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
+    rows = select(collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
     if fmt == "table":
-        click.echo(task_lib.table_text(rows, day), nl=False)
+        click.echo(table_text(rows, day), nl=False)
     elif fmt == "csv" and out_file is None:
-        click.echo(task_lib.csv_text(rows, day), nl=False)
+        click.echo(csv_text(rows, day), nl=False)
     elif out_file is None:
         raise UsageError(_("-f xlsx cần -o TỆP"))
     else:
         # A BOM lets spreadsheet programs read the CSV's Vietnamese as UTF-8.
-        data = task_lib.xlsx_bytes(rows, day) if fmt == "xlsx" else task_lib.csv_text(rows, day).encode("utf-8-sig")
+        data = xlsx_bytes(rows, day) if fmt == "xlsx" else csv_text(rows, day).encode("utf-8-sig")
         _write(out_file, data)
         click.echo(_("Đã ghi {path} ({count} nhiệm vụ).").format(path=_shown(out_file), count=len(rows)))
 
@@ -255,26 +296,26 @@ def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) 
     Hai tệp: vanban diff CU.yaml MOI.yaml. Một tệp ở hai phiên bản git:
     vanban diff TEP.yaml --from HEAD~1 [--to HEAD].
     """
-    from vanban import diff as diff_lib
+    from vanban.commands.diff import compare, report
+    from vanban.pipeline.notice import load_one
 
     if new is not None and (rev_from or rev_to):
         raise UsageError(_("dùng hai tệp, hoặc một tệp với --from/--to, không dùng cả hai"))
     if new is None and rev_from is None:
         raise UsageError(_("cần tệp thứ hai, hoặc --from PHIÊN_BẢN"))
     if new is not None:
-        before, after = diff_lib.load_notice(old, _shown(old)), diff_lib.load_notice(new, _shown(new))
+        before, after = load_one(old), load_one(new)
         names = (_shown(old), _shown(new))
     else:
         assert rev_from is not None
-        before = diff_lib.load_revision(old, rev_from)
-        after = diff_lib.load_revision(old, rev_to) if rev_to else diff_lib.load_notice(old, _shown(old))
+        before = load_one(old, rev_from)
+        after = load_one(old, rev_to) if rev_to else load_one(old)
         names = (f"{_shown(old)}@{rev_from}", f"{_shown(old)}@{rev_to}" if rev_to else _shown(old))
-    click.echo(diff_lib.report(diff_lib.compare(before, after), *names), nl=False)
+    click.echo(report(compare(before.model, after.model), *names), nl=False)
 
 
 def _write(path: Path, data: bytes) -> None:
-    from vanban.errors import OutputError
-    from vanban.output import write_atomic
+    from vanban.pipeline.output import write_atomic
 
     try:
         write_atomic(path, data)
@@ -286,8 +327,8 @@ def _write(path: Path, data: bytes) -> None:
 @_paths
 def so(paths: tuple[Path, ...]) -> None:
     """Sổ đăng ký số: các số đã dùng theo cơ quan và năm, số trùng, số bỏ trống và số tiếp theo."""
-    from vanban.build import display, load
-    from vanban.register import build_register, format_register
+    from vanban.commands.register import build_register, format_register
+    from vanban.pipeline.notice import load
 
     notices = load(list(paths) or [DEFAULT_CONTENT])
     click.echo(format_register(build_register((display(n.source), n.model) for n in notices)), nl=False)
@@ -303,13 +344,45 @@ def so(paths: tuple[Path, ...]) -> None:
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
 def new(content: Path, source: Path | None, meeting: object, out: Path | None) -> None:
     """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
-    import datetime as dt
-
-    from vanban.scaffold import new_notice
+    from vanban.commands.scaffold import new_notice
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
     path = new_notice(content, source, day, out)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
+
+
+@cli.command(name="issue")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--number", type=click.IntRange(min=1), default=None,
+              help="Số văn bản (số do hệ thống quản lý văn bản cấp); được kiểm tra với các số đã dùng trong kho.")
+@click.option("--next", "use_next", is_flag=True, help="Dùng số đề xuất: số lớn nhất trong kho này + 1.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Ngày ban hành, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: hôm nay, giờ Việt Nam).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
+def issue_command(file: Path, number: int | None, use_next: bool, day: object, templates: Path | None) -> None:
+    """Phát hành văn bản FILE: ghi số và ngày, lưu đúng bản PDF/A và .docx gửi đi, ghi sổ, commit git.
+
+    Kho chỉ biết các số đã dùng trong kho này; số do hệ thống quản lý văn bản cấp thì ghi bằng --number.
+    """
+    from vanban.commands.issue import issue, propose
+
+    date = day.date() if isinstance(day, dt.datetime) else None
+    if number is not None and use_next:
+        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
+    if number is None:
+        proposal = propose(file, date)
+        if not use_next:
+            raise UsageError(_("chưa cho số văn bản. Số tiếp theo theo kho này là {number} (kho không biết các số "
+                               "cấp ngoài kho); chạy lại với --number {number} hoặc --next").format(
+                number=proposal.so))
+        number = proposal.so
+        click.echo(_("Số {number}: số lớn nhất đã dùng trong kho này + 1.").format(number=number))
+    done = issue(file, number, date, _templates(templates))
+    click.echo(_("Đã phát hành {number} ngày {day} (commit {commit}):").format(
+        number=done.number, day=done.day.strftime("%d/%m/%Y"), commit=done.commit[:10]))
+    for path in done.files:
+        click.echo(f"  {_shown(path)}")
 
 
 @cli.command()
@@ -317,7 +390,7 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None) -
 @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
 def init(folder: Path, force: bool) -> None:
     """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một thông báo mẫu, templates/, schemas/."""
-    from vanban.scaffold import init as scaffold
+    from vanban.commands.scaffold import init as scaffold
 
     for path in scaffold(folder, force):
         click.echo(_("Đã tạo {path}").format(path=_shown(path)))
@@ -329,10 +402,9 @@ def init(folder: Path, force: bool) -> None:
               show_default=True, help="Thư mục ghi các JSON Schema.")
 def schema(out_dir: Path) -> None:
     """Ghi JSON Schema của tệp nội dung và của vanban.yaml (để trình soạn thảo gợi ý và kiểm tra khóa)."""
-    from vanban.output import write_all
-    from vanban.schema import schema_texts
+    from vanban.commands.schema import write_schemas
 
-    for path in write_all(out_dir, {k: v.encode("utf-8") for k, v in schema_texts().items()}):
+    for path in write_schemas(out_dir):
         click.echo(_("Đã ghi {path}").format(path=_shown(path)))
 
 
@@ -343,8 +415,6 @@ def _templates(option: Path | None) -> Path | None:
 
 
 def _shown(path: Path) -> str:
-    from vanban.build import display
-
     return display(path)
 
 

@@ -86,3 +86,8 @@ def N_(message: str) -> str:
 def _(message: str) -> str:
     """Return ``message`` (a Vietnamese msgid) in the language in use."""
     return _translation.gettext(message) if message else message
+
+
+def digits(value: int) -> str:
+    """Return ``2.097.152``: Vietnamese digit grouping, for numbers inside messages."""
+    return f"{value:,}".replace(",", ".")

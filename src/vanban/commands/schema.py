@@ -14,9 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from vanban.model import ThongBao
-from vanban.profile import Profile
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.output import write_atomic
+from vanban.pipeline.profile import Profile
 
+#: Where a content repository keeps its schemas, relative to its root.
+SCHEMA_DIR = "schemas"
 CONTENT_SCHEMA = "vanban-noi-dung.schema.json"
 PROFILE_SCHEMA = "vanban.schema.json"
 #: Fields of a notice the profile may supply (so a notice may leave them out).
@@ -74,3 +77,20 @@ def modeline(schema_file: str, relative_to: Path, schema_dir: Path) -> str:
     """Return the ``# yaml-language-server: $schema=…`` first line for a file in ``relative_to``."""
     target = Path(os.path.relpath(schema_dir / schema_file, relative_to))
     return f"# yaml-language-server: $schema={target.as_posix()}\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write both schemas into ``folder`` atomically, leaving files already equal alone; return their paths.
+
+    Why leave equal files alone: ``vanban new`` refreshes the schemas every month, and an
+    unchanged file should not show up as modified in the office's git history.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for name, text in schema_texts().items():
+        target = folder / name
+        data = text.encode("utf-8")
+        if not target.is_file() or target.read_bytes() != data:
+            write_atomic(target, data)
+        paths.append(target)
+    return paths

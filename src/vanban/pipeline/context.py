@@ -9,12 +9,12 @@ disagree on a date, a number or a sentence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from vanban import rules
-from vanban.fonts import text_width_mm, wrap
-from vanban.model import Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, Node, ThongBao
+from vanban.pipeline import rules
+from vanban.pipeline.fonts import line_pitch_em, text_width_mm, wrap
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.outline import Item, outline
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,6 @@ class Layout:
     @property
     def line_height_em(self) -> float:
         """Return the line pitch in em: ``line_spacing`` times the font's single spacing [R-BODY-4]."""
-        from vanban.fonts import line_pitch_em
-
         return round(self.line_spacing * line_pitch_em(), 4)
 
     @property
@@ -80,16 +78,6 @@ class Block:
     text: str
     bold: bool = False
     level: int = 0
-
-
-@dataclass(frozen=True)
-class Task:
-    """A task as data: the unit it is assigned to, its text and deadline."""
-
-    don_vi: str
-    text: str
-    han: dt.date | None
-    ma: str = ""  # the author's stable id, by which later notices record its status
 
 
 @dataclass(frozen=True)
@@ -132,7 +120,6 @@ class Context:
     noi_nhan: tuple[str, ...]
     chuc_vu: tuple[str, ...]
     ho_ten: str
-    tasks: tuple[Task, ...] = field(default=())
 
     @property
     def trich_yeu_text(self) -> str:
@@ -155,16 +142,15 @@ _VN = dt.timezone(dt.timedelta(hours=7), "ICT")
 def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Context:
     """Return the display-ready context of ``notice``; ``stem`` names its output files."""
     co = notice.co_quan
-    symbol = notice.ky_hieu or rules.ky_hieu("Thông báo", co.viet_tat)
-    year = (notice.ngay or _meeting_date(notice) or dt.date(1970, 1, 1)).year
+    issued = notice.reference_date or dt.date(1970, 1, 1)
+    year = issued.year
     header_width = layout.header_left_mm - 2 * layout.cell_padding_mm
     chu_quan = _wrap_lines([rules.upper_vi(x) for x in co.chu_quan], header_width, layout.co_quan_pt, False)
     co_quan = _wrap_lines([rules.upper_vi(x) for x in co.ten], header_width, layout.co_quan_pt, True)
     trich_yeu = _wrap_lines(
         [rules.collapse_spaces(x) for x in notice.trich_yeu], layout.text_width_mm, layout.trich_yeu_pt, True
     )
-    body, tasks = _body(notice)
-    issued = notice.ngay or _meeting_date(notice) or dt.date(year, 1, 1)
+    body = _body(notice)
     author = " ".join(co_quan)
     return Context(
         stem=stem,
@@ -172,7 +158,7 @@ def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Conte
         meta=Meta(
             title=" ".join(trich_yeu),
             author=author,
-            subject=f"THÔNG BÁO {rules.number_line(notice.so, symbol)}".replace(rules.BLANK, " "),
+            subject=f"THÔNG BÁO {rules.number_line(notice.so, notice.symbol)}".replace(rules.BLANK, " "),
             created=dt.datetime.combine(issued, dt.time(0, 0), _VN),
         ),
         du_thao=notice.du_thao,
@@ -180,7 +166,7 @@ def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Conte
         co_quan=tuple(co_quan),
         # R-EL-2b/2e: rule 1/3–1/2 of the longest bold line of the issuing body.
         co_quan_rule_mm=_rule(co_quan, layout.co_quan_pt, layout.rule_ratio),
-        so_ky_hieu=rules.number_line(notice.so, symbol),
+        so_ky_hieu=rules.number_line(notice.so, notice.symbol),
         quoc_hieu=rules.QUOC_HIEU,
         tieu_ngu=rules.TIEU_NGU,
         # R-EL-1b: the rule is exactly as long as the Tiêu ngữ.
@@ -195,12 +181,7 @@ def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Conte
         noi_nhan=tuple(rules.recipient_lines(notice.noi_nhan, notice.luu.don_vi, notice.luu.so_ban)),
         chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in notice.nguoi_ky.chuc_vu),
         ho_ten=rules.collapse_spaces(notice.nguoi_ky.ho_ten),
-        tasks=tuple(tasks),
     )
-
-
-def _meeting_date(notice: ThongBao) -> dt.date | None:
-    return notice.cuoc_hop.ngay if notice.cuoc_hop else None
 
 
 def _wrap_lines(lines: list[str], width_mm: float, size_pt: float, bold: bool) -> list[str]:
@@ -218,15 +199,14 @@ def _rule(lines: list[str], size_pt: float, ratio: float) -> float:
 # --- body ---------------------------------------------------------------------------------
 
 
-def _body(notice: ThongBao) -> tuple[list[Block], list[Task]]:
+def _body(notice: ThongBao) -> list[Block]:
     blocks: list[Block] = [Block("doan", t) for t in _opening(notice)]
-    tasks: list[Task] = []
-    blocks.extend(_nodes(notice.noi_dung, prefix=(), unit="", tasks=tasks, level=0))
+    blocks.extend(_block(item) for item in outline(notice.noi_dung))
     blocks.extend(Block("doan", rules.collapse_spaces(t)) for t in notice.ket_thuc)
     last = blocks[-1]
     # R-END-1: "./." right after the last character of the body's last paragraph.
     blocks[-1] = Block(last.kind, rules.end_mark(last.text), last.bold, last.level)
-    return blocks, tasks
+    return blocks
 
 
 def _opening(notice: ThongBao) -> list[str]:
@@ -255,42 +235,15 @@ def _opening(notice: ThongBao) -> list[str]:
     return [rules.collapse_spaces(first), rules.collapse_spaces(second)]
 
 
-def _nodes(
-    nodes: tuple[Node, ...], prefix: tuple[int, ...], unit: str, tasks: list[Task], level: int
-) -> Iterator[Block]:
-    """Yield the blocks of ``nodes``; numbering restarts inside each parent [§7]."""
-    counters = {"muc": 0, "khoan": 0, "diem": 0}
-    for node in nodes:
-        if isinstance(node, str | Doan):
-            text = node if isinstance(node, str) else node.doan
-            yield Block("doan", rules.collapse_spaces(text), level=level)
-        elif isinstance(node, Muc):
-            counters["muc"] += 1
-            title = rules.upper_vi(rules.collapse_spaces(node.muc))
-            # §7 report-style mục: Roman numeral, UPPER, bold [T-17].
-            yield Block("muc", f"{rules.roman(counters['muc'])}. {title}", bold=True, level=level)
-            yield from _nodes(node.noi_dung, (), node.don_vi or unit, tasks, level + 1)
-        elif isinstance(node, Khoan):
-            counters["khoan"] += 1
-            path = (*prefix, counters["khoan"])
-            text = f"{rules.khoan_label(path)} {rules.collapse_spaces(node.khoan)}"
-            # §7: a khoản with a title (children follow) is bold; without, upright [T-17].
-            yield Block("khoan", text, bold=bool(node.noi_dung), level=level)
-            yield from _nodes(node.noi_dung, path, node.don_vi or unit, tasks, level + 1)
-        elif isinstance(node, Diem):
-            counters["diem"] += 1
-            yield Block("diem", f"{rules.diem_label(counters['diem'])} {rules.collapse_spaces(node.diem)}",
-                        level=level)
-            yield from _nodes(node.noi_dung, prefix, node.don_vi or unit, tasks, level + 1)
-        elif isinstance(node, Gach):
-            yield Block("gach", f"- {rules.collapse_spaces(node.gach)}", level=level)
-            yield from _nodes(node.noi_dung, prefix, node.don_vi or unit, tasks, level + 1)
-        elif isinstance(node, Cong):
-            yield Block("cong", f"+ {rules.collapse_spaces(node.cong)}", level=level)
-        elif isinstance(node, NhiemVu):
-            text = rules.collapse_spaces(node.nhiem_vu)
-            tasks.append(Task(node.don_vi or unit, text, node.han, node.ma))
-            if node.han:
-                text = rules.with_deadline(text, node.han)
-            marker = {"gach": "- ", "cong": "+ ", "doan": ""}[node.dang]
-            yield Block(node.dang, f"{marker}{text}", level=level)
+def _block(item: Item) -> Block:
+    """Return the display block of one outline item: label, emphasis, a task's deadline."""
+    if item.kind == "muc":
+        # §7 report-style mục: Roman numeral, UPPER, bold [T-17].
+        return Block("muc", f"{item.label} {rules.upper_vi(item.text)}", bold=True, level=item.level)
+    if item.kind == "khoan":
+        # §7: a khoản with a title (children follow) is bold; without, upright [T-17].
+        return Block("khoan", f"{item.label} {item.text}", bold=item.has_children, level=item.level)
+    if item.kind == "nhiem_vu":
+        text = rules.with_deadline(item.text, item.deadline) if item.deadline else item.text
+        return Block(item.dang, f"{item.label} {text}" if item.label else text, level=item.level)
+    return Block(item.kind, f"{item.label} {item.text}" if item.label else item.text, level=item.level)

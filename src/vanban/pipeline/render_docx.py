@@ -19,11 +19,11 @@ from typing import Any
 
 import jinja2
 
-from vanban.context import Context
 from vanban.errors import RenderError
 from vanban.i18n import _
-from vanban.output import fixed_zip
-from vanban.templates import find, variables
+from vanban.pipeline.context import Context
+from vanban.pipeline.output import fixed_zip
+from vanban.pipeline.templates import find, variables
 
 DOCX_TEMPLATE = "thong_bao.docx"
 

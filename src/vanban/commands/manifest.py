@@ -14,16 +14,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import vanban
 from vanban.errors import OutputError, UsageError
-from vanban.fonts import FONT_DIR
 from vanban.i18n import _
-from vanban.output import write_atomic
+from vanban.pipeline.fonts import FONT_DIR
+from vanban.pipeline.output import write_atomic
+from vanban.repo import git
 
 MANIFEST_NAME = ".vanban-manifest.json"
 FORMAT_VERSION = 1
@@ -79,8 +80,9 @@ def code_hash() -> str:
     number, and outputs rendered by older code must not be kept as current.
     """
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(f"{path.name}\0{sha256_file(path)}\n".encode())
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package).as_posix()}\0{sha256_file(path)}\n".encode())
     return digest.hexdigest()
 
 
@@ -155,8 +157,6 @@ def library_versions() -> dict[str, str]:
 
 def shared_inputs(template_path: Sequence[Path]) -> dict[str, str]:
     """Return the inputs every notice shares: templates in use, bundled fonts, vanban version and code."""
-    import vanban
-
     return {"templates": tree_hash(template_path), "fonts": fonts_hash(), "version": vanban.__version__,
             "code": code_hash()}
 
@@ -256,27 +256,19 @@ class Origin:
     revision_matches: str | None
 
 
-def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes] | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result if result.returncode == 0 else None
-
-
 def _git_info(source: Path, content_hash: str) -> tuple[str | None, bool | None, str | None]:
     """Return (last commit touching ``source``, working copy clean?, commit whose blob has ``content_hash``)."""
     folder = source.parent
-    if not folder.is_dir() or _git(["rev-parse", "--is-inside-work-tree"], folder) is None:
+    if not folder.is_dir() or git(["rev-parse", "--is-inside-work-tree"], folder) is None:
         return None, None, None
-    log = _git(["log", "-1", "--format=%H", "--", source.name], folder)
+    log = git(["log", "-1", "--format=%H", "--", source.name], folder)
     revision = (log.stdout.decode().strip() or None) if log else None
-    status = _git(["status", "--porcelain", "--", source.name], folder)
+    status = git(["status", "--porcelain", "--", source.name], folder)
     clean = None if status is None else not status.stdout.strip()
     matching = None
-    history = _git(["log", "--format=%H", "-n", "200", "--", source.name], folder)
+    history = git(["log", "--format=%H", "-n", "200", "--", source.name], folder)
     for rev in history.stdout.decode().split() if history else []:
-        blob = _git(["show", f"{rev}:./{source.name}"], folder)
+        blob = git(["show", f"{rev}:./{source.name}"], folder)
         if blob is not None and sha256_bytes(blob.stdout) == content_hash:
             matching = rev
             break

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from vanban.build import Progress
+from vanban.commands.build import Progress
 from vanban.i18n import _
 
 

@@ -11,8 +11,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from vanban.build import FORMATS, Report, discover, run
-from vanban.manifest import tree_files
+from vanban.commands.build import Report, run
+from vanban.commands.manifest import tree_files
+from vanban.pipeline.fonts import FONT_DIR
+from vanban.pipeline.notice import discover
+from vanban.pipeline.render import FORMATS
+from vanban.pipeline.templates import search_path
+from vanban.repo import find_profile
 
 Outcome = Report | Exception
 Stamp = dict[Path, tuple[int, int]]
@@ -20,8 +25,6 @@ Stamp = dict[Path, tuple[int, int]]
 
 def snapshot(paths: Sequence[Path], folders: Sequence[Path]) -> Stamp:
     """Return ``{file: (mtime_ns, size)}`` of the content files under ``paths`` and the files in ``folders``."""
-    from vanban.profile import find_profile
-
     files, _ = discover(paths)
     profiles = {find_profile(file) for file in files}  # an office profile above the content folder counts too
     files += [p for p in profiles if p is not None and p not in files]
@@ -44,9 +47,6 @@ def watch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS
     Each build's Report, or the exception that stopped it (invalid content, a failed render),
     goes to ``on_result``; the loop itself survives them. Return the number of builds.
     """
-    from vanban.fonts import FONT_DIR
-    from vanban.templates import search_path
-
     folders = [*search_path(templates), FONT_DIR]
     last: Stamp | None = None
     builds = 0

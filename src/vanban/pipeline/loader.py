@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from vanban.errors import Problem
-from vanban.i18n import N_, _
+from vanban.i18n import N_, _, digits
 
 #: Largest content file accepted; a monthly notice is a few dozen kB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -90,7 +90,7 @@ def cap_problems(problems: list[Problem]) -> list[Problem]:
         return ordered
     first, rest = ordered[:MAX_PROBLEMS], ordered[MAX_PROBLEMS:]
     more = _("còn {count} lỗi khác không liệt kê (chỉ liệt kê {limit} lỗi đầu tiên của mỗi tệp)").format(
-        count=_number(len(rest)), limit=MAX_PROBLEMS)
+        count=digits(len(rest)), limit=MAX_PROBLEMS)
     return [*first, Problem(rest[0].file, rest[0].line, rest[0].col, "", more)]
 
 
@@ -107,11 +107,6 @@ def dotted(path: Path_) -> str:
     return out
 
 
-def _number(value: int) -> str:
-    """Return ``2.097.152``: Vietnamese digit grouping for numbers in messages."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _position(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     col = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -125,9 +120,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
             return None, [Problem(display, 1, 1, "", _("đây là thư mục, không phải tệp YAML"))]
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            msg = _("tệp quá lớn ({size} byte; tối đa {limit} byte)").format(
-                size=_number(size), limit=_number(MAX_FILE_BYTES))
-            return None, [Problem(display, 1, 1, "", msg)]
+            return None, [_too_large(size, display)]
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(display, 1, 1, "", _("không tìm thấy tệp"))]
@@ -135,6 +128,17 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(display, 1, 1, "", _("không có quyền đọc tệp"))]
     except OSError as exc:
         return None, [Problem(display, 1, 1, "", _("không đọc được tệp ({reason})").format(reason=exc.strerror))]
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """Return ``raw`` as text (UTF-8, BOM removed), or the located problem that prevents it.
+
+    Why apart from reading: a file at a git revision arrives as bytes too, and must be
+    refused with the same messages as a file on disk.
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [_too_large(len(raw), display)]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         message = _("tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8")
         return None, [Problem(display, 1, 1, "", message, "R-FONT-2")]
@@ -148,6 +152,12 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         message = _("tệp không phải UTF-8 hợp lệ; hãy lưu lại dưới dạng UTF-8")
         return None, [Problem(display, line, col, "", message, "R-FONT-2")]
     return text.removeprefix("\ufeff"), []
+
+
+def _too_large(size: int, display: str) -> Problem:
+    message = _("tệp quá lớn ({size} byte; tối đa {limit} byte)").format(
+        size=digits(size), limit=digits(MAX_FILE_BYTES))
+    return Problem(display, 1, 1, "", message)
 
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -321,7 +331,7 @@ class _Walker:
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
                 self._problem(node, path, _("quá nhiều giá trị trong một tệp (tối đa {limit})").format(
-                    limit=_number(MAX_NODES)))
+                    limit=digits(MAX_NODES)))
             return None
         if len(path) > MAX_DEPTH:
             self._problem(node, path, _(_TOO_DEEP).format(max_depth=MAX_DEPTH))
@@ -375,3 +385,11 @@ def load_file(path: Path, display: str | None = None) -> tuple[Located | None, l
     if text is None:
         return None, problems
     return load_yaml(text, name)
+
+
+def load_bytes(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
+    """Parse YAML given as bytes (a file at a git revision) with the checks a file on disk gets."""
+    text, problems = decode(raw, display)
+    if text is None:
+        return None, problems
+    return load_yaml(text, display)

@@ -16,15 +16,15 @@ from vanban.i18n import _
 if TYPE_CHECKING:  # imported on use: finding templates must stay cheap for unchanged rebuilds
     import jinja2
 
-    from vanban.context import Context
+    from vanban.pipeline.context import Context
 
 
 def default_dir() -> Path:
     """Return the default templates: packaged in the wheel, or the source checkout's ``templates/``."""
-    packaged = Path(__file__).parent / "templates"
+    packaged = Path(__file__).parents[1] / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 def search_path(user_dir: Path | None = None) -> tuple[Path, ...]:

@@ -16,15 +16,16 @@ from typing import Any
 
 import yaml
 
+from vanban.commands.schema import CONTENT_SCHEMA, PROFILE_SCHEMA, SCHEMA_DIR, modeline, write_schemas
+from vanban.commands.tasks import TaskRow, collect, select
 from vanban.errors import ContentError, UsageError
 from vanban.i18n import _
-from vanban.loader import load_file
-from vanban.output import write_atomic
-from vanban.profile import PROFILE_NAME, find_profile
-from vanban.schema import CONTENT_SCHEMA, PROFILE_SCHEMA, modeline, schema_texts
-from vanban.templates import default_dir
+from vanban.pipeline.loader import load_file
+from vanban.pipeline.notice import load
+from vanban.pipeline.output import write_atomic
+from vanban.pipeline.templates import default_dir
+from vanban.repo import PROFILE_NAME, repository_root
 
-SCHEMA_DIR = "schemas"
 #: Keys of the latest notice that the next one carries over unchanged.
 CARRIED = ("loai", "co_quan", "nguoi_ky", "noi_nhan", "luu")
 #: Keys of the meeting that the next one carries over (date and agenda are new each month).
@@ -95,18 +96,6 @@ nguoi_ky: pho-chanh-vp
 """
 
 
-def write_schemas(root: Path) -> Path:
-    """Write (or refresh) the JSON Schemas into ``root/schemas``; return that folder."""
-    folder = root / SCHEMA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in schema_texts().items():
-        target = folder / name
-        data = text.encode("utf-8")
-        if not target.exists() or target.read_bytes() != data:
-            write_atomic(target, data)
-    return folder
-
-
 def init(root: Path, force: bool = False) -> list[Path]:
     """Scaffold an office repository in ``root``; return the files written."""
     root.mkdir(parents=True, exist_ok=True)
@@ -117,10 +106,10 @@ def init(root: Path, force: bool = False) -> list[Path]:
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
         raise UsageError(_("đã có tệp {names}; dùng --force để ghi đè").format(names=names))
-    schemas = write_schemas(root)
+    schemas = root / SCHEMA_DIR
+    written = write_schemas(schemas)
     (root / "content").mkdir(exist_ok=True)
     (root / "templates").mkdir(exist_ok=True)
-    written = [schemas / CONTENT_SCHEMA, schemas / PROFILE_SCHEMA]
     texts = {
         planned[0]: modeline(PROFILE_SCHEMA, root, schemas) + _PROFILE_EXAMPLE,
         planned[1]: modeline(CONTENT_SCHEMA, planned[1].parent, schemas) + _NOTICE_EXAMPLE,
@@ -163,7 +152,7 @@ def _shift_month_words(text: str, old: dt.date, new: dt.date) -> str:
     return re.sub(rf"tháng {month}/{old.year}", f"tháng {new.month:02d}/{new.year}", text)
 
 
-def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Any],
+def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[TaskRow],
                 kind: str = "cuộc họp") -> tuple[str, dt.date]:
     """Return the YAML text of the notice after ``latest`` and its meeting date.
 
@@ -220,9 +209,6 @@ def _shift(value: Any, old: dt.date | None, new: dt.date) -> Any:
 
 def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
     """Write next month's draft notice into ``content``; return its path."""
-    from vanban.build import load
-    from vanban.tasks import collect, select
-
     notices = load([content])
     if source is not None:
         chosen = [n for n in notices if n.source.resolve() == source.resolve()]
@@ -239,20 +225,10 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
         out = latest.source.parent / f"{stem if stem != latest.stem else f'{day:%Y-%m}-thong-bao'}.yaml"
     if out.exists():
         raise UsageError(_("{file} đã có; hãy chọn tên khác với --out").format(file=out))
-    schemas = write_schemas(repository_root(out.parent))
+    schemas = repository_root(out.parent) / SCHEMA_DIR
+    write_schemas(schemas)
     write_atomic(out, (modeline(CONTENT_SCHEMA, out.parent, schemas) + text).encode("utf-8"))
     return out
-
-
-def repository_root(folder: Path) -> Path:
-    """Return the content repository holding ``folder``: where vanban.yaml or .git is, else ``folder``."""
-    profile = find_profile(folder)
-    if profile is not None:
-        return profile.parent
-    for candidate in (folder.resolve(), *folder.resolve().parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
 
 
 def _meeting_date_of(model: Any) -> dt.date:

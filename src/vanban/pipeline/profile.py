@@ -10,19 +10,20 @@ line in ``vanban.yaml``, like any content error.
 from __future__ import annotations
 
 import copy
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
-from vanban.errors import Problem
+from vanban.errors import Problem, UsageError
+from vanban.hints import did_you_mean
 from vanban.i18n import _
-from vanban.loader import Located, Path_, load_file
-from vanban.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
+from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
+from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
+from vanban.pipeline.validate import clean_text, model_problems
+from vanban.repo import PROFILE_NAME, display, find_profile, show_file
 
-PROFILE_NAME = "vanban.yaml"
 #: Keys of a notice whose mapping the profile fills in key by key (the notice wins).
 MERGED_KEYS = ("co_quan", "cuoc_hop", "luu")
 
@@ -80,23 +81,9 @@ class MergedLocated(Located):
         return Problem(self.origins.get(p, self.file), base.line, base.col, base.field, base.message, base.rule)
 
 
-def find_profile(start: Path) -> Path | None:
-    """Return the nearest ``vanban.yaml`` in ``start``'s folder or above it, or None."""
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder.resolve(), *folder.resolve().parents):
-        path = candidate / PROFILE_NAME
-        if path.is_file():
-            return path
-        if (candidate / ".git").exists():
-            break
-    return None
-
-
-def load_profile(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
-    """Load and validate a profile file; return its located data or every problem."""
-    from vanban.validate import clean_text, model_problems
-
-    located, problems = load_file(path, display)
+def load_profile(path: Path, shown: str, raw: bytes | None = None) -> tuple[Located | None, list[Problem]]:
+    """Load and validate a profile file (or its ``raw`` bytes at a revision); return it or every problem."""
+    located, problems = load_file(path, shown) if raw is None else load_bytes(raw, shown)
     if located is None:
         return None, problems
     data, problems = clean_text(located)
@@ -226,30 +213,44 @@ def _unknown(kind: str, name: str, known: list[str], profile: Located | None) ->
         text = (_("không có tệp {profile} nên không tra được người ký '{name}'") if kind == "signer"
                 else _("không có tệp {profile} nên không tra được nhóm nơi nhận '{name}'"))
         return text.format(profile=PROFILE_NAME, name=name)
-    hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     text = (_("{profile} không có người ký tên '{name}'") if kind == "signer"
             else _("{profile} không có nhóm nơi nhận tên '{name}'"))
     message = text.format(profile=PROFILE_NAME, name=name)
-    if hint:
-        return message + _("; có phải ý bạn là '{hint}'?").format(hint=hint[0])
-    return message + " " + _("(có: {names})").format(names=", ".join(known) or _("không có"))
+    return message + (did_you_mean(name, known) or " " + _("(có: {names})").format(
+        names=", ".join(known) or _("không có")))
 
 
 class ProfileCache:
-    """Load each office profile once per build and apply it to the notices below it."""
+    """Load each office profile once per run and apply it to the notices below it."""
 
     def __init__(self) -> None:
-        self._loaded: dict[Path, Located | None] = {}
+        self._loaded: dict[tuple[Path, str | None], tuple[Located | None, list[Problem]]] = {}
 
-    def apply(self, file: Path, notice: Located) -> tuple[Located, list[Problem]]:
-        """Return ``notice`` merged with the profile that governs ``file`` (problems of both)."""
-        from vanban.build import display
+    def profile(self, file: Path, revision: str | None = None) -> tuple[Located | None, list[Problem]]:
+        """Return the profile that governs ``file`` (as it was at ``revision``) and its problems, once.
 
+        Problems are returned only the first time, so a broken profile is reported once per run.
+        """
         path = find_profile(file)
-        problems: list[Problem] = []
-        if path is not None and path not in self._loaded:
-            self._loaded[path], problems = load_profile(path, display(path))
-        profile = self._loaded.get(path) if path is not None else None
+        if path is None:
+            return None, []
+        key = (path, revision)
+        if key in self._loaded:
+            return self._loaded[key][0], []
+        if revision is None:
+            self._loaded[key] = load_profile(path, display(path))
+        else:
+            try:
+                raw = show_file(path, revision)
+            except UsageError:
+                self._loaded[key] = (None, [])  # the profile did not exist yet at that revision
+            else:
+                self._loaded[key] = load_profile(path, f"{display(path)}@{revision}", raw)
+        return self._loaded[key]
+
+    def apply(self, file: Path, notice: Located, revision: str | None = None) -> tuple[Located, list[Problem]]:
+        """Return ``notice`` merged with the profile that governs ``file`` (problems of both)."""
+        profile, problems = self.profile(file, revision)
         merged, found = apply_profile(notice, profile)
         return merged, problems + found
 

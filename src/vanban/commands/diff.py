@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from vanban import rules
-from vanban.context import Task, build_context
-from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
-from vanban.loader import Located, load_file, load_yaml
-from vanban.model import Khoan, Muc, Node, ThongBao
+from vanban.pipeline import rules
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.outline import Item, Task, outline, tasks
 
 #: Least difflib ratio at which two task texts (or section titles) count as the same one.
 SIMILARITY = 0.8
@@ -78,64 +74,13 @@ class Diff:
             "sections_added", "sections_removed", "sections_renamed"))
 
 
-# --- loading ------------------------------------------------------------------------------
-
-
-def _validated(loaded: tuple[Located | None, list[Problem]]) -> ThongBao:
-    from vanban.validate import check
-
-    located, problems = loaded
-    if located is None:
-        raise ContentError(problems)
-    model, found = check(located)
-    if model is None:
-        raise ContentError(found)
-    return model
-
-
-def load_notice(path: Path, display: str | None = None) -> ThongBao:
-    """Load and validate one notice file; raise ContentError with its problems."""
-    return _validated(load_file(path, display))
-
-
-def load_revision(path: Path, rev: str) -> ThongBao:
-    """Load and validate ``path`` as it was at git revision ``rev`` (``git show REV:./path``)."""
-    folder = path.parent if str(path.parent) else Path()
-    try:
-        shown = subprocess.run(["git", "-C", str(folder), "show", f"{rev}:./{path.name}"],
-                               capture_output=True, check=False, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(_("không chạy được git: {error}").format(error=exc)) from None
-    if shown.returncode != 0:
-        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(_("không đọc được {path} ở phiên bản {rev}: {reason}").format(
-            path=path, rev=rev, reason=reason[0] if reason else _("git lỗi")))
-    try:
-        text = shown.stdout.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise UsageError(_("{path} ở phiên bản {rev} không phải UTF-8 hợp lệ").format(path=path, rev=rev)) from None
-    return _validated(load_yaml(text, f"{path}@{rev}"))
-
-
 # --- structure ----------------------------------------------------------------------------
 
 
-def sections(nodes: Sequence[Node], prefix: tuple[int, ...] = (), muc: str = "") -> Iterator[Section]:
-    """Yield the mục and khoản of a body with the labels the notice shows (II, 2.1, …) [§7]."""
-    counters = {"muc": 0, "khoan": 0}
-    for node in nodes:
-        if isinstance(node, Muc):
-            counters["muc"] += 1
-            numeral = rules.roman(counters["muc"])
-            yield Section("muc", numeral, rules.collapse_spaces(node.muc))
-            yield from sections(node.noi_dung, (), numeral)
-        elif isinstance(node, Khoan):
-            counters["khoan"] += 1
-            path = (*prefix, counters["khoan"])
-            yield Section("khoan", rules.khoan_label(path).rstrip("."), rules.collapse_spaces(node.khoan), muc)
-            yield from sections(node.noi_dung, path, muc)
-        elif hasattr(node, "noi_dung"):
-            yield from sections(node.noi_dung, prefix, muc)
+def sections(items: Sequence[Item]) -> list[Section]:
+    """Return the mục and khoản of an outline with the labels the notice shows (II, 2.1, …) [§7]."""
+    return [Section(i.kind, i.label.rstrip("."), i.text, "" if i.kind == "muc" else i.section)
+            for i in items if i.kind in ("muc", "khoan")]
 
 
 def _norm(text: str) -> str:
@@ -211,8 +156,8 @@ def _match_sections(old: list[Section], new: list[Section]) -> list[tuple[int, i
 def compare(old: ThongBao, new: ThongBao) -> Diff:
     """Return the structural differences from ``old`` to ``new``."""
     result = Diff()
-    old_tasks = list(build_context(old, "old").tasks)
-    new_tasks = list(build_context(new, "new").tasks)
+    old_items, new_items = outline(old.noi_dung), outline(new.noi_dung)
+    old_tasks, new_tasks = tasks(old_items), tasks(new_items)
     pairs = match_tasks(old_tasks, new_tasks)
     result.removed = [t for i, t in enumerate(old_tasks) if i not in {p[0] for p in pairs}]
     result.added = [t for j, t in enumerate(new_tasks) if j not in {p[1] for p in pairs}]
@@ -224,8 +169,8 @@ def compare(old: ThongBao, new: ThongBao) -> Diff:
             result.deadline_moved.append(Change(a, b))
         if _norm(a.text) != _norm(b.text):
             result.reworded.append(Change(a, b))
-    old_sections = list(sections(old.noi_dung))
-    new_sections = list(sections(new.noi_dung))
+    old_sections = sections(old_items)
+    new_sections = sections(new_items)
     section_pairs = _match_sections(old_sections, new_sections)
     result.sections_removed = [s for i, s in enumerate(old_sections) if i not in {p[0] for p in section_pairs}]
     result.sections_added = [s for j, s in enumerate(new_sections) if j not in {p[1] for p in section_pairs}]

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vanban import rules
 from vanban.errors import ContentError, Problem
 from vanban.i18n import _
-from vanban.loader import Located, Path_
-from vanban.model import ThongBao
+from vanban.pipeline import rules
+from vanban.pipeline.loader import Path_
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.notice import Notice, load, load_notices
+from vanban.repo import display, repository_root
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,8 @@ def body_name(notice: ThongBao) -> str:
 
 def notice_year(notice: ThongBao) -> int | None:
     """Return the year a notice's number belongs to: its issue year, else its meeting's [R-NUM-3]."""
-    if notice.ngay:
-        return notice.ngay.year
-    return notice.cuoc_hop.ngay.year if notice.cuoc_hop else None
-
-
-def symbol(notice: ThongBao) -> str:
-    """Return the notice's ký hiệu (given, or derived from its type and body) [R-NUM-4]."""
-    return notice.ky_hieu or rules.ky_hieu("Thông báo", notice.co_quan.viet_tat)
+    day = notice.reference_date
+    return day.year if day else None
 
 
 def build_register(notices: Iterable[tuple[str, ThongBao]]) -> list[YearRegister]:
@@ -67,7 +63,7 @@ def build_register(notices: Iterable[tuple[str, ThongBao]]) -> list[YearRegister
         year = notice_year(notice)
         if notice.so is None or year is None:
             continue
-        groups[(body_name(notice), year)].append(Entry(notice.so, symbol(notice), notice.ngay, source))
+        groups[(body_name(notice), year)].append(Entry(notice.so, notice.symbol, notice.ngay, source))
     out: list[YearRegister] = []
     for (body, year), entries in sorted(groups.items()):
         entries.sort(key=lambda e: (e.so, e.source))
@@ -101,10 +97,10 @@ def format_register(registers: list[YearRegister]) -> str:
     return "\n".join(lines)
 
 
-def final_problems(notices: Iterable[Any], others: Iterable[tuple[str, ThongBao]]) -> list[Problem]:
+def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, ThongBao]]) -> list[Problem]:
     """Return why ``notices`` cannot be issued as finals: blanks, placeholders, a number in use.
 
-    ``notices`` are ``build.Notice`` objects (with their located data); ``others`` are every
+    ``notices`` are the notices to issue, with their located data; ``others`` are every
     numbered notice of the content repository, so a number is checked against the whole year
     of the same body [R-NUM-3, T-06].
     """
@@ -115,8 +111,7 @@ def final_problems(notices: Iterable[Any], others: Iterable[tuple[str, ThongBao]
         if other.so is not None and year is not None:
             used[(body_name(other), year, other.so)].append(source)
     for notice in notices:
-        located: Located = notice.located
-        model: ThongBao = notice.model
+        located, model = notice.located, notice.model
         if model.so is None:
             out.append(located.problem(("so",), _("bản chính thức phải có số văn bản"), "R-NUM-8"))
         if model.ngay is None:
@@ -137,6 +132,26 @@ def final_problems(notices: Iterable[Any], others: Iterable[tuple[str, ThongBao]
     return out
 
 
+def duplicate_problems(notices: Iterable[Notice]) -> list[Problem]:
+    """Return a located problem for each notice whose number another notice of its body and year has.
+
+    Why in ``check``: two clerks may each give the next number on their own branch; after
+    the merge both files are valid alone, and only the set shows the clash [R-NUM-3, T-06].
+    """
+    groups: dict[tuple[str, int, int], list[Notice]] = defaultdict(list)
+    for notice in notices:
+        year = notice_year(notice.model)
+        if notice.model.so is not None and year is not None:
+            groups[(body_name(notice.model), year, notice.model.so)].append(notice)
+    out: list[Problem] = []
+    for (_body, year, so), clash in groups.items():
+        for notice in clash if len(clash) > 1 else []:
+            others = ", ".join(sorted(display(n.source) for n in clash if n is not notice))
+            out.append(notice.located.problem(("so",), _("số {number} năm {year} đã dùng cho {files}").format(
+                number=rules.number_text(so), year=year, files=others), "R-NUM-3"))
+    return out
+
+
 def _strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
     if isinstance(value, str):
         yield path, value
@@ -150,19 +165,14 @@ def _strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
 
 def check_final(paths: Sequence[Path]) -> None:
     """Raise ContentError unless every notice under ``paths`` can be issued as a final [issue 4]."""
-    from vanban.build import display, load
-    from vanban.scaffold import repository_root
-
     notices = load(paths)
     roots = {repository_root(n.source.parent) for n in notices}
     others: dict[Path, ThongBao] = {n.source.resolve(): n.model for n in notices}
     for root in roots:
         folder = root / "content" if (root / "content").is_dir() else root
-        try:
-            for other in load([folder]):
-                others.setdefault(other.source.resolve(), other.model)
-        except ContentError:
-            pass  # other broken notices are not this build's business; the register shows them
+        # Other broken notices are not this build's business; the register shows them.
+        for other in load_notices([folder])[0]:
+            others.setdefault(other.source.resolve(), other.model)
     pairs = [(display(path), model) for path, model in others.items()]
     problems = final_problems(notices, pairs)
     if problems:

@@ -9,41 +9,21 @@ the others are rendered in parallel processes: WeasyPrint is CPU-bound and not t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from vanban.commands.manifest import Manifest, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
-from vanban.i18n import _
-from vanban.manifest import Manifest, sha256_bytes, shared_inputs, source_label
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
-    from vanban.context import Context
-    from vanban.loader import Located
-    from vanban.model import ThongBao
-
-SUFFIXES = (".yaml", ".yml")
-FORMATS = ("pdf", "docx")
-
-Renderer = Callable[["Context", tuple[Path, ...]], bytes]
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One validated notice and where it came from."""
-
-    source: Path
-    model: ThongBao
-    located: Located | None = field(default=None, compare=False, repr=False)  # for cross-file problems
-    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # printed, never fail a build
-
-    @property
-    def stem(self) -> str:
-        """Return the output file stem: the content file's name without its suffix."""
-        return self.source.stem
+from vanban.i18n import _, language, set_language
+from vanban.pipeline.notice import Notice, discover, load_files, screen
+from vanban.pipeline.output import check_dir, write_all
+from vanban.pipeline.render import FORMATS, check_formats, render_notice
+from vanban.pipeline.templates import search_path
+from vanban.repo import display, find_profile
 
 
 @dataclass(frozen=True)
@@ -76,133 +56,6 @@ class Report:
         return not self.problems and not self.failures
 
 
-def display(path: Path) -> str:
-    """Return ``path`` relative to the working folder when it is inside it (for messages)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Return the content files named by ``paths`` (folders searched recursively), in order."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir() and path.suffix not in SUFFIXES:  # a folder named "x.yaml" is reported by the loader
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
-        elif path.exists() or path.is_symlink():
-            found.append(path)
-        else:
-            problems.append(Problem(display(path), 1, 1, "", _("không tìm thấy tệp hoặc thư mục")))
-    unique = list(dict.fromkeys(found))
-    return unique, problems
-
-
-def _screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Return the files that may be content files (right suffix, unique output stem) and the others' problems."""
-    kept: list[Path] = []
-    problems: list[Problem] = []
-    stems: dict[str, Path] = {}
-    for file in files:
-        name = display(file)
-        if file.suffix not in SUFFIXES and not file.is_dir():
-            problems.append(Problem(name, 1, 1, "", _("tệp nội dung phải có đuôi .yaml hoặc .yml")))
-        elif file.stem in stems:
-            other = display(stems[file.stem])
-            message = _("trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp").format(other=other)
-            problems.append(Problem(name, 1, 1, "", message))
-        else:
-            stems[file.stem] = file
-            kept.append(file)
-    return kept, problems
-
-
-def _validate(files: Sequence[Path]) -> tuple[list[Notice], list[Problem]]:
-    """Load and check every file; return the valid notices and every problem found."""
-    from vanban.loader import load_file
-    from vanban.profile import PROFILE_NAME, ProfileCache, without_echoes
-    from vanban.tasks import reference_problems
-    from vanban.validate import check, warnings
-
-    notices: list[Notice] = []
-    problems: list[Problem] = []
-    profiles = ProfileCache()
-    for file in files:
-        if file.name == PROFILE_NAME:
-            continue  # the office profile is not a notice
-        located, found = load_file(file, display(file))
-        problems.extend(found)
-        if located is None:
-            continue
-        located, merge_problems = profiles.apply(file, located)  # defaults and named references [issue 4]
-        problems.extend(merge_problems)
-        model, found = check(located)
-        problems.extend(without_echoes(found, merge_problems))
-        if model is not None:
-            notices.append(Notice(file, model, located, tuple(warnings(located, model))))
-    problems.extend(reference_problems(notices))  # status updates that point into these notices
-    return notices, problems
-
-
-def load(paths: Sequence[Path]) -> list[Notice]:
-    """Load and validate every content file under ``paths``; raise ContentError with all problems."""
-    files, problems = discover(paths)
-    kept, found = _screen(files)
-    notices, invalid = _validate(kept)
-    problems += found + invalid
-    if problems:
-        raise ContentError(problems)
-    if not files:
-        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
-    return notices
-
-
-def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    """Return ``formats`` without duplicates; raise UsageError on an unknown one."""
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise UsageError(_("định dạng không hỗ trợ: {format} (chỉ có {formats})").format(
-                format=fmt, formats=", ".join(FORMATS)))
-    return tuple(dict.fromkeys(formats))
-
-
-def renderers(formats: Sequence[str]) -> dict[str, Renderer]:
-    """Return the renderer of each requested format (imported only when asked for)."""
-    out: dict[str, Renderer] = {}
-    for fmt in check_formats(formats):
-        if fmt == "pdf":
-            from vanban.render_pdf import render_pdf
-
-            out[fmt] = render_pdf
-        else:
-            from vanban.render_docx import render_docx
-
-            out[fmt] = render_docx
-    return out
-
-
-def render_notice(notice: Notice, formats: Sequence[str], template_path: tuple[Path, ...]) -> dict[str, bytes]:
-    """Render one notice in every format in memory; return ``{file name: bytes}``."""
-    from vanban.context import build_context
-
-    ctx = build_context(notice.model, notice.stem)
-    return {f"{notice.stem}.{fmt}": renderer(ctx, template_path) for fmt, renderer in renderers(formats).items()}
-
-
-def render(notices: Sequence[Notice], formats: Sequence[str] = FORMATS,
-           templates: Path | None = None) -> dict[str, bytes]:
-    """Render every notice in every format in memory; return ``{file name: bytes}``."""
-    from vanban.templates import search_path
-
-    path = search_path(templates)
-    renderers(formats)  # fail on an unknown format before rendering anything
-    files: dict[str, bytes] = {}
-    for notice in notices:
-        files.update(render_notice(notice, formats, path))
-    return files
-
-
 @dataclass(frozen=True)
 class _Failed:
     """A render failure carried back from a worker (RenderError itself does not unpickle)."""
@@ -225,13 +78,8 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     Why forkserver: forking the caller directly is unsafe once it has threads (a watch loop,
     a test runner) or has loaded Pango; spawning re-imports everything per worker.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from vanban.i18n import language
-
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["vanban.build", "vanban.context", "vanban.render_pdf"])
+    context.set_forkserver_preload(["vanban.commands.build", "vanban.pipeline.context", "vanban.pipeline.render_pdf"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(language(),))
 
@@ -242,10 +90,6 @@ def _start_worker(language: str) -> None:
     Why: the parent cancels the batch on Ctrl-C (no traceback from every worker); and a worker
     comes from the forkserver, not the parent, so it has not seen the CLI's ``--lang``.
     """
-    import signal
-
-    from vanban.i18n import set_language
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(language)
 
@@ -253,7 +97,7 @@ def _start_worker(language: str) -> None:
 def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
                 jobs: int = 1, progress: ProgressFn | None = None) -> list[dict[str, bytes] | RenderError]:
     """Render ``notices`` on ``jobs`` processes; return, in input order, each one's files or its error."""
-    chosen = tuple(renderers(formats))
+    chosen = check_formats(formats)
     results: dict[int, dict[str, bytes] | RenderError] = {}
     total = len(notices)
 
@@ -268,8 +112,6 @@ def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path
         for index, notice in enumerate(notices):
             finish(index, _work(notice, chosen, template_path), index + 1)
     else:
-        from concurrent.futures import as_completed
-
         pool = _pool(workers)
         try:
             futures = {pool.submit(_work, notice, chosen, template_path): i for i, notice in enumerate(notices)}
@@ -286,14 +128,10 @@ def _inputs(files: Sequence[Path], out_dir: Path, template_path: tuple[Path, ...
     Why each one: the content file's bytes and name, the office profile it inherits from, the
     templates in use, the bundled fonts (line breaks and glyphs), vanban's version and code.
     """
-    from vanban.profile import PROFILE_NAME, find_profile
-
     shared = shared_inputs(template_path)
     profiles: dict[Path, str] = {}
     inputs: dict[str, dict[str, str]] = {}
     for file in files:
-        if file.name == PROFILE_NAME:
-            continue  # the office profile is an input of the notices below it, not a notice
         try:
             content = sha256_bytes(file.read_bytes())
         except OSError:
@@ -315,14 +153,12 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     RenderError is raised and nothing is written; with it, the good notices are written and
     the report lists what failed.
     """
-    from vanban.templates import search_path
-
     chosen = check_formats(formats)
     template_path = search_path(templates)
     files, problems = discover(paths)
     if not files and not problems:
         raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
-    kept, found = _screen(files)
+    kept, found = screen(files)
     problems += found
     report = Report()
     inputs = _inputs(kept, out_dir, template_path)
@@ -330,21 +166,17 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     todo: list[Path] = []
     for file in kept:
         names = [f"{file.stem}.{fmt}" for fmt in chosen]
-        if file.stem not in inputs:
-            continue  # the office profile
         if not force and inputs[file.stem]["content"] and manifest.is_current(file.stem, inputs[file.stem], names):
             report.skipped.append(file)
         else:
             todo.append(file)
     # When anything changed, every file is validated again (notices refer to each other's tasks);
     # when nothing did, the last build already validated exactly these bytes with this version.
-    valid, invalid = _validate(kept) if todo else ([], [])
+    valid, invalid = load_files(kept) if todo else ([], [])
     report.problems = sorted(set(problems + invalid))
     if report.problems and not keep_going:
         raise ContentError(report.problems)
     if todo:
-        from vanban.output import check_dir
-
         check_dir(out_dir)  # a file in the way or a read-only folder: say so before rendering anything
     wanted = set(todo)
     notices = [n for n in valid if n.source in wanted]
@@ -356,8 +188,6 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     report.failures = failures
     built = {n.stem: o for n, o in zip(notices, outcomes, strict=True) if not isinstance(o, RenderError)}
     if built:
-        from vanban.output import write_all
-
         report.written = write_all(out_dir, {name: data for files_ in built.values() for name, data in files_.items()})
         report.rendered = [n.source for n in notices if n.stem in built]
         for stem, files_ in built.items():

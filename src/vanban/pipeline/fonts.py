@@ -17,7 +17,7 @@ from typing import Any
 
 from vanban.i18n import _
 
-FONT_DIR = Path(__file__).parent / "fonts"
+FONT_DIR = Path(__file__).parents[1] / "fonts"
 FAMILY = "Liberation Serif"
 FACES = {
     (False, False): "LiberationSerif-Regular.ttf",

@@ -1,6 +1,6 @@
 """ND30 formatting rules as pure functions (no I/O, no clock, no global state).
 
-Each function cites the rule of ``shared/spec/nd30.md`` it implements; ``tests/test_rules.py``
+Each function cites the rule it implements (indexed in ``docs/nd30.md``); ``tests/test_rules.py``
 checks them against the spec's assertion tables (T-01 … T-21).
 """
 

@@ -24,6 +24,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from vanban.i18n import N_, _
+from vanban.pipeline import rules
+
+#: How a draft's number reads where a number is cited (task lists, diffs).
+DRAFT_NUMBER = "(dự thảo)"
 
 #: Node kinds of the body, each written as the one key that names it.
 NODE_KINDS = ("muc", "khoan", "diem", "gach", "cong", "nhiem_vu")
@@ -256,6 +260,29 @@ class ThongBao(Model):
     def du_thao(self) -> bool:
         """Tell whether the notice is still a draft (no number or no issue date) [R-NUM-8, R-DATE-5]."""
         return self.so is None or self.ngay is None
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """Return the date the notice speaks from: its issue date, else (a draft) its meeting's.
+
+        Why: a draft has no issue date yet, but its year (the date line, the number register)
+        and the status of its tasks are read from the meeting it reports on [R-DATE-5].
+        """
+        if self.ngay is not None:
+            return self.ngay
+        return self.cuoc_hop.ngay if self.cuoc_hop else None
+
+    @property
+    def symbol(self) -> str:
+        """Return the ký hiệu: the one given, else the type's and the body's abbreviations [R-NUM-4]."""
+        return self.ky_hieu or rules.ky_hieu("Thông báo", self.co_quan.viet_tat)
+
+    @property
+    def cited_number(self) -> str:
+        """Return the number as other documents cite it, ``05/TB-UBND`` [R-NUM-2/6], or ``(dự thảo)``."""
+        if self.so is None:
+            return DRAFT_NUMBER
+        return f"{rules.number_text(self.so)}/{self.symbol}"
 
 
 for _model in (Muc, Khoan, Diem, Gach):

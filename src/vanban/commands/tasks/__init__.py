@@ -1,0 +1,119 @@
+"""Tasks as data: the tasks of many notices with their status history, and the filters on them.
+
+Why: a Thông báo kết luận is mostly tasks given to units with deadlines, and the next
+meeting reviews them. A task may carry a stable id (``ma``); a later notice records the
+status of an earlier notice's tasks in ``cap_nhat_nhiem_vu``, so a year of notices in git
+is the task history. Status updates are data only: they are never rendered, so the .docx
+and the PDF stay identical in content. No clock is read here: "overdue" is always relative
+to an ``as_of`` date the caller passes.
+
+In YAML (the January notice gives the task, the February notice records its status)::
+
+    # 2024-01-phien-hop.yaml (so: "05")        # 2024-02-phien-hop.yaml
+    - nhiem_vu: "Tham mưu kế hoạch …"          cap_nhat_nhiem_vu:
+      ma: KT-02                                  - thong_bao: "05/TB-UBND"  # or "2024-01-phien-hop"
+      han: "2024-01-31"                            ma: KT-02
+                                                   trang_thai: dang_lam      # xong | dang_lam | chua_lam
+                                                   ngay: "2024-01-29"        # default: this notice's date
+                                                   ghi_chu: "…"
+
+A task's status on a day is its latest update dated on or before that day; with none it is
+``chua_lam``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vanban.errors import ContentError, UsageError
+from vanban.i18n import N_, _
+from vanban.pipeline.notice import Notice
+from vanban.pipeline.outline import outline, tasks
+from vanban.pipeline.status import Update, resolve_updates, unit_key
+
+#: Status codes as written in YAML, and how they read in listings. The labels are data in
+#: CSV/XLSX exports and drafts (always Vietnamese) and msgids for the terminal table.
+STATUS_LABELS = {"xong": N_("Đã xong"), "dang_lam": N_("Đang làm"), "chua_lam": N_("Chưa làm")}
+OVERDUE_LABEL = N_("quá hạn")
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task of one notice, with its status history from later notices."""
+
+    stem: str
+    so: str
+    ngay: dt.date | None
+    ma: str
+    don_vi: str
+    text: str
+    han: dt.date | None
+    history: tuple[Update, ...] = ()
+
+    def last_update(self, as_of: dt.date | None = None) -> Update | None:
+        """Return the latest update recorded on or before ``as_of`` (any date when None)."""
+        known = [u for u in self.history if as_of is None or u.ngay is None or u.ngay <= as_of]
+        return known[-1] if known else None
+
+    def status(self, as_of: dt.date | None = None) -> str:
+        """Return the status code on ``as_of``; a task nobody reported on is ``chua_lam``."""
+        last = self.last_update(as_of)
+        return last.trang_thai if last else "chua_lam"
+
+    def is_open(self, as_of: dt.date | None = None) -> bool:
+        """Tell whether the task was not done yet on ``as_of``."""
+        return self.status(as_of) != "xong"
+
+    def is_overdue(self, as_of: dt.date) -> bool:
+        """Tell whether the task was open on ``as_of`` and its deadline had passed."""
+        return self.is_open(as_of) and self.han is not None and self.han < as_of
+
+    def status_label(self, as_of: dt.date | None = None, translated: bool = False) -> str:
+        """Return the status as read in a listing: ``Chưa làm``, ``Đang làm – quá hạn`` …
+
+        Vietnamese (data for exports and drafts) unless ``translated`` (the terminal table).
+        """
+        tr = _ if translated else str
+        label = tr(STATUS_LABELS[self.status(as_of)])
+        if as_of is not None and self.is_overdue(as_of):
+            label += f" – {tr(OVERDUE_LABEL)}"
+        return label
+
+
+def _order(update: Update) -> tuple[dt.date, str]:
+    return (update.ngay or dt.date.min, update.stem)
+
+
+def collect(notices: Sequence[Notice]) -> list[TaskRow]:
+    """Return every task of ``notices`` with its status history; raise ContentError on a bad reference."""
+    updates, problems = resolve_updates(notices, strict=True)
+    if problems:
+        raise ContentError(problems)
+    rows: list[TaskRow] = []
+    for notice in sorted(notices, key=lambda n: (n.model.reference_date or dt.date.min, n.stem)):
+        number = notice.model.cited_number
+        for task in tasks(outline(notice.model.noi_dung)):
+            history = sorted(updates.get((notice.stem, task.ma), []), key=_order) if task.ma else []
+            rows.append(TaskRow(notice.stem, number, notice.model.ngay, task.ma, task.don_vi, task.text,
+                                task.han, tuple(history)))
+    return rows
+
+
+def select(rows: Sequence[TaskRow], unit: str | None = None, open_only: bool = False,
+           overdue: bool = False, as_of: dt.date | None = None) -> list[TaskRow]:
+    """Return the rows of ``unit`` (case/NFC-insensitive), only open or only overdue ones on ``as_of``."""
+    if overdue and as_of is None:
+        raise UsageError(_("lọc nhiệm vụ quá hạn cần ngày xét (as_of)"))
+    key = unit_key(unit) if unit else None
+    out = []
+    for row in rows:
+        if key is not None and unit_key(row.don_vi) != key:
+            continue
+        if open_only and not row.is_open(as_of):
+            continue
+        if overdue and as_of is not None and not row.is_overdue(as_of):
+            continue
+        out.append(row)
+    return out

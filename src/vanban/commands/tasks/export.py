@@ -1,0 +1,111 @@
+"""Write task rows for people and spreadsheets: an aligned table, CSV, and .xlsx.
+
+Why apart from the rows: the formats change for their readers (column widths, date cells,
+fixed metadata so equal input gives equal bytes) while the rows stay the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from vanban.commands.tasks import TaskRow
+from vanban.i18n import N_, _
+from vanban.pipeline import rules
+from vanban.pipeline.output import fixed_zip
+
+#: Column headers: fixed Vietnamese in CSV/XLSX (stable for spreadsheets and scripts whatever
+#: the user's language), translated in the terminal table.
+COLUMNS = (N_("Số thông báo"), N_("Ngày thông báo"), N_("Mã"), N_("Đơn vị"), N_("Nhiệm vụ"), N_("Hạn"),
+           N_("Trạng thái"), N_("Ngày cập nhật"), N_("Ghi chú"), N_("Tệp"))
+
+
+def _cells(row: TaskRow, as_of: dt.date | None, translated: bool = False) -> list[str | dt.date | None]:
+    last = row.last_update(as_of)
+    return [row.so, row.ngay, row.ma, row.don_vi, row.text, row.han, row.status_label(as_of, translated),
+            last.ngay if last else None, last.ghi_chu if last else "", row.stem]
+
+
+def _text(value: str | dt.date | None) -> str:
+    if value is None:
+        return ""
+    return rules.short_date(value) if isinstance(value, dt.date) else value
+
+
+def table_text(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> str:
+    """Return the rows as an aligned plain-text table; the long task text comes last."""
+    order = (0, 1, 3, 2, 5, 6, 4)  # Số, Ngày, Đơn vị, Mã, Hạn, Trạng thái, Nhiệm vụ
+    table = [[_(COLUMNS[i]) for i in order]]
+    table += [[_text(cells[i]) for i in order] for cells in (_cells(r, as_of, translated=True) for r in rows)]
+    widths = [max(len(line[c]) for line in table) for c in range(len(order) - 1)]
+    lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(line, widths, strict=False)), line[-1]]).rstrip()
+             for line in table]
+    lines.insert(1, "  ".join("-" * w for w in [*widths, len(table[0][-1])]))
+    lines.append(_("Tổng số: {count} nhiệm vụ.").format(count=len(rows)))
+    return "\n".join(lines) + "\n"
+
+
+def csv_text(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> str:
+    """Return the rows as CSV with a header; dates in ISO form (YYYY-MM-DD) for spreadsheets."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+                         for v in _cells(row, as_of)])
+    return buffer.getvalue()
+
+
+#: Widest a column grows in the spreadsheet (characters); long task text wraps instead.
+_MAX_WIDTH = {"Nhiệm vụ": 80, "Ghi chú": 50, "Đơn vị": 32}
+_DATE_FORMAT = "DD/MM/YYYY"
+
+
+def xlsx_bytes(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> bytes:
+    """Return the rows as an .xlsx workbook: real dates, a frozen header, set widths, fixed metadata."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Nhiệm vụ"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(_cells(row, as_of)))
+    widths = [len(c) for c in COLUMNS]
+    for line in sheet.iter_rows(min_row=2):
+        for i, cell in enumerate(line):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = _DATE_FORMAT
+                widths[i] = max(widths[i], 10)
+            else:
+                widths[i] = max(widths[i], len(str(cell.value or "")))
+            cell.alignment = Alignment(vertical="top", wrap_text=COLUMNS[i] in _MAX_WIDTH)
+    for i, name in enumerate(COLUMNS):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(widths[i], _MAX_WIDTH.get(name, 40)) + 2
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    # Fixed metadata from the content, never the clock, so equal input gives equal bytes.
+    days = [d for r in rows for d in (r.ngay, *(u.ngay for u in r.history)) if d is not None]
+    stamp = dt.datetime.combine(max(days, default=dt.date(2000, 1, 1)), dt.time(0, 0))
+    book.properties.creator = "vanban"
+    book.properties.created = stamp
+    book.properties.lastModifiedBy = "vanban"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    book.properties.modified = stamp  # openpyxl stamps "now" while saving; rewrite it below
+    return fixed_zip(buffer.getvalue(), {"docProps/core.xml": _core_xml(book)})
+
+
+def _core_xml(book: Any) -> bytes:
+    from openpyxl.xml.functions import tostring
+
+    data: bytes = tostring(book.properties.to_tree())
+    return data

@@ -1,0 +1,142 @@
+"""Load notices the one way every command does: find files, read, merge the profile, validate.
+
+Why one path: a notice means the same to ``build``, ``check``, ``diff``, ``tasks``, ``so``,
+``new`` and ``verify`` only if each of them loads it through the same stages — the office
+profile merged before validation, every problem located in the file it came from, and the
+checks across notices (status updates that point into other notices) run on the whole set.
+A file at a git revision is loaded with the profile as it was at that revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vanban.errors import ContentError, Problem, UsageError
+from vanban.i18n import _
+from vanban.pipeline.loader import Located, load_bytes, load_file
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.profile import ProfileCache, without_echoes
+from vanban.pipeline.status import reference_problems
+from vanban.pipeline.validate import check, warnings
+from vanban.repo import PROFILE_NAME, display, show_file
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One validated notice, where it came from, and its warnings."""
+
+    source: Path
+    model: ThongBao
+    located: Located = field(compare=False, repr=False)  # the merged data, for problems found later
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # printed, never fail a build
+    revision: str | None = None  # the git revision it was read at; None for the working file
+
+    @property
+    def stem(self) -> str:
+        """Return the output file stem: the content file's name without its suffix."""
+        return self.source.stem
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return the content files named by ``paths`` (folders searched recursively), in order."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir() and path.suffix not in SUFFIXES:  # a folder named "x.yaml" is reported by the loader
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            problems.append(Problem(display(path), 1, 1, "", _("không tìm thấy tệp hoặc thư mục")))
+    unique = list(dict.fromkeys(found))
+    return unique, problems
+
+
+def screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return the notice files among ``files`` (right suffix, unique stem, not the profile) and the others' problems."""
+    kept: list[Path] = []
+    problems: list[Problem] = []
+    stems: dict[str, Path] = {}
+    for file in files:
+        name = display(file)
+        if file.name == PROFILE_NAME:
+            continue  # the office profile is not a notice
+        if file.suffix not in SUFFIXES and not file.is_dir():
+            problems.append(Problem(name, 1, 1, "", _("tệp nội dung phải có đuôi .yaml hoặc .yml")))
+        elif file.stem in stems:
+            other = display(stems[file.stem])
+            message = _("trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp").format(other=other)
+            problems.append(Problem(name, 1, 1, "", message))
+        else:
+            stems[file.stem] = file
+            kept.append(file)
+    return kept, problems
+
+
+def load_notice(path: Path, revision: str | None = None, profiles: ProfileCache | None = None,
+                raw: bytes | None = None) -> tuple[Notice | None, list[Problem]]:
+    """Load one notice (at git ``revision`` if given): profile merged, validated; or every problem.
+
+    ``profiles`` shares the loaded office profiles between the notices of one run; ``raw``
+    gives the file's bytes as they are about to be written (the issue step checks a notice
+    with its new number before writing anything).
+    """
+    profiles = profiles or ProfileCache()
+    if raw is not None:
+        located, problems = load_bytes(raw, display(path))
+    elif revision is None:
+        located, problems = load_file(path, display(path))
+    else:
+        located, problems = load_bytes(show_file(path, revision), f"{display(path)}@{revision}")
+    if located is None:
+        return None, problems
+    merged, merge_problems = profiles.apply(path, located, revision)
+    model, found = check(merged)
+    problems = merge_problems + without_echoes(found, merge_problems)
+    if model is None:
+        return None, problems
+    return Notice(path, model, merged, tuple(warnings(merged, model)), revision), problems
+
+
+def load_files(files: Sequence[Path]) -> tuple[list[Notice], list[Problem]]:
+    """Load the notice files ``files`` (as found by ``screen``); return the valid ones and every problem."""
+    notices: list[Notice] = []
+    problems: list[Problem] = []
+    profiles = ProfileCache()
+    for file in files:
+        notice, found = load_notice(file, profiles=profiles)
+        problems += found
+        if notice is not None:
+            notices.append(notice)
+    problems += reference_problems(notices)  # status updates that point into these notices
+    return notices, problems
+
+
+def load_notices(paths: Sequence[Path]) -> tuple[list[Notice], list[Problem]]:
+    """Load every notice under ``paths``; return the valid ones and every problem of every file."""
+    files, problems = discover(paths)
+    kept, found = screen(files)
+    notices, invalid = load_files(kept)
+    return notices, problems + found + invalid
+
+
+def load(paths: Sequence[Path]) -> list[Notice]:
+    """Load and validate every notice under ``paths``; raise ContentError with all problems."""
+    notices, problems = load_notices(paths)
+    if problems:
+        raise ContentError(problems)
+    if not notices:
+        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
+    return notices
+
+
+def load_one(path: Path, revision: str | None = None) -> Notice:
+    """Load one notice (at ``revision``); raise ContentError with its problems."""
+    notice, problems = load_notice(path, revision)
+    if notice is None:
+        raise ContentError(problems)
+    return notice

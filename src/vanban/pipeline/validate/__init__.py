@@ -1,0 +1,59 @@
+"""Validate located content and build the frozen model, collecting every problem at once.
+
+Why: a notice that breaks ND30 is sent back, and a renderer that meets bad text loses it
+silently. So, before any renderer sees a notice: its text is cleaned and held to the limits
+(``text``), the ND30 rules across fields are checked on the raw data (``nd30``, ``tasks``),
+and the typed model is built, its errors located in the author's words (``fields``).
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from vanban.errors import Problem
+from vanban.pipeline.loader import Located, cap_problems
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.validate.fields import model_problems
+from vanban.pipeline.validate.nd30 import notice_problems
+from vanban.pipeline.validate.tasks import deadline_warnings
+from vanban.pipeline.validate.text import (
+    MAX_BODY_NODES,
+    MAX_RECIPIENTS,
+    MAX_SECTIONS,
+    MAX_TEXT_CHARS,
+    MAX_VALUE_CHARS,
+    clean_text,
+    limit_problems,
+)
+
+__all__ = [
+    "MAX_BODY_NODES",
+    "MAX_RECIPIENTS",
+    "MAX_SECTIONS",
+    "MAX_TEXT_CHARS",
+    "MAX_VALUE_CHARS",
+    "check",
+    "clean_text",
+    "model_problems",
+    "warnings",
+]
+
+
+def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
+    """Return the model of one located notice, or None with every problem found."""
+    data, problems = clean_text(located)
+    limits = limit_problems(located, data)
+    if limits:
+        return None, cap_problems(problems + limits)  # an oversized notice's model is not worth building
+    problems.extend(notice_problems(located, data))
+    try:
+        notice = ThongBao.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(model_problems(located, exc))
+        return None, cap_problems(problems)
+    return (None if problems else notice), cap_problems(problems)
+
+
+def warnings(located: Located, model: ThongBao | None = None) -> list[Problem]:
+    """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
+    return deadline_warnings(located)

@@ -1,0 +1,130 @@
+"""Plain helpers shared by the tests: paths, units, text comparison, notices from YAML.
+
+Why one module: every test measures the same outputs against the same spec, so the way a
+text is compared across formats (``squash``), the unit of measure (``MM``) and the way a
+notice is loaded (through the one loading path, as the CLI does) are defined once.
+Import with ``from helpers import …``; fixtures live in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vanban.errors import Problem
+from vanban.pipeline.context import Context, build_context
+from vanban.pipeline.loader import load_yaml
+from vanban.pipeline.model import ThongBao
+from vanban.pipeline.notice import load_one
+from vanban.pipeline.validate import check
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The reference notice's content file, and the text of the notice it reproduces.
+SEED = ROOT / "content" / "2023-12-phien-hop-thuong-ky.yaml"
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "thong-bao-ket-luan-2023-12.txt"
+#: PDF points per millimetre.
+MM = 72 / 25.4
+
+
+def squash(text: str) -> str:
+    """Return ``text`` in NFC without any whitespace: lines wrap differently in each format."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def norm(text: str) -> str:
+    """Collapse every run of whitespace (spaces, NBSP, tabs, line breaks) to one space."""
+    return " ".join(text.split())
+
+
+def docx_paragraphs(data: bytes) -> list[str]:
+    """Return the non-empty paragraph texts of a .docx body in order, table cells included."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    document = Document(io.BytesIO(data))
+    texts = (Paragraph(p, document).text for p in document.element.body.iter(qn("w:p")))
+    return [norm(t) for t in texts if t.strip()]
+
+
+def model_of(path: Path) -> ThongBao:
+    """Return the model of the notice file ``path``, loaded as every command loads it."""
+    return load_one(path).model
+
+
+def context_of(path: Path) -> Context:
+    """Return the display context of the notice file ``path``."""
+    return build_context(model_of(path), path.stem)
+
+
+#: A short valid notice (one page); tests vary it with ``notice_yaml``.
+BASE_YAML = """\
+loai: thong_bao
+co_quan:
+  ten: ["ỦY BAN NHÂN DÂN", "THỊ XÃ HOÀNG MAI"]
+  viet_tat: UBND
+  dia_danh: Hoàng Mai
+so: "12"
+ngay: "2024-03-05"
+trich_yeu: "Kết luận của Chủ tịch UBND thị xã tại cuộc họp về công tác chuẩn bị Tết trồng cây"
+mo_dau:
+  - >-
+    Ngày 01/3/2024, tại trụ sở UBND thị xã, đồng chí Chủ tịch UBND thị xã chủ trì cuộc họp về
+    công tác chuẩn bị Tết trồng cây. Sau khi nghe báo cáo, đồng chí Chủ tịch UBND thị xã kết luận như sau:
+noi_dung:
+  - muc: "Đánh giá chung"
+    noi_dung:
+      - >-
+        Các phòng, ban và UBND các xã, phường đã chủ động chuẩn bị cây giống, địa điểm và phương án
+        tổ chức Tết trồng cây bảo đảm an toàn, tiết kiệm, hiệu quả.
+  - muc: "Nhiệm vụ"
+    noi_dung:
+      - khoan: "Phòng Kinh tế"
+        noi_dung:
+          - diem: "Chủ trì chuẩn bị cây giống, hoàn thành trước ngày 10/3/2024;"
+          - diem: "Phối hợp với UBND các xã, phường tổ chức trồng cây tại các tuyến đường."
+ket_thuc: "UBND thị xã thông báo để các cơ quan, đơn vị liên quan biết, thực hiện."
+nguoi_ky:
+  chuc_vu: ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+  ho_ten: Nguyễn Mạnh Hùng
+noi_nhan:
+  - Thường trực Thị ủy
+  - Chủ tịch, các PCT UBND thị xã
+  - Phòng Kinh tế
+luu:
+  don_vi: VP
+"""
+
+
+def notice_yaml(**changes: Any) -> str:
+    """Return BASE_YAML with top-level keys replaced (``None`` removes a key), as YAML text."""
+    data = yaml.safe_load(BASE_YAML)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def problems_from_yaml(text: str, name: str = "test.yaml") -> list[Problem]:
+    """Return the problems the loader and validator find in the YAML ``text`` (empty if valid)."""
+    located, problems = load_yaml(text, name)
+    if located is None:
+        return problems
+    _, found = check(located)
+    return found
+
+
+def context_from_yaml(text: str, stem: str = "test") -> Context:
+    """Return the Context of the notice written as YAML ``text``; fail on any content problem."""
+    located, problems = load_yaml(text, f"{stem}.yaml")
+    assert located is not None, "\n".join(map(str, problems))
+    model, problems = check(located)
+    assert model is not None, "\n".join(map(str, problems))
+    return build_context(model, stem)
