@@ -6,6 +6,7 @@ the user unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import sys
 import traceback
@@ -323,15 +324,35 @@ def _write(path: Path, data: bytes) -> None:
         raise OutputError(_("{path}: không ghi được tệp ({reason})").format(path=path, reason=exc.strerror)) from None
 
 
-@cli.command(name="so")
+@cli.command(name="register")
 @_paths
-def so(paths: tuple[Path, ...]) -> None:
-    """Sổ đăng ký số: các số đã dùng theo cơ quan và năm, số trùng, số bỏ trống và số tiếp theo."""
-    from vanban.commands.register import build_register, format_register
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True,
+              help="table: in ra màn hình; xlsx: sổ theo mẫu Phụ lục IV để in (cần -o TỆP).")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp kết quả (với -f xlsx).")
+def register_command(paths: tuple[Path, ...], fmt: str, out_file: Path | None) -> None:
+    """Sổ đăng ký văn bản đi: số, ngày, tên loại và trích yếu, người ký, tệp; theo cơ quan và năm.
+
+    Chỉ nêu số bị trùng và số đã phát hành mà tệp nguồn không còn: cơ quan còn ban hành
+    văn bản ngoài kho này, nên số không thấy trong kho không phải là số bị bỏ trống.
+    """
+    from vanban.commands.register import build_register, format_register, register_xlsx
     from vanban.pipeline.notice import load
 
-    notices = load(list(paths) or [DEFAULT_CONTENT])
-    click.echo(format_register(build_register((display(n.source), n.model) for n in notices)), nl=False)
+    registers = build_register(load(list(paths) or [DEFAULT_CONTENT]))
+    if fmt == "table":
+        click.echo(format_register(registers), nl=False)
+        return
+    if out_file is None:
+        raise UsageError(_("-f xlsx cần -o TỆP"))
+    _write(out_file, register_xlsx(registers))
+    click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
+
+
+# The Vietnamese name of the register, kept for the scripts that call it.
+_so_alias = copy.copy(register_command)
+_so_alias.hidden = True
+cli.add_command(_so_alias, name="so")
 
 
 @cli.command()
