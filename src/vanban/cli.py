@@ -145,7 +145,7 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
               help="Tệp kê khai của lần xuất (mặc định: .vanban-manifest.json cạnh FILE).")
 def verify(file: Path, manifest_path: Path | None) -> int:
     """Cho biết tệp FILE (.pdf hoặc .docx) được xuất từ tệp nội dung nào, ở phiên bản git nào."""
-    from vanban.commands.manifest import MANIFEST_NAME
+    from vanban.commands.manifest import MANIFEST_NAME, library_differences
     from vanban.commands.manifest import verify as find_origin
     from vanban.commands.sign import describe_file
 
@@ -157,6 +157,18 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     origin = find_origin(file, manifest_path)
     if origin is None:
         where = manifest_path or file.parent / MANIFEST_NAME
+        differences = library_differences(file, manifest_path)
+        if differences:
+            # Other library versions give other bytes from the same content: not proof of a modified file.
+            click.echo(_("{file}: không khớp với tệp nào đã xuất theo tệp kê khai {manifest}, nhưng tệp kê khai "
+                         "ghi phiên bản thư viện khác với bản đang cài:").format(
+                file=_shown(file), manifest=_shown(where)), err=True)
+            for library, recorded, installed in differences:
+                click.echo("  " + _("{library}: {recorded} lúc xuất, {installed} đang cài").format(
+                    library=library, recorded=recorded, installed=installed), err=True)
+            click.echo(_("Tệp có thể được xuất bằng phiên bản thư viện khác chứ chưa chắc đã bị sửa: hãy xuất lại "
+                         "tệp nguồn bằng đúng các phiên bản đã ghi rồi kiểm tra lại."), err=True)
+            return 1
         click.echo(_("{file}: không khớp với tệp nào đã xuất theo tệp kê khai {manifest} "
                      "(tệp đã bị sửa, hoặc không do vanban xuất ra ở thư mục này).").format(
             file=_shown(file), manifest=_shown(where)), err=True)

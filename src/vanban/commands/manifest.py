@@ -4,11 +4,14 @@ Why: an office rebuilds a folder of a hundred notices after editing one; only th
 be rendered again. The manifest in the output folder keeps, per notice, the hashes of its
 inputs (content file bytes, templates, bundled fonts, vanban version) and of its outputs, so a
 later build can skip what is unchanged and ``vanban verify`` can say which content file (and
-git revision) produced a given PDF or .docx.
+git revision) produced a given PDF or .docx. It also records the versions of the libraries
+that shape the output bytes: the same inputs give other bytes under another WeasyPrint,
+Pango or zlib, and ``verify`` must tell that apart from a modified file.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -83,6 +86,75 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+#: Python distributions whose versions change the bytes of a PDF or .docx made from the same inputs.
+SHAPING_PACKAGES = ("weasyprint", "pydyf", "fonttools", "docxtpl", "python-docx", "lxml", "jinja2")
+#: System libraries WeasyPrint loads (shaping, line breaking, font subsetting and matching):
+#: (name in the manifest, shared object, function returning the version).
+SHAPING_LIBRARIES = (
+    ("pango", "libpango-1.0.so.0", "pango_version_string"),
+    ("harfbuzz", "libharfbuzz.so.0", "hb_version_string"),
+    ("harfbuzz-subset", "libharfbuzz-subset.so.0", None),
+    ("fontconfig", "libfontconfig.so.1", "FcGetVersion"),
+)
+#: Shown for a library that is not installed or whose version cannot be read.
+ABSENT = "-"
+
+
+def _system_library(soname: str, function: str | None) -> str:
+    """Return the version of the shared library ``soname`` by calling its version ``function``.
+
+    Why ctypes rather than WeasyPrint's own bindings: importing WeasyPrint costs a third of a
+    second, too much for a rebuild that finds nothing to do; dlopen of the same soname gives
+    the library WeasyPrint loads. harfbuzz-subset has no version function: it is the version
+    of harfbuzz when present (without it fontTools subsets fonts and stamps the clock into them).
+    """
+    import ctypes
+
+    try:
+        library = ctypes.CDLL(soname)
+        if function is None:
+            return _system_library("libharfbuzz.so.0", "hb_version_string")
+        call = getattr(library, function)
+        if function == "FcGetVersion":  # an int: 21401 is 2.14.1
+            number = int(call())
+            return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+        call.restype = ctypes.c_char_p
+        return bytes(call()).decode("ascii")
+    except (OSError, AttributeError, TypeError, ValueError):
+        return ABSENT
+
+
+@functools.cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: dict[str, str] = {}
+    for name in SHAPING_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = ABSENT
+    for name, soname, function in SHAPING_LIBRARIES:
+        found[name] = _system_library(soname, function)
+    import platform
+    import zlib
+
+    # Python's zlib deflates the PDF streams (pydyf) and the .docx zip. CPython's zipfile writes the
+    # zip: only a feature release changes it, so the patch level is left out (no needless rebuilds).
+    found["zlib"] = zlib.ZLIB_RUNTIME_VERSION
+    found["python"] = ".".join(platform.python_version_tuple()[:2])
+    return tuple(sorted(found.items()))
+
+
+def library_versions() -> dict[str, str]:
+    """Return ``{library: version}`` of everything installed that shapes the output bytes.
+
+    Why cached: the versions cannot change while the process runs, and a build of a hundred
+    notices asks once per notice. Only a build or verify asks, so ``vanban --help`` pays nothing.
+    """
+    return dict(_library_versions())
+
+
 def shared_inputs(template_path: Sequence[Path]) -> dict[str, str]:
     """Return the inputs every notice shares: templates in use, bundled fonts, vanban version and code."""
     return {"templates": tree_hash(template_path), "fonts": fonts_hash(), "version": vanban.__version__,
@@ -135,9 +207,9 @@ class Manifest:
         return cls.load(out_dir / MANIFEST_NAME)
 
     def is_current(self, stem: str, inputs: Mapping[str, str], outputs: Iterable[str]) -> bool:
-        """Tell whether ``stem`` was built from exactly ``inputs`` and its ``outputs`` are intact on disk."""
+        """Tell whether ``stem`` was built from exactly ``inputs`` and libraries and its ``outputs`` are intact."""
         entry = self.notices.get(stem)
-        if entry is None or entry.get("inputs") != dict(inputs):
+        if entry is None or entry.get("inputs") != dict(inputs) or entry.get("libraries") != library_versions():
             return False
         recorded = entry.get("outputs", {})
         for name in outputs:
@@ -149,11 +221,13 @@ class Manifest:
     def record(self, stem: str, inputs: Mapping[str, str], outputs: Mapping[str, bytes]) -> None:
         """Record that ``outputs`` were just written for ``stem`` from ``inputs``."""
         old = self.notices.get(stem, {})
+        libraries = library_versions()
         kept: dict[str, str] = {}
-        if old.get("inputs") == dict(inputs):  # other formats built earlier from the same inputs stay valid
+        if old.get("inputs") == dict(inputs) and old.get("libraries") == libraries:
+            # other formats built earlier from the same inputs and libraries stay valid
             kept = {k: v for k, v in old.get("outputs", {}).items() if k not in outputs}
         kept.update({name: sha256_bytes(data) for name, data in outputs.items()})
-        self.notices[stem] = {"inputs": dict(inputs), "outputs": kept}
+        self.notices[stem] = {"inputs": dict(inputs), "libraries": libraries, "outputs": kept}
 
     def dumps(self) -> str:
         """Return the manifest as deterministic JSON (sorted keys), so equal builds give equal bytes."""
@@ -218,3 +292,26 @@ def verify(output: Path, manifest_path: Path | None = None) -> Origin | None:
             revision, clean, matching = _git_info(source, content_hash)
             return Origin(output, name, source, matches, revision, clean, matching)
     return None
+
+
+def library_differences(output: Path, manifest_path: Path | None = None) -> list[tuple[str, str, str]]:
+    """Return ``(library, recorded, installed)`` where the manifest entries of ``output`` record another version.
+
+    Why: an output that matches no recorded hash is not necessarily modified; it may have been
+    made from the same content under other libraries (a lock update, another machine). The
+    entries looked at are those that wrote a file of ``output``'s name, else (a renamed copy)
+    every entry. Empty when the versions agree or the manifest records none (an older vanban).
+    """
+    manifest = Manifest.load(manifest_path or output.parent / MANIFEST_NAME)
+    entries = [e for e in manifest.notices.values() if output.name in e.get("outputs", {})]
+    installed = library_versions()
+    found: set[tuple[str, str, str]] = set()
+    for entry in entries or manifest.notices.values():
+        recorded = entry.get("libraries")
+        if not isinstance(recorded, dict):
+            continue
+        for name in sorted(set(recorded) | set(installed)):
+            was, now = str(recorded.get(name, ABSENT)), installed.get(name, ABSENT)
+            if was != now:
+                found.add((name, was, now))
+    return sorted(found)
