@@ -132,7 +132,7 @@ def _rsa_attributes(key: rsa.RSAPrivateKey) -> dict[Any, Any]:
 
 
 @pytest.fixture(scope="module")
-def token(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token | None]:
+def token(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
     """Return a SoftHSM2 token with the organisation's key and certificate, and the leader's under another label.
 
     Why python-pkcs11 and not pkcs11-tool: opensc is not needed; the key is written as a
@@ -140,9 +140,9 @@ def token(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token 
     (SoftHSM2 refuses one without CKA_SUBJECT).
     """
     library = next((Path(p) for p in SOFTHSM_LIBS if Path(p).is_file()), None)
-    if library is None or shutil.which("softhsm2-util") is None:
-        yield None  # the PKCS#11 parts are skipped; the rest signs with PKCS#12 files (Debian: softhsm2)
-        return
+    # Government keys live on tokens: without SoftHSM2 the PKCS#11 path would go untested, so fail.
+    assert library is not None and shutil.which("softhsm2-util"), \
+        "SoftHSM2 is missing: install Debian's softhsm2 (scripts/bootstrap --test does)"
     import pkcs11
     from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 
@@ -230,18 +230,15 @@ def _timed(seconds: dict[str, float], name: str, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def order_a(pki: Pki, token: Token | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
+def order_a(pki: Pki, token: Token, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
     """Issue no. 7 on 2024-02-01, then the leader signs with a PKCS#12 file and the organisation with the token."""
     with _office(tmp_path_factory.mktemp("order-a"), pki) as root, pytest.MonkeyPatch.context() as patch:
         seconds: dict[str, float] = {}
         _cli("issue", str(DRAFT), "--number", "7", "--date", "2024-02-01")
         _timed(seconds, "leader", "sign", str(DRAFT), "--role", "leader", "--p12", str(pki.leader_p12),
                "--config", "ky-so.yaml")
-        if token is None:
-            key = ["--p12", str(pki.org_p12)]
-        else:
-            patch.setenv("VANBAN_PIN", PIN)
-            key = ["--pkcs11", str(token.library), "--token", token.label, "--key-label", "co-quan"]
+        patch.setenv("VANBAN_PIN", PIN)
+        key = ["--pkcs11", str(token.library), "--token", token.label, "--key-label", "co-quan"]
         _timed(seconds, "organisation", "sign", str(DRAFT), "--role", "organisation", *key, "--config", "ky-so.yaml")
         base = root / "da-phat-hanh" / "2024"
         yield Signed(root, {"issued": base / "07-TB-UBND.pdf", "leader": base / "07-TB-UBND-ky-lanh-dao.pdf",
@@ -493,7 +490,7 @@ def test_filling_refused_outside_the_printed_month_and_twice(order_b: Signed, pk
 
 @pytest.mark.slow
 def test_expired_certificate_wrong_key_missing_leader_and_seal_without_image_are_refused(
-        order_a: Signed, pki: Pki, token: Token | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        order_a: Signed, pki: Pki, token: Token, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     issued = order_a.files["issued"].read_bytes()
     who = sign.Who(TITLE, SIGNER)
     image = stamp.load_image(FIXTURES / "chu-ky.png", "blue")
@@ -501,15 +498,14 @@ def test_expired_certificate_wrong_key_missing_leader_and_seal_without_image_are
     expired = sign.pkcs12_key(pki.expired_p12, PASSPHRASE)
     with pytest.raises(UsageError, match="hết hiệu lực"):
         sign.sign_as_leader(issued, expired, who, image, SEAL_MM, "Hoàng Mai")
-    if token is not None:
-        wrong = sign.pkcs11_key(token.library, token.label, "co-quan", PIN, cert_label="lanh-dao")
-        try:
-            with pytest.raises(UsageError, match="không khớp với chứng thư"):
-                sign.sign_as_leader(issued, wrong, who, image, SEAL_MM, "Hoàng Mai")
-        finally:
-            wrong.close()
-        with pytest.raises(UsageError, match="sai mã PIN"):
-            sign.pkcs11_key(token.library, token.label, "co-quan", "000000")
+    wrong = sign.pkcs11_key(token.library, token.label, "co-quan", PIN, cert_label="lanh-dao")
+    try:
+        with pytest.raises(UsageError, match="không khớp với chứng thư"):
+            sign.sign_as_leader(issued, wrong, who, image, SEAL_MM, "Hoàng Mai")
+    finally:
+        wrong.close()
+    with pytest.raises(UsageError, match="sai mã PIN"):
+        sign.pkcs11_key(token.library, token.label, "co-quan", "000000")
     # A key that is not the certificate's (a PKCS#12 file cannot hold one: cryptography refuses to write it).
     from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1, translate_pyca_cryptography_key_to_asn1
     from pyhanko.sign.signers import SimpleSigner
