@@ -268,7 +268,7 @@ def _git_info(source: Path, content_hash: str) -> tuple[str | None, bool | None,
     matching = None
     history = git(["log", "--format=%H", "-n", "200", "--", source.name], folder)
     for rev in history.stdout.decode().split() if history else []:
-        blob = git(["show", f"{rev}:./{source.name}"], folder)
+        blob = git(["show", "--end-of-options", f"{rev}:./{source.name}"], folder)
         if blob is not None and sha256_bytes(blob.stdout) == content_hash:
             matching = rev
             break
