@@ -16,11 +16,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vanban.commands.manifest import Manifest, sha256_bytes, shared_inputs, source_label
+from vanban.commands.manifest import Manifest, locked, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.i18n import _, language, set_language
 from vanban.pipeline.notice import Notice, discover, load_files, screen
-from vanban.pipeline.output import check_dir, write_all
+from vanban.pipeline.output import check_dir, prepare_dir, write_all
 from vanban.pipeline.render import FORMATS, check_formats, render_notice
 from vanban.pipeline.templates import search_path
 from vanban.repo import display, find_profile
@@ -188,11 +188,16 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     report.failures = failures
     built = {n.stem: o for n, o in zip(notices, outcomes, strict=True) if not isinstance(o, RenderError)}
     if built:
-        report.written = write_all(out_dir, {name: data for files_ in built.values() for name, data in files_.items()})
+        written = {name: data for files_ in built.values() for name, data in files_.items()}
+        # Another build into this folder waits here (or this one waits for it), so the outputs on
+        # disk and the manifest agree; the manifest is read again for what that build recorded.
+        with locked(prepare_dir(out_dir)):
+            report.written = write_all(out_dir, written)
+            current = Manifest.of(out_dir)
+            for stem, files_ in built.items():
+                current.record(stem, inputs[stem], files_)
+            current.save()
         report.rendered = [n.source for n in notices if n.stem in built]
-        for stem, files_ in built.items():
-            manifest.record(stem, inputs[stem], files_)
-        manifest.save()
     return report
 
 
