@@ -19,10 +19,14 @@ from pathlib import Path
 from vanban.commands.manifest import Manifest, locked, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.i18n import _, language, set_language
+from vanban.pipeline.docx_check import check_file
 from vanban.pipeline.notice import Notice, discover, load_files, screen
 from vanban.pipeline.output import check_dir, prepare_dir, write_all
 from vanban.pipeline.render import FORMATS, check_formats, render_notice
-from vanban.pipeline.templates import search_path
+from vanban.pipeline.render_docx import DOCX_TEMPLATE
+from vanban.pipeline.render_pdf import HTML_TEMPLATE
+from vanban.pipeline.sandbox import load
+from vanban.pipeline.templates import environment, find, search_path
 from vanban.repo import display, find_profile
 
 
@@ -92,6 +96,18 @@ def _start_worker(language: str) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(language)
+
+
+def check_templates(template_path: tuple[Path, ...], formats: Sequence[str]) -> None:
+    """Raise RenderError for a refused Word template or an HTML template that does not compile, before rendering.
+
+    Why once, here: every notice would fail the same way, each after a render, and with
+    ``keep_going`` the same error would be printed once per notice.
+    """
+    if "docx" in formats:
+        check_file(find(DOCX_TEMPLATE, template_path))
+    if "pdf" in formats:
+        load(environment(template_path), HTML_TEMPLATE)
 
 
 def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
@@ -181,6 +197,8 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     wanted = set(todo)
     notices = [n for n in valid if n.source in wanted]
     report.warnings = [w for n in notices for w in n.warnings]
+    if notices:
+        check_templates(template_path, chosen)
     outcomes = render_many(notices, chosen, template_path, jobs, progress) if notices else []
     failures = [o for o in outcomes if isinstance(o, RenderError)]
     if failures and not keep_going:

@@ -370,10 +370,16 @@ def _git_info(source: Path, content_hash: str) -> tuple[str | None, bool | None,
 
 
 def verify(output: Path, manifest_path: Path | None = None) -> Origin | None:
-    """Return where ``output`` came from per the manifest, or None when it matches no recorded output."""
+    """Return where ``output`` came from per the manifest, or None when it matches no recorded output.
+
+    Raise ManifestError when the manifest given, or the one beside ``output``, is not whole.
+    """
     if not output.is_file():
         raise UsageError(_("không tìm thấy tệp {file}").format(file=output))
-    manifest = Manifest.read(manifest_path or output.parent / MANIFEST_NAME)
+    path = manifest_path or output.parent / MANIFEST_NAME
+    if manifest_path is None and not path.exists() and not path.is_symlink():
+        return None  # nothing was built into this folder: the output matches no recorded one
+    manifest = Manifest.read(path)  # a manifest named by the user, or one that is there, must be whole
     digest = sha256_file(output)
     for stem, entry in sorted(manifest.notices.items()):
         for name, recorded in sorted(entry["outputs"].items()):
