@@ -1,16 +1,20 @@
 """The ``vanban`` command: a thin layer that turns library results into messages and exit codes.
 
 Exit codes: 0 done, 1 content, render or output error, 2 usage error. No traceback reaches
-the user unless ``--debug`` is given.
+the user unless ``--debug`` is given. SIGTERM and SIGHUP stop a command the way Ctrl-C does
+(render workers ended, nothing half-written) and exit 1.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -541,6 +545,41 @@ def _requested_language(args: Sequence[str]) -> str | None:
     return None
 
 
+class Terminated(BaseException):
+    """Raise in the main thread when vanban is asked to stop by a signal (SIGTERM, SIGHUP).
+
+    Why a BaseException: like KeyboardInterrupt it must pass the ``except Exception`` of a
+    watch loop and reach the build's clean-up, which ends the render workers at once.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into Terminated while a command runs, then put the old handlers back.
+
+    Only the main thread can set handlers; a caller running ``main`` in another thread keeps
+    the default (the process ends, and its workers with it: see ``build._exit_with``).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    saved = {signum: signal.signal(signum, stop) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code (usable in-process by tests)."""
     from vanban.i18n import choose, set_language
@@ -550,9 +589,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(choose(_requested_language(args)))
     _translate_help(cli)
     try:
-        code = cli.main(args=args, prog_name="vanban", standalone_mode=False)
+        with _stop_on_signals():
+            code = cli.main(args=args, prog_name="vanban", standalone_mode=False)
         if isinstance(code, int) and code:  # a command's own failure (e.g. build --keep-going)
             return code
+    except Terminated as exc:
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+            click.echo(_("Đã dừng vì nhận tín hiệu {signal}.").format(signal=exc.name), err=True)
+        return 1
     except click.exceptions.Abort:
         click.echo(_("Đã hủy."), err=True)
         return 1

@@ -6,28 +6,39 @@ inputs (content file bytes, templates, bundled fonts, vanban version) and of its
 later build can skip what is unchanged and ``vanban verify`` can say which content file (and
 git revision) produced a given PDF or .docx. It also records the versions of the libraries
 that shape the output bytes: the same inputs give other bytes under another WeasyPrint,
-Pango or zlib, and ``verify`` must tell that apart from a modified file.
+Pango or zlib, and ``verify`` must tell that apart from a modified file. Builds into one
+folder may run at the same time: the outputs and the manifest are written under the folder's
+lock (``locked``), and the manifest is read again there, so no build drops what another recorded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import vanban
-from vanban.errors import OutputError, UsageError
+from vanban.errors import OutputError, UsageError, VanbanError
+from vanban.files import NotRegularFile, TooLarge, read_regular
 from vanban.i18n import _
 from vanban.pipeline.fonts import FONT_DIR
 from vanban.pipeline.output import write_atomic
-from vanban.repo import git
+from vanban.repo import display, git
 
 MANIFEST_NAME = ".vanban-manifest.json"
+#: Where the folder lock lives when the file system cannot lock the folder itself (see ``locked``).
+LOCK_NAME = ".vanban-manifest.lock"
 FORMAT_VERSION = 1
+#: Largest manifest read, in bytes. One notice's entry takes about 830 bytes (the seed's, with
+#: both formats), so 32 MiB holds some 40,000 notices, far more than an office's output folder;
+#: the bound keeps ``--manifest /dev/zero`` or a huge file from being read without end.
+MANIFEST_LIMIT = 32 * 1024 * 1024
 
 Entry = dict[str, Any]
 
@@ -180,6 +191,64 @@ def source_path(label: str, manifest_path: Path) -> Path:
     return path if path.is_absolute() else manifest_path.resolve().parent.parent / path
 
 
+class ManifestError(VanbanError):
+    """Raise when a manifest is missing or is not one vanban wrote (not a file, too large, not JSON, wrong shape)."""
+
+
+def _is_hashes(value: object) -> bool:
+    """Tell whether ``value`` is ``{name: text}``, the shape of an entry's inputs and outputs."""
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _notices(document: object) -> dict[str, Entry] | None:
+    """Return the entries of a parsed manifest, or None when its shape is not the one vanban writes."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT_VERSION:
+        return None
+    notices = document.get("notices")
+    if not isinstance(notices, dict):
+        return None
+    for entry in notices.values():
+        if not isinstance(entry, dict) or not _is_hashes(entry.get("inputs")) or not _is_hashes(entry.get("outputs")):
+            return None
+    return notices
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the exclusive lock of the existing folder ``out_dir`` (waiting for another build to release it).
+
+    Why: two builds into one folder each read the manifest when they start and wrote it when
+    they ended, so the second dropped what the first recorded and ``verify`` then called the
+    first one's genuine outputs tampered. Writing outputs and manifest under this lock keeps
+    them in agreement. The folder itself is locked, so no lock file is left among the outputs;
+    where the file system cannot lock a folder (NFS emulates flock with write locks, which
+    need a file open for writing), a lock file in the folder is used instead.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: builds into one folder are not serialised there
+        yield
+        return
+    fd = -1
+    try:
+        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            os.close(fd)
+            fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        if fd >= 0:
+            os.close(fd)
+        raise OutputError(_("{path}: không khóa được thư mục đầu ra ({reason})").format(
+            path=out_dir, reason=exc.strerror)) from None
+    try:
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 @dataclass
 class Manifest:
     """The build record of one output folder: ``{stem: entry}``."""
@@ -188,18 +257,40 @@ class Manifest:
     notices: dict[str, Entry]
 
     @classmethod
-    def load(cls, path: Path) -> Manifest:
-        """Read the manifest at ``path``; a missing or unreadable one is empty (everything rebuilds)."""
+    def read(cls, path: Path) -> Manifest:
+        """Read the manifest at ``path``; raise ManifestError saying why it is not one vanban wrote."""
+        shown = display(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_regular(path, MANIFEST_LIMIT)
+        except FileNotFoundError:
+            raise ManifestError(_("{path}: không có tệp kê khai").format(path=shown)) from None
+        except NotRegularFile:
+            raise ManifestError(_("{path}: tệp kê khai không phải tệp thường").format(path=shown)) from None
+        except TooLarge:
+            raise ManifestError(_("{path}: tệp kê khai lớn hơn {limit} MiB").format(
+                path=shown, limit=MANIFEST_LIMIT >> 20)) from None
+        except OSError as exc:
+            raise ManifestError(_("{path}: không đọc được tệp kê khai ({reason})").format(
+                path=shown, reason=exc.strerror)) from None
+        damaged = _("tệp kê khai hỏng; chạy lại vanban build --force để ghi lại")
+        try:
+            document = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise ManifestError(f"{shown}:{exc.lineno}:{exc.colno}: {damaged} ({exc.msg})") from None
+        except (ValueError, RecursionError):  # bad UTF-8, a number too long, nesting too deep
+            raise ManifestError(f"{shown}: {damaged}") from None
+        notices = _notices(document)
+        if notices is None:
+            raise ManifestError(f"{shown}: {damaged}")
+        return cls(path, notices)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """Read the manifest at ``path``; a missing or damaged one is empty (everything rebuilds)."""
+        try:
+            return cls.read(path)
+        except ManifestError:
             return cls(path, {})
-        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
-            return cls(path, {})
-        notices = data.get("notices")
-        if not isinstance(notices, dict):
-            return cls(path, {})
-        return cls(path, {k: v for k, v in notices.items() if isinstance(v, dict)})
 
     @classmethod
     def of(cls, out_dir: Path) -> Manifest:
@@ -211,7 +302,7 @@ class Manifest:
         entry = self.notices.get(stem)
         if entry is None or entry.get("inputs") != dict(inputs) or entry.get("libraries") != library_versions():
             return False
-        recorded = entry.get("outputs", {})
+        recorded = entry["outputs"]
         for name in outputs:
             target = self.path.parent / name
             if name not in recorded or not target.is_file() or sha256_file(target) != recorded[name]:
@@ -225,7 +316,7 @@ class Manifest:
         kept: dict[str, str] = {}
         if old.get("inputs") == dict(inputs) and old.get("libraries") == libraries:
             # other formats built earlier from the same inputs and libraries stay valid
-            kept = {k: v for k, v in old.get("outputs", {}).items() if k not in outputs}
+            kept = {k: v for k, v in old["outputs"].items() if k not in outputs}
         kept.update({name: sha256_bytes(data) for name, data in outputs.items()})
         self.notices[stem] = {"inputs": dict(inputs), "libraries": libraries, "outputs": kept}
 
@@ -235,7 +326,10 @@ class Manifest:
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def save(self) -> None:
-        """Write the manifest atomically (a build killed half-way leaves the old one whole)."""
+        """Write the manifest atomically (a build killed half-way leaves the old one whole).
+
+        Read, record and save under ``locked``: another build may have saved since this one read.
+        """
         try:
             write_atomic(self.path, self.dumps().encode("utf-8"))
         except OSError as exc:
@@ -268,7 +362,7 @@ def _git_info(source: Path, content_hash: str) -> tuple[str | None, bool | None,
     matching = None
     history = git(["log", "--format=%H", "-n", "200", "--", source.name], folder)
     for rev in history.stdout.decode().split() if history else []:
-        blob = git(["show", f"{rev}:./{source.name}"], folder)
+        blob = git(["show", "--end-of-options", f"{rev}:./{source.name}"], folder)
         if blob is not None and sha256_bytes(blob.stdout) == content_hash:
             matching = rev
             break
@@ -276,17 +370,23 @@ def _git_info(source: Path, content_hash: str) -> tuple[str | None, bool | None,
 
 
 def verify(output: Path, manifest_path: Path | None = None) -> Origin | None:
-    """Return where ``output`` came from per the manifest, or None when it matches no recorded output."""
+    """Return where ``output`` came from per the manifest, or None when it matches no recorded output.
+
+    Raise ManifestError when the manifest given, or the one beside ``output``, is not whole.
+    """
     if not output.is_file():
         raise UsageError(_("không tìm thấy tệp {file}").format(file=output))
-    manifest = Manifest.load(manifest_path or output.parent / MANIFEST_NAME)
+    path = manifest_path or output.parent / MANIFEST_NAME
+    if manifest_path is None and not path.exists() and not path.is_symlink():
+        return None  # nothing was built into this folder: the output matches no recorded one
+    manifest = Manifest.read(path)  # a manifest named by the user, or one that is there, must be whole
     digest = sha256_file(output)
     for stem, entry in sorted(manifest.notices.items()):
-        for name, recorded in sorted(entry.get("outputs", {}).items()):
+        for name, recorded in sorted(entry["outputs"].items()):
             if recorded != digest:
                 continue
-            inputs = entry.get("inputs", {})
-            source = source_path(str(inputs.get("source", stem)), manifest.path)
+            inputs = entry["inputs"]
+            source = source_path(inputs.get("source", stem), manifest.path)
             content_hash = str(inputs.get("content", ""))
             matches = source.is_file() and sha256_file(source) == content_hash
             revision, clean, matching = _git_info(source, content_hash)

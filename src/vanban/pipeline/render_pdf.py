@@ -25,9 +25,13 @@ HTML_TEMPLATE = "thong_bao.html"
 
 
 def render_html(ctx: Context, template_path: tuple[Path, ...] | None = None) -> str:
-    """Return the notice as HTML (layout only; all text comes formatted from the context)."""
-    env = environment(template_path or search_path())
-    return env.get_template(HTML_TEMPLATE).render(variables(ctx))
+    """Return the notice as HTML (layout only; all text comes formatted from the context).
+
+    The template runs sandboxed; any template error is a RenderError naming its file and line.
+    """
+    from vanban.pipeline.sandbox import render
+
+    return render(environment(template_path or search_path()), HTML_TEMPLATE, variables(ctx))
 
 
 class _Collect(logging.Handler):

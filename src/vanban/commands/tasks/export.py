@@ -1,7 +1,9 @@
 """Write task rows for people and spreadsheets: an aligned table, CSV, and .xlsx.
 
 Why apart from the rows: the formats change for their readers (column widths, date cells,
-fixed metadata so equal input gives equal bytes) while the rows stay the same.
+fixed metadata so equal input gives equal bytes) while the rows stay the same. A spreadsheet
+runs any cell that looks like a formula, so no text from a notice ever reaches one as a
+formula (see ``FORMULA_START``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,23 @@ from vanban.pipeline.output import fixed_zip
 #: the user's language), translated in the terminal table.
 COLUMNS = (N_("Số thông báo"), N_("Ngày thông báo"), N_("Mã"), N_("Đơn vị"), N_("Nhiệm vụ"), N_("Hạn"),
            N_("Trạng thái"), N_("Ngày cập nhật"), N_("Ghi chú"), N_("Tệp"))
+
+
+#: A cell starting with one of these is read as a formula by spreadsheet programs (OWASP "CSV
+#: injection": ``=HYPERLINK(…)`` sends data away, ``=cmd|…`` runs a program). Tab and CR count
+#: too: some programs skip them before looking. Task texts never start with the "- " bullet of
+#: the notice (vanban adds it when rendering), so only a text whose author typed one of these
+#: first is touched.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(text: str) -> str:
+    """Return ``text`` with a ``'`` in front when a spreadsheet would read it as a formula.
+
+    Why ``'``: spreadsheets take a leading apostrophe as "this is text" and every other
+    character stays as written (OWASP's advice for CSV).
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _cells(row: TaskRow, as_of: dt.date | None, translated: bool = False) -> list[str | dt.date | None]:
@@ -54,7 +73,7 @@ def csv_text(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else defused(v)
                          for v in _cells(row, as_of)])
     return buffer.getvalue()
 
@@ -85,6 +104,12 @@ def xlsx_bytes(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> bytes:
             if isinstance(cell.value, dt.date):
                 cell.number_format = _DATE_FORMAT
                 widths[i] = max(widths[i], 10)
+            elif isinstance(cell.value, str):
+                # openpyxl stores "=…" as a live formula and "#N/A" as an error: keep every text
+                # a string; the quote prefix keeps it one when someone edits the cell in Excel.
+                cell.data_type = "s"
+                cell.quotePrefix = cell.value.startswith(FORMULA_START)
+                widths[i] = max(widths[i], len(cell.value))
             else:
                 widths[i] = max(widths[i], len(str(cell.value or "")))
             cell.alignment = Alignment(vertical="top", wrap_text=COLUMNS[i] in _MAX_WIDTH)
