@@ -8,46 +8,25 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
 
+from helpers import DRAFT, git, office
 from vanban.cli import main
 
-DRAFT = Path("content") / "2024-01-phien-hop-thuong-ky.yaml"
 EXAMPLE = Path("content") / "2023-12-phien-hop-thuong-ky.yaml"
 REGISTER = Path("da-phat-hanh") / "so-dang-ky.jsonl"
-IDENTITY = {"GIT_AUTHOR_NAME": "Văn thư", "GIT_AUTHOR_EMAIL": "vt@example.org",
-            "GIT_COMMITTER_NAME": "Văn thư", "GIT_COMMITTER_EMAIL": "vt@example.org"}
-
-
-def _git(*args: str) -> str:
-    done = subprocess.run(["git", *args], check=True, capture_output=True, text=True)
-    return done.stdout
 
 
 @pytest.fixture()
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+def repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
     """Return a committed office repository with next month's draft filled in, as the working folder."""
-    for name, value in IDENTITY.items():
-        monkeypatch.setenv(name, value)
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    monkeypatch.chdir(root)
-    assert main(["new"]) == 0
-    text = DRAFT.read_text(encoding="utf-8")
-    for blank, filled in (("[Nội dung họp]", "Kết quả thu ngân sách tháng 01"),
-                          ("[Đánh giá chung kết quả thực hiện nhiệm vụ]", "Các đơn vị đã thực hiện tốt."),
-                          ("[Nội dung kết luận]", "Tập trung chỉ đạo thu ngân sách quý I.")):
-        text = text.replace(blank, filled)
-    DRAFT.write_text(text, encoding="utf-8")
-    _git("init", "-q")
-    _git("add", ".")
-    _git("commit", "-qm", "tháng 01")
-    capsys.readouterr()
-    return root
+    with office(tmp_path) as root:
+        capsys.readouterr()
+        yield root
 
 
 def _issue(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -56,7 +35,7 @@ def _issue(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
     return code, out.out, out.err
 
 
-def test_issue_writes_number_and_date_archives_pdfa_and_commits(office: Path,
+def test_issue_writes_number_and_date_archives_pdfa_and_commits(repository: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     before = DRAFT.read_text(encoding="utf-8")
     code, out, err = _issue(capsys, "--number", "7", "--date", "2024-02-01")
@@ -67,9 +46,9 @@ def test_issue_writes_number_and_date_archives_pdfa_and_commits(office: Path,
     added = [line for line in after.splitlines() if line not in before.splitlines()]
     assert added == ['so: "07"', 'ngay: "2024-02-01"']
     assert [line for line in after.splitlines() if line not in added] == before.splitlines()
-    assert _git("status", "--porcelain") == ""
-    assert _git("log", "-1", "--format=%s") == "Phát hành 07/TB-UBND ngày 01/02/2024\n"
-    committed = set(_git("show", "--name-only", "--format=", "HEAD").split())
+    assert git("status", "--porcelain") == ""
+    assert git("log", "-1", "--format=%s") == "Phát hành 07/TB-UBND ngày 01/02/2024\n"
+    committed = set(git("show", "--name-only", "--format=", "HEAD").split())
     pdf, docx, snapshot = (Path("da-phat-hanh/2024") / f"07-TB-UBND{s}" for s in (".pdf", ".docx", ".yaml"))
     assert committed == {str(DRAFT), str(pdf), str(docx), str(snapshot), str(REGISTER)}
     entry = json.loads(REGISTER.read_text(encoding="utf-8"))
@@ -94,37 +73,37 @@ def test_issue_writes_number_and_date_archives_pdfa_and_commits(office: Path,
 
 
 def test_without_a_number_the_repository_proposes_one_and_says_what_it_knows(
-        office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _issue(capsys, "--date", "2024-02-01")
     assert code == 2
     assert "Số tiếp theo theo kho này là 2 (kho không biết các số cấp ngoài kho)" in err
-    assert _git("status", "--porcelain") == ""
+    assert git("status", "--porcelain") == ""
     code, out, err = _issue(capsys, "--next", "--date", "2024-02-01")
     assert code == 0, err
     assert "Số 2: số lớn nhất đã dùng trong kho này + 1." in out
 
 
-def test_a_number_in_use_is_a_located_error_and_nothing_is_written(office: Path,
+def test_a_number_in_use_is_a_located_error_and_nothing_is_written(repository: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _issue(capsys, "--number", "1", "--date", "2024-02-01")
     assert code == 1
     assert f"{DRAFT}:" in err and "so: số 01 năm 2024 đã dùng cho content/2023-12-phien-hop-thuong-ky.yaml" in err
     assert "[R-NUM-3]" in err
-    assert _git("status", "--porcelain", "--untracked-files=all") == ""
+    assert git("status", "--porcelain", "--untracked-files=all") == ""
 
 
-def test_issue_refuses_a_dirty_tree_and_a_second_issue(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_issue_refuses_a_dirty_tree_and_a_second_issue(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     Path("vanban.yaml").write_text(Path("vanban.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     code, _, err = _issue(capsys, "--number", "7", "--date", "2024-02-01")
     assert code == 2 and "chưa commit" in err
-    _git("checkout", "--", "vanban.yaml")
+    git("checkout", "--", "vanban.yaml")
     assert _issue(capsys, "--number", "7", "--date", "2024-02-01")[0] == 0
     code, _, err = _issue(capsys, "--number", "8", "--date", "2024-02-02")
     assert code == 2 and "đã phát hành với số 07/TB-UBND ngày 01/02/2024" in err
 
 
 def test_check_fails_when_a_committed_register_line_is_edited_or_removed(
-        office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _issue(capsys, "--number", "7", "--date", "2024-02-01")[0] == 0
     assert main(["check"]) == 0
     line = REGISTER.read_text(encoding="utf-8")
@@ -134,14 +113,14 @@ def test_check_fails_when_a_committed_register_line_is_edited_or_removed(
     REGISTER.write_text("", encoding="utf-8")
     assert main(["check"]) == 1
     assert "dòng đã commit của sổ đăng ký bị sửa hoặc xóa" in capsys.readouterr().err
-    _git("checkout", "--", str(REGISTER))
+    git("checkout", "--", str(REGISTER))
     pdf = Path("da-phat-hanh/2024/07-TB-UBND.pdf")
     pdf.write_bytes(pdf.read_bytes() + b"\n")
     assert main(["check"]) == 1
     assert "tệp lưu của văn bản 07/TB-UBND đã bị thay đổi sau khi phát hành" in capsys.readouterr().err
 
 
-def test_check_reports_a_number_used_twice_after_a_merge(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_a_number_used_twice_after_a_merge(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = DRAFT.read_text(encoding="utf-8").replace("trich_yeu:", 'so: "01"\nngay: "2024-02-05"\ntrich_yeu:', 1)
     DRAFT.write_text(text, encoding="utf-8")
     assert main(["check"]) == 1
@@ -149,7 +128,7 @@ def test_check_reports_a_number_used_twice_after_a_merge(office: Path, capsys: p
     assert f"{DRAFT}:" in err and "số 01 năm 2024 đã dùng cho content/2023-12-phien-hop-thuong-ky.yaml" in err
 
 
-def test_verify_recognises_an_archived_copy_and_its_later_revisions(office: Path, tmp_path: Path,
+def test_verify_recognises_an_archived_copy_and_its_later_revisions(repository: Path, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert _issue(capsys, "--number", "7", "--date", "2024-02-01")[0] == 0
     archived = Path("da-phat-hanh/2024/07-TB-UBND.pdf")

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from helpers import MM, ROOT
+from helpers import DRAFT, IDENTITY, MM, ROOT, git, office
 from vanban.cli import main
 from vanban.commands import sign, stamp
 from vanban.commands.archive import integrity_problems, read_register
@@ -39,9 +39,6 @@ from vanban.commands.ink import Box, read_page
 from vanban.errors import UsageError
 
 FIXTURES = ROOT / "tests" / "fixtures" / "signing"
-DRAFT = Path("content") / "2024-01-phien-hop-thuong-ky.yaml"
-IDENTITY = {"GIT_AUTHOR_NAME": "Văn thư", "GIT_AUTHOR_EMAIL": "vt@example.org",
-            "GIT_COMMITTER_NAME": "Văn thư", "GIT_COMMITTER_EMAIL": "vt@example.org"}
 SIGNER, TITLE = "Nguyễn Mạnh Hùng", "PHÓ CHÁNH VĂN PHÒNG"
 PASSPHRASE = "mật-khẩu-thử"
 PIN = "246810"
@@ -176,21 +173,8 @@ def token(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]
 @contextlib.contextmanager
 def _office(folder: Path, pki: Pki, with_seal: bool = True) -> Iterator[Path]:
     """Enter a committed office repository with January's draft filled in and a signing configuration."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in IDENTITY.items():
-            patch.setenv(name, value)
-        patch.setenv("LANG", "C.UTF-8")
-        patch.setenv("VANBAN_PIN", PASSPHRASE)
-        root = folder / "office"
-        assert main(["init", str(root)]) == 0
-        patch.chdir(root)
-        assert main(["new"]) == 0
-        text = DRAFT.read_text(encoding="utf-8")
-        for blank, filled in (("[Nội dung họp]", "Kết quả thu ngân sách tháng 01"),
-                              ("[Đánh giá chung kết quả thực hiện nhiệm vụ]", "Các đơn vị đã thực hiện tốt."),
-                              ("[Nội dung kết luận]", "Tập trung chỉ đạo thu ngân sách quý I.")):
-            text = text.replace(blank, filled)
-        DRAFT.write_text(text, encoding="utf-8")
+
+    def signing(root: Path) -> None:
         (root / "anh").mkdir()
         shutil.copy(FIXTURES / "chu-ky.png", root / "anh" / "chu-ky.png")
         shutil.copy(FIXTURES / "con-dau.png", root / "anh" / "con-dau.png")
@@ -199,14 +183,10 @@ def _office(folder: Path, pki: Pki, with_seal: bool = True) -> Iterator[Path]:
         # Until the Profile model has ky_so, the section lives in its own file (--config).
         (root / "ky-so.yaml").write_text(
             f"ky_so:\n  chu_ky:\n    {SIGNER}: anh/chu-ky.png\n{seal}  tin_cay: [anh/root.pem]\n", encoding="utf-8")
-        _git("init", "-q")
-        _git("add", ".")
-        _git("commit", "-qm", "tháng 01")
+
+    with office(folder, signing) as root, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VANBAN_PIN", PASSPHRASE)
         yield root
-
-
-def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], check=True, capture_output=True, text=True).stdout
 
 
 def _cli(*args: str) -> None:
@@ -370,7 +350,7 @@ def _check_register(root: Path, names: list[tuple[str, str]]) -> None:
     assert problems == [] and integrity_problems(root) == []
     tail = entries[-len(names):]
     assert [(e.su_kien, next(iter(e.tep))) for e in tail] == names
-    assert _git("status", "--porcelain") == ""
+    assert git("status", "--porcelain") == ""
 
 
 # --- order (a) ---------------------------------------------------------------------------------
@@ -397,7 +377,7 @@ def test_order_a_register_records_each_signed_revision(order_a: Signed) -> None:
         _check_register(order_a.root, [("phat_hanh", "da-phat-hanh/2024/07-TB-UBND.pdf"),
                                        ("ky_so", "da-phat-hanh/2024/07-TB-UBND-ky-lanh-dao.pdf"),
                                        ("ky_so", "da-phat-hanh/2024/07-TB-UBND-ky-co-quan.pdf")][1:])
-        log = _git("log", "--format=%s", "-3").splitlines()
+        log = git("log", "--format=%s", "-3").splitlines()
     assert log[0] == "Ký số 07/TB-UBND (cơ quan)" and log[1].startswith("Ký số 07/TB-UBND (người có thẩm quyền")
 
 

@@ -10,17 +10,20 @@ git with the YAML that produced it, so a new clone still has what was sent.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vanban.errors import Problem
+from vanban.commands.manifest import locked
+from vanban.errors import Problem, UsageError
 from vanban.files import read_regular
 from vanban.i18n import _
-from vanban.repo import git
+from vanban.pipeline.output import write_atomic
+from vanban.repo import display, git
 
 ARCHIVE_DIR = "da-phat-hanh"
 REGISTER_NAME = "so-dang-ky.jsonl"
@@ -233,3 +236,73 @@ def issued(entries: Sequence[Entry], source: str) -> Entry | None:
         if entry.su_kien == "phat_hanh" and entry.nguon == source:
             return entry
     return None
+
+
+# --- recording: archive files, register lines and the sources, in one commit --------------
+
+
+def require_clean(root: Path) -> None:
+    """Raise UsageError unless ``root`` is inside a git work tree with nothing uncommitted."""
+    inside = git(["rev-parse", "--is-inside-work-tree"], root)
+    if inside is None:
+        raise UsageError(_("{folder} không phải kho git; phát hành cần git để lưu vết").format(folder=display(root)))
+    status = git(["status", "--porcelain", "--untracked-files=no"], root)
+    if status is None or status.stdout.strip():
+        raise UsageError(_("kho git còn thay đổi chưa commit; hãy commit hoặc bỏ các thay đổi trước khi phát hành"))
+
+
+def _commit(root: Path, names: list[str], message: str) -> str:
+    """Commit exactly ``names`` (relative to ``root``); return the new commit id."""
+    if git(["add", "--", *names], root) is None:
+        raise UsageError(_("git add không thành công"))
+    if git(["commit", "-q", "-m", message, "--", *names], root) is None:
+        raise UsageError(_("git commit không thành công (đã đặt git config user.name và user.email chưa?)"))
+    head = git(["rev-parse", "HEAD"], root)
+    return head.stdout.decode().strip() if head else ""
+
+
+def record(root: Path, files: Mapping[str, bytes], entries: Sequence[Entry], message: str,
+           edits: Mapping[Path, bytes] | None = None) -> str:
+    """Archive ``files`` (relative names), apply ``edits`` to sources, append ``entries`` (chained), commit.
+
+    Why one step, under the archive's lock: two clerks issuing at once must not lose a
+    register line, and a failed commit must leave nothing behind — every file written is
+    removed and every source and the register are put back, so the work tree is as it was.
+    Returns the commit id.
+    """
+    folder = root / ARCHIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    register = register_path(root)
+    with locked(folder):
+        require_clean(root)
+        old_register = register.read_bytes() if register.is_file() else b""
+        originals = {path: path.read_bytes() for path in (edits or {})}
+        previous = next_link(root)
+        lines: list[str] = []
+        for entry in entries:
+            lines.append(dataclasses.replace(entry, truoc=previous).line())
+            previous = sha256(lines[-1].encode("utf-8"))
+        written: list[Path] = []
+        try:
+            for name, data in files.items():
+                target = root / name
+                if target.exists():
+                    raise UsageError(_("{file} đã có trong kho lưu; bước này đã làm rồi").format(file=name))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, data)
+                written.append(target)
+            for path, data in (edits or {}).items():
+                write_atomic(path, data)
+            write_atomic(register, old_register + "".join(line + "\n" for line in lines).encode("utf-8"))
+            names = [*files, *(p.resolve().relative_to(root.resolve()).as_posix() for p in edits or {})]
+            return _commit(root, [*names, register.relative_to(root).as_posix()], message)
+        except BaseException:
+            for target in written:
+                target.unlink(missing_ok=True)
+            for path, data in originals.items():
+                write_atomic(path, data)
+            if old_register:
+                write_atomic(register, old_register)
+            else:
+                register.unlink(missing_ok=True)
+            raise

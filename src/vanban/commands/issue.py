@@ -25,9 +25,10 @@ from vanban.commands.archive import (
     archive_name,
     integrity_problems,
     issued,
-    next_link,
     read_register,
+    record,
     register_path,
+    require_clean,
     sha256,
 )
 from vanban.commands.register import body_name, final_problems, notice_year
@@ -38,11 +39,10 @@ from vanban.pipeline.context import build_context
 from vanban.pipeline.loader import Located, load_yaml
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.notice import Notice, load_notice, load_notices
-from vanban.pipeline.output import write_atomic
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
 from vanban.pipeline.templates import search_path
-from vanban.repo import display, git, repository_root
+from vanban.repo import display, repository_root
 
 #: Vietnam keeps UTC+7 all year (no daylight saving): the issue date is the date there.
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
@@ -129,7 +129,7 @@ def issue(path: Path, number: int, day: dt.date | None = None, templates: Path |
     """
     day = day or today()
     _current, root, notices = _load(path)  # the file as it is must be a valid notice
-    _require_clean(root)
+    require_clean(root)  # before any check, so a dirty tree is the first thing said
     relative = path.resolve().relative_to(root.resolve()).as_posix()
     entries, broken = read_register(root)
     done = issued(entries, relative)
@@ -176,33 +176,11 @@ def _write_and_commit(root: Path, path: Path, relative: str, new_text: str, noti
         ngay=model.ngay.isoformat(), loai=model.loai, trich_yeu=ctx.trich_yeu_text, nguoi_ky=ctx.ho_ten,
         noi_nhan=model.noi_nhan, luu=ctx.noi_nhan[-1].removeprefix("- ").removeprefix("Lưu: ").rstrip("."),
         nguon=relative,
-        tep={name: sha256(data) for name, data in files.items()}, truoc=next_link(root),
+        tep={name: sha256(data) for name, data in files.items()},
     )
+    message = f"Phát hành {entry.number} ngày {rules.short_date(model.ngay)}"
+    commit = record(root, files, [entry], message, {path: new_text.encode("utf-8")})
     register = register_path(root)
-    old_register = register.read_bytes() if register.is_file() else b""
-    old_text = path.read_bytes()
-    written: list[Path] = []
-    try:
-        for name, data in files.items():
-            target = root / name
-            if target.exists():
-                raise UsageError(_("{file} đã có trong kho lưu; số này đã phát hành").format(file=name))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data)
-            written.append(target)
-        write_atomic(path, new_text.encode("utf-8"))
-        write_atomic(register, old_register + (entry.line() + "\n").encode("utf-8"))
-        message = f"Phát hành {entry.number} ngày {rules.short_date(model.ngay)}"
-        commit = _commit(root, [relative, *files, register.relative_to(root).as_posix()], message)
-    except BaseException:
-        for target in written:
-            target.unlink(missing_ok=True)
-        write_atomic(path, old_text)
-        if old_register:
-            write_atomic(register, old_register)
-        else:
-            register.unlink(missing_ok=True)
-        raise
     return Issued(entry.number, model.ngay, (path, *(root / n for n in files), register), commit)
 
 
@@ -214,26 +192,6 @@ def _snapshot(located: Located, model: ThongBao) -> bytes:
               "# Không sửa tệp này: bản sao (sao y, sao lục, trích sao) dựng lại văn bản từ đây.\n")
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
     return (header + body).encode("utf-8")
-
-
-def _require_clean(root: Path) -> None:
-    """Raise UsageError unless ``root`` is inside a git work tree with nothing uncommitted."""
-    inside = git(["rev-parse", "--is-inside-work-tree"], root)
-    if inside is None:
-        raise UsageError(_("{folder} không phải kho git; phát hành cần git để lưu vết").format(folder=display(root)))
-    status = git(["status", "--porcelain", "--untracked-files=no"], root)
-    if status is None or status.stdout.strip():
-        raise UsageError(_("kho git còn thay đổi chưa commit; hãy commit hoặc bỏ các thay đổi trước khi phát hành"))
-
-
-def _commit(root: Path, names: list[str], message: str) -> str:
-    """Commit exactly ``names`` (relative to ``root``); return the new commit id."""
-    if git(["add", "--", *names], root) is None:
-        raise UsageError(_("git add không thành công"))
-    if git(["commit", "-q", "-m", message, "--", *names], root) is None:
-        raise UsageError(_("git commit không thành công (đã đặt git config user.name và user.email chưa?)"))
-    head = git(["rev-parse", "HEAD"], root)
-    return head.stdout.decode().strip() if head else ""
 
 
 # --- writing the number and date into the author's YAML -----------------------------------

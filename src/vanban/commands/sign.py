@@ -39,8 +39,8 @@ from vanban.commands.archive import (
     Entry,
     archive_name,
     issued,
-    next_link,
     read_register,
+    record,
     register_path,
     sha256,
 )
@@ -747,10 +747,9 @@ def latest_pdf(entries: Sequence[Entry], source: str) -> str | None:
     return latest
 
 
-def new_entry(entry: Entry, event: str, files: dict[str, bytes], root: Path, previous: str | None = None) -> Entry:
-    """Return the register line of a signed or filled revision of ``entry``'s document (chained)."""
-    return dataclasses.replace(entry, su_kien=event, tep={name: sha256(data) for name, data in files.items()},
-                               truoc=previous if previous is not None else next_link(root))
+def new_entry(entry: Entry, event: str, files: dict[str, bytes]) -> Entry:
+    """Return the register line of a signed or filled revision of ``entry``'s document (chained when recorded)."""
+    return dataclasses.replace(entry, su_kien=event, tep={name: sha256(data) for name, data in files.items()})
 
 
 def iter_archive(root: Path) -> Iterator[tuple[Entry, str]]:
@@ -980,38 +979,10 @@ def _write_out(path: Path, data: bytes) -> None:
 
 def _record(root: Path, entry: Entry, revisions: Sequence[tuple[str, str, bytes]], done: Done, out: Path | None,
             message: str) -> Outcome:
-    """Archive each revision, append one register line per revision (chained), commit; undo all if it fails."""
-    from vanban.commands.issue import _commit, _require_clean
-    from vanban.pipeline.output import write_atomic
-
-    _require_clean(root)
+    """Archive each revision with one register line per revision (chained) and commit them together."""
+    entries = [new_entry(entry, event, {name: data}) for event, name, data in revisions]
+    commit = record(root, {name: data for _event, name, data in revisions}, entries, message)
     register = register_path(root)
-    old_register = register.read_bytes() if register.is_file() else b""
-    lines: list[str] = []
-    previous = next_link(root)
-    written: list[Path] = []
-    try:
-        for event, name, data in revisions:
-            target = root / name
-            if target.exists():
-                raise UsageError(_("{file} đã có trong kho lưu; bước ký này đã làm rồi").format(file=name))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data)
-            written.append(target)
-            line = new_entry(entry, event, {name: data}, root, previous).line()
-            lines.append(line)
-            previous = sha256(line.encode("utf-8"))
-        write_atomic(register, old_register + "".join(line + "\n" for line in lines).encode("utf-8"))
-        names = [name for _event, name, _data in revisions]
-        commit = _commit(root, [*names, register.relative_to(root).as_posix()], message)
-    except BaseException:
-        for target in written:
-            target.unlink(missing_ok=True)
-        if old_register:
-            write_atomic(register, old_register)
-        else:
-            register.unlink(missing_ok=True)
-        raise
     files = [root / name for _event, name, _data in revisions]
     if out is not None:
         _write_out(out, done.data)
