@@ -148,3 +148,22 @@ def test_verify_recognises_an_archived_copy_and_its_later_revisions(repository: 
     sent.write_bytes(bytes(data))
     assert main(["verify", str(sent)]) == 1
     assert "không khớp" in capsys.readouterr().err
+
+
+def test_build_never_renders_an_issued_notice_again(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A profile edit after issue changes nothing that was sent; a damaged archive stops the build."""
+    assert _issue(capsys, "--number", "7", "--date", "2024-02-01")[0] == 0
+    archived = Path("da-phat-hanh/2024/07-TB-UBND.pdf").read_bytes()
+    profile = Path("vanban.yaml")
+    profile.write_text(profile.read_text(encoding="utf-8").replace("Nguyễn Mạnh Hùng", "Trần Văn Thành"),
+                       encoding="utf-8")
+    assert main(["build", "--force", "-j", "1"]) == 0
+    out = Path("output") / f"{DRAFT.stem}.pdf"
+    assert out.read_bytes() == archived  # the issued bytes, not a new render with the new signer
+    docx = Path("da-phat-hanh/2024/07-TB-UBND.docx").read_bytes()
+    assert (Path("output") / f"{DRAFT.stem}.docx").read_bytes() == docx
+    example = (Path("output") / f"{EXAMPLE.stem}.pdf").read_bytes()
+    assert example != archived  # notices not issued are rendered as before
+    Path("da-phat-hanh/2024/07-TB-UBND.pdf").write_bytes(archived + b"%")
+    assert main(["build", "--force", "-j", "1"]) == 1
+    assert "tệp lưu của văn bản 07/TB-UBND đã bị thay đổi sau khi phát hành" in capsys.readouterr().err

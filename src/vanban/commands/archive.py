@@ -23,7 +23,7 @@ from vanban.errors import Problem, UsageError
 from vanban.files import read_regular
 from vanban.i18n import _
 from vanban.pipeline.output import write_atomic
-from vanban.repo import display, git
+from vanban.repo import display, git, repository_root
 
 ARCHIVE_DIR = "da-phat-hanh"
 REGISTER_NAME = "so-dang-ky.jsonl"
@@ -161,17 +161,22 @@ def integrity_problems(root: Path) -> list[Problem]:
                 "dòng đã commit của sổ đăng ký bị sửa hoặc xóa; sổ chỉ được ghi thêm (xem git diff)")))
     for entry in entries:
         for name, digest in sorted(entry.tep.items()):
-            path = root / name
-            try:
-                data = read_regular(path, MAX_ARCHIVED_BYTES)
-            except OSError:
-                problems.append(Problem(name, 1, 1, "", _("thiếu tệp lưu của văn bản {number}").format(
-                    number=entry.number)))
-                continue
-            if sha256(data) != digest:
-                problems.append(Problem(name, 1, 1, "", _(
-                    "tệp lưu của văn bản {number} đã bị thay đổi sau khi phát hành").format(number=entry.number)))
+            found = _archived(root, name, digest, entry)
+            if isinstance(found, Problem):
+                problems.append(found)
     return problems
+
+
+def _archived(root: Path, name: str, digest: str, entry: Entry) -> bytes | Problem:
+    """Return the bytes of the archived file ``name`` if they are those its register line records."""
+    try:
+        data = read_regular(root / name, MAX_ARCHIVED_BYTES)
+    except OSError:
+        return Problem(name, 1, 1, "", _("thiếu tệp lưu của văn bản {number}").format(number=entry.number))
+    if sha256(data) != digest:
+        return Problem(name, 1, 1, "", _("tệp lưu của văn bản {number} đã bị thay đổi sau khi phát hành").format(
+            number=entry.number))
+    return data
 
 
 def _first_difference(old: bytes, new: bytes) -> int:
@@ -228,6 +233,50 @@ def _eof_ends(data: bytes) -> list[int]:
                 break
         start = end
     return ends
+
+
+def latest_pdf(entries: Sequence[Entry], source: str) -> str | None:
+    """Return the archived PDF that is the latest revision of the document issued from ``source``."""
+    latest = None
+    for entry in entries:
+        if entry.nguon != source:
+            continue
+        for name in entry.tep:
+            if name.endswith(".pdf") and "-phu-luc-" not in name:
+                latest = name
+    return latest
+
+
+def issued_outputs(source: Path, formats: Sequence[str]) -> tuple[dict[str, bytes], list[Problem]] | None:
+    """Return the archived outputs of the issued notice ``source`` as ``{stem.fmt: bytes}``, or None if not issued.
+
+    Why: ``build`` never renders an issued notice again — another profile or other library
+    versions would give other bytes than those sent. The PDF is the latest archived revision
+    (signed, if it was); each file is checked against its register line first.
+    """
+    root = repository_root(source.resolve().parent)
+    if not register_path(root).is_file():
+        return None
+    entries, _problems = read_register(root)
+    relative = source.resolve().relative_to(root.resolve()).as_posix()
+    entry = issued(entries, relative)
+    if entry is None:
+        return None
+    names = {"pdf": latest_pdf(entries, relative),
+             "docx": next((n for n in entry.tep if n.endswith(".docx")), None)}
+    digests = {name: digest for e in entries if e.nguon == relative for name, digest in e.tep.items()}
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for fmt in formats:
+        name = names.get(fmt)
+        if name is None:
+            continue
+        found = _archived(root, name, digests[name], entry)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            files[f"{source.stem}.{fmt}"] = found
+    return files, problems
 
 
 def issued(entries: Sequence[Entry], source: str) -> Entry | None:

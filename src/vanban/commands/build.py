@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vanban.commands.archive import issued_outputs
 from vanban.commands.manifest import Manifest, locked, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.i18n import _, language, set_language
@@ -254,6 +255,16 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     wanted = set(todo)
     notices = [n for n in valid if n.source in wanted]
     report.warnings = [w for n in notices for w in n.warnings]
+    # An issued notice is never rendered again: its outputs are the archived bytes that were sent.
+    archived: dict[str, dict[str, bytes]] = {}
+    for notice in notices:
+        sent = issued_outputs(notice.source, chosen)
+        if sent is not None:
+            archived[notice.stem], damaged = sent
+            report.problems += damaged
+    if report.problems and not keep_going:
+        raise ContentError(report.problems)
+    notices = [n for n in notices if n.stem not in archived]
     if notices:
         check_templates(template_path, chosen)
     outcomes = render_many(notices, chosen, template_path, jobs, progress) if notices else []
@@ -262,6 +273,7 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
         raise failures[0]
     report.failures = failures
     built = {n.stem: o for n, o in zip(notices, outcomes, strict=True) if not isinstance(o, RenderError)}
+    built.update({stem: files_ for stem, files_ in archived.items() if files_})
     if built:
         written = {name: data for files_ in built.values() for name, data in files_.items()}
         # Another build into this folder waits here (or this one waits for it), so the outputs on
@@ -272,7 +284,7 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
             for stem, files_ in built.items():
                 current.record(stem, inputs[stem], files_)
             current.save()
-        report.rendered = [n.source for n in notices if n.stem in built]
+        report.rendered = [n.source for n in valid if n.stem in built]
     return report
 
 

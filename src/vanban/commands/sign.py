@@ -39,6 +39,7 @@ from vanban.commands.archive import (
     Entry,
     archive_name,
     issued,
+    latest_pdf,
     read_register,
     record,
     register_path,
@@ -733,18 +734,6 @@ def prepare_draft(pdf: bytes) -> bytes:
 def revision_name(entry: Entry, kind: str) -> str:
     """Return where a signed revision of ``entry``'s document is kept: ``da-phat-hanh/2024/12-TB-UBND-<kind>.pdf``."""
     return archive_name(entry.year, entry.so, entry.ky_hieu, f"-{kind}.pdf")
-
-
-def latest_pdf(entries: Sequence[Entry], source: str) -> str | None:
-    """Return the archived PDF that is the latest revision of the document issued from ``source``."""
-    latest = None
-    for entry in entries:
-        if entry.nguon != source:
-            continue
-        for name in entry.tep:
-            if name.endswith(".pdf") and "-phu-luc-" not in name:
-                latest = name
-    return latest
 
 
 def new_entry(entry: Entry, event: str, files: dict[str, bytes]) -> Entry:
