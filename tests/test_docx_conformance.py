@@ -523,9 +523,9 @@ HOSTILE = "A & B <c> \"d\" 'e' {{ 7*7 }} {% if %}"
 def test_hostile_text_comes_out_as_written(seed_context: Context) -> None:
     """Escaping: markup, quotes, Jinja syntax, tabs and line breaks survive; nothing after them is lost."""
     body = (
-        Block("doan", f"{HOSTILE} mở đầu"),
-        Block("khoan", f"1. {HOSTILE}", bold=True),
-        Block("doan", f"Trước\tsau tab\ndòng mới {HOSTILE}"),
+        Block.of("doan", f"{HOSTILE} mở đầu"),
+        Block.of("khoan", f"1. {HOSTILE}", bold=True),
+        Block.of("doan", f"Trước\tsau tab\ndòng mới {HOSTILE}"),
         *seed_context.body[-2:],
     )
     ctx = dataclasses.replace(
