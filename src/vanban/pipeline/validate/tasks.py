@@ -124,8 +124,8 @@ def _data_deadline(han: Any) -> Deadline | None:
 
 def _weekend(located: Located, path: Path_, deadline: Deadline) -> list[Problem]:
     day = deadline.due
-    if day is None or day.weekday() < 5:
-        return []
+    if deadline.kind != "ngay" or day is None or day.weekday() < 5:
+        return []  # a month, quarter or year ends when it ends
     text = _("thời hạn {date} rơi vào thứ Bảy") if day.weekday() == 5 else _("thời hạn {date} rơi vào Chủ nhật")
     return [_warning(located, path, text.format(date=rules.short_date(day)))]
 
