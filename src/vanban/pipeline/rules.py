@@ -332,7 +332,14 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 _PLACEHOLDER = re.compile(r"\[[^\]\n]*\]|_{3,}|\.{4,}|…{2,}|\bX{2,}\b|\bTODO\b|<<[^>\n]*>>")
 
 
+#: An escape (``^[`` is "[") or the opening of a mark (``^han[``) of the inline grammar (docs/inline.md).
+_MARK_OPENING = re.compile(r"\^([\^\[\]])|\^[a-z_]+\[")
+
+
 def placeholder(text: str) -> str | None:
-    """Return the first placeholder left in ``text`` (a final notice has none), or None."""
-    match = _PLACEHOLDER.search(text)
+    """Return the first placeholder left in ``text`` (a final notice has none), or None.
+
+    The brackets of a mark (``^han[trước ngày 20/9/2026]``) are not a blank to fill in.
+    """
+    match = _PLACEHOLDER.search(_MARK_OPENING.sub(lambda m: m.group(1) or "", text))
     return match.group(0) if match else None

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from vanban.errors import ContentError, UsageError
 from vanban.i18n import N_, _
-from vanban.pipeline.deadlines import Deadline
+from vanban.pipeline.deadlines import Deadline, from_date
 from vanban.pipeline.notice import Notice
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.status import Update, resolve_updates, unit_key
@@ -58,6 +58,10 @@ class TaskRow:
     deadline: Deadline | None = None
     units: tuple[str, ...] = ()  # every unit the task names (lead and co-ordinating included)
     start: dt.date | None = None  # the notice's date: a schedule's occurrences count from the day after
+
+    def __post_init__(self) -> None:
+        if self.deadline is None and self.han is not None:  # a row made from a due date alone
+            object.__setattr__(self, "deadline", from_date(self.han))
 
     def last_update(self, as_of: dt.date | None = None) -> Update | None:
         """Return the latest update recorded on or before ``as_of`` (any date when None)."""
