@@ -473,3 +473,69 @@ def test_lead_in_keeps_with_next_in_the_docx() -> None:
     assert lead.style.name == "VB Body Keep" and lead.style.paragraph_format.keep_with_next
     assert [b.keep_next for b in ctx.body if b.text.endswith(":")] and all(
         b.keep_next == b.text.endswith(":") for b in ctx.body[:-1])
+
+
+# --- a no-break span ---------------------------------------------------------------------------------
+
+SPAN = "Quyết định số 12/QĐ-UBND ngày 05/3/2026"
+
+
+def test_no_break_span_stays_on_one_line_in_both_formats() -> None:
+    """``^lien[…]``: never split in the PDF wherever the line ends; in the .docx, no-break characters."""
+    from docx import Document
+
+    for n in range(8):
+        sentence = " ".join(["Thực hiện"] + ["nghiêm"] * n + [f"^lien[{SPAN}]", "của UBND tỉnh về việc này."])
+        ctx = context_from_yaml(notice_yaml(noi_dung=[{"muc": "Nhiệm vụ", "noi_dung": [sentence] * 2}]), f"lien-{n}")
+        lines = [squash(ln.text) for ln in measure(render_pdf(ctx)).lines()]
+        assert sum(squash(SPAN) in line for line in lines) == 2, n
+    document = Document(io.BytesIO(render_docx(ctx, search_path())))
+    run = next(r for p in document.paragraphs for r in p.runs if "12/" in r.text)
+    assert "\u00a0" in run.text and " " not in run.text and "/\u2060" in run.text
+    assert run._r.findall(f"{W}noBreakHyphen")
+
+
+# --- the .docx laid out by LibreOffice ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def libreoffice(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path_factory: Any) -> dict[str, bytes]:
+    """Convert every real-shaped .docx to PDF with LibreOffice (skipped when it is not installed)."""
+    import os
+    import subprocess
+    import tempfile
+
+    from test_parity import _soffice
+    from vanban.pipeline.fonts import fontconfig_file
+
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    work = tmp_path_factory.mktemp("lo-real")
+    for stem, (_, docx, _) in rendered.items():
+        (work / f"{stem}.docx").write_bytes(docx)
+    profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))
+    try:
+        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(work), *sorted(str(p) for p in work.glob("*.docx"))],
+                       env={**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}, capture_output=True,
+                       timeout=180, check=True)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return {stem: (work / f"{stem}.pdf").read_bytes() for stem in rendered}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("stem", [p.stem for p in NOTICES])
+def test_docx_lays_out_like_the_pdf(stem: str, rendered: dict[str, tuple[Context, bytes, bytes]],
+                                    libreoffice: dict[str, bytes]) -> None:
+    """Layout parity: as many pages; the signer on the last one; each footnote at the foot of its call's page."""
+    from test_parity import pdf_pages
+
+    ctx, _, pdf = rendered[stem]
+    ours, theirs = pdf_pages(pdf), pdf_pages(libreoffice[stem])
+    assert len(theirs) == len(ours)
+    assert squash(ctx.ho_ten) in squash(theirs[-1]) and squash(ctx.ho_ten) in squash(ours[-1])
+    for note in ctx.footnotes:
+        page = next(i for i, text in enumerate(ours) if squash(f"{note.number}{note.text}") in squash(text))
+        assert squash(f"{note.number}{note.text}") in squash(theirs[page]), note.text

@@ -25,8 +25,11 @@ __all__ = ["LAYOUT", "Block", "Context", "Layout", "Meta", "build_context"]
 
 @dataclass(frozen=True)
 class Block:
-    """One body paragraph, display-ready: its runs (label included), its emphasis, and whether it
-    must stay on the page of the paragraph after it."""
+    """One body paragraph, display-ready: its runs (label included), weight and page-keeping.
+
+    Why runs: emphasis and footnote calls inside a sentence reach both renderers as data
+    (text plus style), so neither parses markup and both draw the same words.
+    """
 
     kind: str  # muc | khoan | diem | gach | cong | doan
     runs: tuple[Run, ...]

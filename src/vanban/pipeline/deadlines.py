@@ -153,7 +153,8 @@ _WEEKLY = [
 _MONTHLY = re.compile(rf"^{_LEAD}(?:{_BEFORE}\s+)?ngày\s+(?P<d>\d{{1,2}})\s+{_EVERY}\s+tháng$")
 _MONTHLY_FIRST = re.compile(rf"^{_LEAD}{_EVERY}\s+tháng\s*,?\s*(?:{_BEFORE}\s+)?ngày\s+(?P<d>\d{{1,2}})$")
 _EVERY_WEEKS = re.compile(
-    r"^(?:định\s+kỳ\s+)?(?P<n>\d{1,2})\s+tuần\s*(?:/\s*lần|một\s+lần|1\s+lần)"
+    rf"^{_LEAD}"
+    r"(?:định\s+kỳ\s+)?(?P<n>\d{1,2})\s+tuần\s*(?:/\s*lần|một\s+lần|1\s+lần)"
     r"(?:\s*,?\s*(?:kể\s+)?từ\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?$"
 )
 #: Words that promise a schedule: a phrase with one of them must read as one.

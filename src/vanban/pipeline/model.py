@@ -472,8 +472,10 @@ class ThongBao(Model):
 
     @property
     def draft_kind(self) -> Literal["gop_y", "trinh_ky"] | None:
-        """Return the kind of draft: ``gop_y`` (review, the default for a notice without number or date),
-        ``trinh_ky`` (issuing), or None for a final notice."""
+        """Return the kind of draft (``gop_y`` review, ``trinh_ky`` issuing), or None for a final notice.
+
+        Why a default: a notice without number or date was always a review draft, and still is.
+        """
         if self.du_thao is not None:
             return self.du_thao.loai
         return "gop_y" if self.is_draft else None

@@ -83,8 +83,11 @@ class TaskRow:
         return self.recurring or self.status(as_of) != "xong"
 
     def is_overdue(self, as_of: dt.date) -> bool:
-        """Tell whether the task was late on ``as_of``: open past its last day on time, or, recurring,
-        its latest occurrence already late with no update dated in that occurrence's period."""
+        """Tell whether the task was late on ``as_of`` (docs/deadlines.md).
+
+        A one-off task is late when still open after its last day on time; a recurring one when
+        its latest occurrence already late has no update dated in that occurrence's period.
+        """
         if self.deadline is None:
             return False
         if self.recurring:
