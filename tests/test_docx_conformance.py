@@ -609,6 +609,7 @@ _RENDER_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_processes_give_identical_bytes(seed_path: Path) -> None:
     """Reproducible output: separate processes ≥ 1.1 s apart (zip clock, properties) write the same bytes."""
     runs = []

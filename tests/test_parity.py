@@ -138,6 +138,7 @@ def libreoffice_pdfs(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", [p.stem for p in NOTICES])
 def test_libreoffice_pages_match_vanban_pdf(
     stem: str, rendered: dict[str, tuple[Context, bytes, bytes]], libreoffice_pdfs: dict[str, bytes]
@@ -156,6 +157,7 @@ def test_libreoffice_pages_match_vanban_pdf(
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_libreoffice_shows_page_numbers_from_page_2(libreoffice_pdfs: dict[str, bytes]) -> None:
     """T-23 [R-PGN-1/2/3] on the laid-out .docx: nothing above the text on page 1, the bare n on page n."""
     with pdfplumber.open(io.BytesIO(libreoffice_pdfs[SEED.stem])) as pdf:

@@ -585,6 +585,7 @@ def _filler_contexts(counts: range) -> Iterator[tuple[int, Context]]:
         yield n, context_from_yaml(notice_yaml(noi_dung=body), f"filler-{n}")
 
 
+@pytest.mark.slow
 def test_end_block_never_alone_near_page_break() -> None:
     """R-SIG-6: for every length around the page 1 → 2 break, the end block stays with the last paragraph."""
     pages: dict[int, int] = {}

@@ -21,14 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from vanban.errors import RenderError
 from vanban.i18n import _
 from vanban.pipeline.context import Context
+from vanban.pipeline.docx_check import fill, open_template
 from vanban.pipeline.inline import Run
 from vanban.pipeline.output import fixed_zip
-from vanban.pipeline.templates import find, variables
+from vanban.pipeline.templates import environment, find, variables
 
 DOCX_TEMPLATE = "thong_bao.docx"
 
@@ -49,15 +48,9 @@ def twips(mm: float) -> int:
 
 def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     """Return the .docx of ``ctx``, rendered from the first ``thong_bao.docx`` on ``template_path``."""
-    from docxtpl import DocxTemplate
-
-    template = DocxTemplate(str(find(DOCX_TEMPLATE, template_path)))
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    try:
-        template.render(variables(ctx), jinja_env=env, autoescape=True)
-    except jinja2.TemplateError as exc:
-        message = _("mẫu {template} lỗi: {error}").format(template=DOCX_TEMPLATE, error=exc)
-        raise RenderError(ctx.stem, message) from None
+    path = find(DOCX_TEMPLATE, template_path)
+    template = open_template(path)  # checked part by part: nothing external, active or hidden [docx_check]
+    fill(template, variables(ctx), environment(template_path), path)  # sandboxed Jinja, output checked again
     document = template.docx
     _fill_runs(document, ctx)
     _add_footnotes(document, ctx)
