@@ -31,7 +31,7 @@ from docx.shared import Length
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from helpers import ROOT, context_from_yaml, context_of, norm, notice_yaml
+from helpers import ROOT, context_from_yaml, context_of, notice_yaml, words
 from vanban.pipeline.context import Block, Context
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.templates import search_path
@@ -380,11 +380,6 @@ def test_tieu_ngu_rule_matches_the_text_width(seed_context: Context) -> None:
 SENTENCE_CASE = {"chu-thuong-muc"}
 
 
-def _words(text: str) -> str:
-    """Return text as read: the renderer's no-break spaces and word joiners are layout, not words."""
-    return norm(text.replace("\u2060", ""))
-
-
 def style_prop(paragraph: Paragraph, name: str) -> Any:
     """Return a font property of the paragraph's style chain (the paragraph's own weight, not its runs')."""
     for style in styles_chain(paragraph):
@@ -400,12 +395,12 @@ def test_body_paragraphs(doc: Any, ctx: Context) -> None:
     A paragraph's weight is its style's; inside it, exactly the words the author marked are bold or italic.
     """
     paragraphs = body_paragraphs(doc, ctx)
-    assert [_words(p.text) for p in paragraphs] == [_words(b.text) for b in ctx.body]
+    assert [words(p.text) for p in paragraphs] == [words(b.text) for b in ctx.body]
     for p, block in zip(paragraphs, ctx.body, strict=True):
         for flag in ("bold", "italic"):
             marked = "".join(r.text for r in block.runs if getattr(r, flag) and not block.bold)
             direct = "".join(r.text for r in p.runs if getattr(r.font, flag))
-            assert _words(direct) == _words(marked), (flag, p.text[:40])
+            assert words(direct) == words(marked), (flag, p.text[:40])
         assert para_prop(p, "alignment") == WD_ALIGN_PARAGRAPH.JUSTIFY, p.text[:40]
         assert mm(para_prop(p, "first_line_indent")) == pytest.approx(12.7, abs=0.1)
         assert 13 <= size_pt(doc, p) <= 14

@@ -21,9 +21,10 @@ import pdfplumber
 import pytest
 import yaml
 
-from helpers import MM, ROOT, context_from_yaml, context_of, docx_paragraphs, model_of, norm, notice_yaml, squash
+from helpers import MM, ROOT, context_from_yaml, context_of, docx_paragraphs, model_of, norm, notice_yaml, squash, words
 from helpers import problems_from_yaml as problems_of
 from pdfmeasure import footnote_lines, measure
+from test_parity import convert_with_libreoffice, pdf_pages, render_each
 from vanban.cli import main
 from vanban.commands import diff
 from vanban.commands import tasks as register
@@ -51,19 +52,10 @@ def with_calls(block: Block) -> str:
     return "".join(r.text if r.note is None else str(r.note.number) for r in block.runs)
 
 
-def words(text: str) -> str:
-    """Return text as read: the .docx renderer's word joiners inside no-break spans are not words."""
-    return norm(text.replace("\u2060", ""))
-
-
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, tuple[Context, bytes, bytes]]:
     """Render every real-shaped notice once: (context, .docx, PDF)."""
-    out = {}
-    for path in NOTICES:
-        ctx = context_of(path)
-        out[path.stem] = (ctx, render_docx(ctx, search_path()), render_pdf(ctx, search_path()))
-    return out
+    return render_each(NOTICES)
 
 
 def test_fixtures_have_the_shapes_the_issue_lists(rendered: dict[str, tuple[Context, bytes, bytes]]) -> None:
@@ -500,29 +492,8 @@ def test_no_break_span_stays_on_one_line_in_both_formats() -> None:
 
 @pytest.fixture(scope="module")
 def libreoffice(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path_factory: Any) -> dict[str, bytes]:
-    """Convert every real-shaped .docx to PDF with LibreOffice (skipped when it is not installed)."""
-    import os
-    import subprocess
-    import tempfile
-
-    from test_parity import _soffice
-    from vanban.pipeline.fonts import fontconfig_file
-
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    work = tmp_path_factory.mktemp("lo-real")
-    for stem, (_, docx, _) in rendered.items():
-        (work / f"{stem}.docx").write_bytes(docx)
-    profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))
-    try:
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(work), *sorted(str(p) for p in work.glob("*.docx"))],
-                       env={**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}, capture_output=True,
-                       timeout=180, check=True)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return {stem: (work / f"{stem}.pdf").read_bytes() for stem in rendered}
+    """Return every real-shaped .docx laid out by LibreOffice, as PDF (skipped when it is not installed)."""
+    return convert_with_libreoffice(rendered, tmp_path_factory.mktemp("lo-real"))
 
 
 @pytest.mark.libreoffice
@@ -530,8 +501,6 @@ def libreoffice(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path_fact
 def test_docx_lays_out_like_the_pdf(stem: str, rendered: dict[str, tuple[Context, bytes, bytes]],
                                     libreoffice: dict[str, bytes]) -> None:
     """Layout parity: as many pages; the signer on the last one; each footnote at the foot of its call's page."""
-    from test_parity import pdf_pages
-
     ctx, _, pdf = rendered[stem]
     ours, theirs = pdf_pages(pdf), pdf_pages(libreoffice[stem])
     assert len(theirs) == len(ours)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -195,9 +195,13 @@ class Giao(Model):
 class _WrittenOnce(Model):
     """A body item that may be a task: its deadline and units are written once, in text or as data."""
 
+    #: The key that names the item's kind and holds its text ("khoan", "diem", …).
+    TEXT_KEY: ClassVar[str]
+
     def own_text(self) -> Inline:
         """Return the item's own text (the value of its kind key)."""
-        raise NotImplementedError
+        text: Inline = getattr(self, self.TEXT_KEY)
+        return text
 
     def assignment(self) -> Giao | None:
         """Return the assignment given as data (``giao`` or a task's own fields), if any."""
@@ -234,11 +238,9 @@ class Assignable(_WrittenOnce):
 class Doan(Assignable):
     """A plain body paragraph given as a mapping (a bare string means the same)."""
 
-    doan: BodyText
+    TEXT_KEY: ClassVar[str] = "doan"
 
-    def own_text(self) -> Inline:
-        """Return the paragraph's text."""
-        return self.doan
+    doan: BodyText
 
 
 class Muc(Model):
@@ -256,52 +258,46 @@ class Khoan(Assignable):
     assigns work ("3. Giao Sở Nội vụ: …" is a sentence, not a title).
     """
 
+    TEXT_KEY: ClassVar[str] = "khoan"
+
     khoan: BodyText
     noi_dung: tuple[Node, ...] = ()
     don_vi: OptText = ""  # the unit of every task below, unless a task names its own
     tieu_de: Literal["co", "khong"] | None = None
 
-    def own_text(self) -> Inline:
-        """Return the khoản's text."""
-        return self.khoan
-
 
 class Diem(Assignable):
     """A lettered item ``a)`` ``b)`` … ``đ)`` [§7 điểm]."""
+
+    TEXT_KEY: ClassVar[str] = "diem"
 
     diem: BodyText
     noi_dung: tuple[Node, ...] = ()
     don_vi: OptText = ""
 
-    def own_text(self) -> Inline:
-        """Return the điểm's text."""
-        return self.diem
-
 
 class Gach(Assignable):
     """A ``-`` bullet, optionally with ``+`` sub-bullets [§7 below điểm]."""
+
+    TEXT_KEY: ClassVar[str] = "gach"
 
     gach: BodyText
     noi_dung: tuple[Node, ...] = ()
     don_vi: OptText = ""
 
-    def own_text(self) -> Inline:
-        """Return the bullet's text."""
-        return self.gach
-
 
 class Cong(Assignable):
     """A ``+`` bullet [§7 below điểm]."""
 
-    cong: BodyText
+    TEXT_KEY: ClassVar[str] = "cong"
 
-    def own_text(self) -> Inline:
-        """Return the bullet's text."""
-        return self.cong
+    cong: BodyText
 
 
 class NhiemVu(_WrittenOnce):
     """A task assigned to unit(s), with an optional deadline; shown as a bullet by default."""
+
+    TEXT_KEY: ClassVar[str] = "nhiem_vu"
 
     nhiem_vu: BodyText
     don_vi: Lines = ()
@@ -310,10 +306,6 @@ class NhiemVu(_WrittenOnce):
     han: Han | None = None
     dang: Literal["gach", "cong", "doan"] = "gach"
     ma: OptText = ""  # optional stable id ("KT-01") that later notices update by (see CapNhat)
-
-    def own_text(self) -> Inline:
-        """Return the task's text."""
-        return self.nhiem_vu
 
     def assignment(self) -> Giao:
         """Return the task's own fields as an assignment."""

@@ -139,24 +139,22 @@ def _walk(nodes: Sequence[Node], path: Path_, prefix: tuple[int, ...], unit: str
             yield Item("muc", f"{numeral}.", node.muc, level, here, True, own, section=numeral, is_title=True)
             yield from _walk(node.noi_dung, below, (), own, level + 1, numeral)
             continue
-        children: Sequence[Node] = ()
+        children: Sequence[Node] = getattr(node, "noi_dung", ())
         number = prefix
+        text = node if isinstance(node, Inline) else node.own_text()
         if isinstance(node, Inline | Doan):
-            kind, label, text = "doan", "", node if isinstance(node, Inline) else node.doan
+            kind, label = "doan", ""
         elif isinstance(node, Khoan):
             counters["khoan"] += 1
             number = (*prefix, counters["khoan"])
-            kind, label, text, children = "khoan", rules.khoan_label(number), node.khoan, node.noi_dung
+            kind, label = "khoan", rules.khoan_label(number)
         elif isinstance(node, Diem):
             counters["diem"] += 1
-            kind, label, text, children = "diem", rules.diem_label(counters["diem"]), node.diem, node.noi_dung
-        elif isinstance(node, Gach):
-            kind, label, text, children = "gach", "-", node.gach, node.noi_dung
-        elif isinstance(node, Cong):
-            kind, label, text = "cong", "+", node.cong
+            kind, label = "diem", rules.diem_label(counters["diem"])
+        elif isinstance(node, Gach | Cong):
+            kind, label = node.TEXT_KEY, "-" if isinstance(node, Gach) else "+"
         else:
-            assert isinstance(node, NhiemVu)
-            kind, label, text = "nhiem_vu", _TASK_MARKERS[node.dang], node.nhiem_vu
+            kind, label = "nhiem_vu", _TASK_MARKERS[node.dang]
         scope = "" if isinstance(node, NhiemVu) else getattr(node, "don_vi", "")
         task = _assignment(node, text)
         item = Item(kind, label, text, level, here, bool(children), scope or unit, section=section,

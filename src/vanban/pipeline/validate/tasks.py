@@ -18,10 +18,11 @@ from vanban.i18n import _
 from vanban.pipeline import deadlines, inline, rules
 from vanban.pipeline.deadlines import Deadline
 from vanban.pipeline.loader import Located, Path_
+from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.status import UPDATES, number_key
 
-#: The keys whose value is an item's own text.
-_TEXT_KEYS = ("nhiem_vu", "khoan", "diem", "gach", "cong", "doan")
+#: The keys whose value is an item's own text (every kind but the mục heading).
+_TEXT_KEYS = tuple(k for k in (*NODE_KINDS, "doan") if k != "muc")
 
 
 def _raw_tasks(nodes: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any], Path_, str]]:
