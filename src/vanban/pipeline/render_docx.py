@@ -112,12 +112,13 @@ def _fill_runs(document: Any, ctx: Context) -> None:
 
     Why after rendering: the template prints ``{{ block.text }}`` in the paragraph's style, so
     an office can restyle it in Word; only a paragraph whose words are not one plain run is
-    rebuilt here, each run keeping the template run's own properties.
+    rebuilt here, each run keeping the template run's own properties. Paragraphs an office
+    added to its template between the blocks are passed over.
     """
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    pending = [b for b in ctx.body]
+    pending = list(ctx.body)
     started = False
     for p in document.element.body.iterchildren(qn("w:p")):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
@@ -126,13 +127,9 @@ def _fill_runs(document: Any, ctx: Context) -> None:
             continue
         if not pending:
             break
-        text = Paragraph(p, document).text
-        if not text:
+        if Paragraph(p, document).text != pending[0].text:
             continue
         block = pending.pop(0)
-        if text != block.text:
-            raise RenderError(ctx.stem, _("mẫu {template}: đoạn '{text}' không khớp nội dung").format(
-                template=DOCX_TEMPLATE, text=text[:40]))
         if not block.plain:
             _set_runs(p, block.runs)
     if pending:
