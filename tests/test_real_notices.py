@@ -508,3 +508,10 @@ def test_docx_lays_out_like_the_pdf(stem: str, rendered: dict[str, tuple[Context
     for note in ctx.footnotes:
         page = next(i for i, text in enumerate(ours) if squash(f"{note.number}{note.text}") in squash(text))
         assert squash(f"{note.number}{note.text}") in squash(theirs[page]), note.text
+
+
+def test_a_marked_deadline_before_the_meeting_is_located() -> None:
+    meeting = {"ngay": "2024-03-01", "don_vi_to_chuc": "UBND", "chu_tri": {"ho_ten": "Lê Văn Bình", "chuc_vu": "PCT"}}
+    body = [{"khoan": "Giao Phòng Kinh tế báo cáo ^han[trước ngày 20/01/2024].", "giao": "Phòng Kinh tế"}]
+    (problem,) = problems_of(notice_yaml(noi_dung=body, cuoc_hop=meeting))
+    assert (problem.field, problem.message) == ("noi_dung[0].khoan", "thời hạn trước ngày cuộc họp")

@@ -12,13 +12,13 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import N_, _
-from vanban.pipeline import deadlines, inline, rules
+from vanban.pipeline import inline, rules
 from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.validate.raw import as_date, get, strings
-from vanban.pipeline.validate.tasks import id_problems
+from vanban.pipeline.validate.tasks import data_deadline, id_problems, marked_deadline
 
 
 def notice_problems(located: Located, data: Any) -> list[Problem]:
@@ -159,17 +159,6 @@ def _line_problems(located: Located, data: Any) -> list[Problem]:
 _TOO_WIDE = N_("dòng dài {width} mm, không vừa {room} mm; hãy tách thành nhiều dòng")
 
 
-def _due(han: Any) -> dt.date | None:
-    """Return the due date of a raw ``han`` (ISO date or phrase), or None (none, recurring, or invalid)."""
-    day = as_date(han)
-    if day is not None or not isinstance(han, str):
-        return day
-    try:
-        return deadlines.parse(han).due
-    except deadlines.DeadlineError:
-        return None  # the model reports it
-
-
 def heading_warnings(located: Located) -> list[Problem]:
     """Warn, citing the rule, about each ND30 heading form the notice turns off in ``trinh_bay`` [T-17].
 
@@ -210,9 +199,11 @@ def _node_problems(located: Located, nodes: list[Any], path: Path_, meeting: dt.
             for j, child in enumerate(children):
                 if isinstance(child, dict) and not ({"cong", "nhiem_vu"} & child.keys()):
                     out.append(located.problem((*here, "noi_dung", j), _("dưới gạch đầu dòng '-' chỉ có ý '+' (cong)")))
-        for where, han in (((*here, "han"), node.get("han")), ((*here, "giao", "han"), get(node, "giao", "han"))):
-            due = _due(han)
-            if due and meeting and due < meeting:
+        given = (((*here, "han"), data_deadline(node.get("han"))),
+                 ((*here, "giao", "han"), data_deadline(get(node, "giao", "han"))),
+                 *(((*here, kind), marked_deadline(node[kind])) for kind in kinds))
+        for where, deadline in given:
+            if deadline and deadline.due and meeting and deadline.due < meeting:
                 out.append(located.problem(where, _("thời hạn trước ngày cuộc họp")))
         if isinstance(children, list):
             out.extend(_node_problems(located, children, (*here, "noi_dung"), meeting, top=False))

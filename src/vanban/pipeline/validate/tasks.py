@@ -96,24 +96,24 @@ def deadline_warnings(located: Located) -> list[Problem]:
     out: list[Problem] = []
     body = located.data.get("noi_dung") if isinstance(located.data, dict) else None
     for path, node, text_path, text in _raw_tasks(body, ("noi_dung",)):
-        found = _data_deadline(node.get("han"))
+        found = data_deadline(node.get("han"))
         if found is not None:
             out.extend(_weekend(located, (*path, "han"), found))
             if found.due is not None and any(shown in text for shown in _date_forms(found.due)):
                 out.append(_warning(located, (*path, "han"), _(
                     "câu đã ghi thời hạn {date}; đánh dấu cụm từ đó bằng '^han[…]' thay cho trường 'han' "
                     "để thời hạn không in hai lần").format(date=rules.short_date(found.due))))
-        if "^han[" in text:
-            try:
-                marked = inline.parse(text).deadline
-            except inline.InlineError:
-                continue  # the model reports it
-            if marked is not None:
-                out.extend(_weekend(located, text_path, marked))
+        marked = marked_deadline(text)
+        if marked is not None:
+            out.extend(_weekend(located, text_path, marked))
     return out
 
 
-def _data_deadline(han: Any) -> Deadline | None:
+def data_deadline(han: Any) -> Deadline | None:
+    """Return the deadline of a raw ``han`` (ISO date or phrase), or None when absent or unreadable.
+
+    Why None for a mistake: the model reports it, located; the checks on raw data go on.
+    """
     if not isinstance(han, str):
         return None
     try:
@@ -121,6 +121,16 @@ def _data_deadline(han: Any) -> Deadline | None:
             r"\s*\d{4}-\d{2}-\d{2}\s*", han) else deadlines.parse(han)
     except (ValueError, deadlines.DeadlineError):
         return None  # an impossible date or an unreadable phrase is the model's error, not a warning
+
+
+def marked_deadline(text: Any) -> Deadline | None:
+    """Return the deadline a raw text marks with ``^han[…]``, or None (none, or a mistake the model reports)."""
+    if not isinstance(text, str) or "^han[" not in text:
+        return None
+    try:
+        return inline.parse(text).deadline
+    except inline.InlineError:
+        return None
 
 
 def _weekend(located: Located, path: Path_, deadline: Deadline) -> list[Problem]:
