@@ -515,3 +515,16 @@ def test_a_marked_deadline_before_the_meeting_is_located() -> None:
     body = [{"khoan": "Giao Phòng Kinh tế báo cáo ^han[trước ngày 20/01/2024].", "giao": "Phòng Kinh tế"}]
     (problem,) = problems_of(notice_yaml(noi_dung=body, cuoc_hop=meeting))
     assert (problem.field, problem.message) == ("noi_dung[0].khoan", "thời hạn trước ngày cuộc họp")
+
+
+def test_new_starts_from_notices_whose_meeting_has_no_date(tmp_path: Path) -> None:
+    """A notice with a free opening may carry meeting fields without a date; ``new`` still picks the latest."""
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(REAL / "diem-han-bang-chu.yaml", content)
+    data = yaml.safe_load((REAL / "trinh-ky.yaml").read_text(encoding="utf-8"))
+    data["cuoc_hop"] = {"hinh_thuc": "buổi làm việc"}
+    (content / "trinh-ky.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["new", str(content), "--ngay-hop", "2026-10-20"]) == 0
+    (made,) = set(content.glob("*.yaml")) - {content / "diem-han-bang-chu.yaml", content / "trinh-ky.yaml"}
+    assert "Thanh tra tỉnh kiểm tra việc quản lý chất lượng" in made.read_text(encoding="utf-8")  # carried
