@@ -46,6 +46,11 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def words(text: str) -> str:
+    """Return text as read: ``norm``, and the .docx renderer's word joiners (in no-break spans) left out."""
+    return norm(text.replace("\u2060", ""))
+
+
 def docx_paragraphs(data: bytes) -> list[str]:
     """Return the non-empty paragraph texts of a .docx body in order, table cells included."""
     from docx import Document

@@ -363,7 +363,7 @@ def test_default_templates_pass_and_outputs_are_unchanged(tmp_path: Path) -> Non
     assert main(["build", str(SEED), "-o", str(out), "--force"]) == 0
     digests = {p.suffix: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.suffix != ".json"}
     assert digests == {".pdf": "66ab1e586c607c3a6e538b6b9aa4df124b3b58f01b5a3c296de639d92945a38a",
-                       ".docx": "a74b4654e231b7a11b91a468b489793990321965f7c383777478dc88e2e1ebaf"}
+                       ".docx": "c369729e54f72d79c878f7f89e4d095e4e200dec0bfbee4e587ac14b6b54d644"}
 
 
 def test_a_template_with_a_stored_picture_and_page_fields_renders(office: Path, seed_context: Context) -> None:

@@ -22,6 +22,7 @@ from vanban.pipeline import rules
 from vanban.pipeline.loader import Path_
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.notice import Notice, load, load_notices
+from vanban.pipeline.validate.nd30 import heading_warnings
 from vanban.repo import display, repository_root
 
 #: The note of a numbered notice that ``vanban issue`` did not archive: data in the sheet
@@ -194,6 +195,7 @@ def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, ThongB
             out.append(located.problem(("so",), _("bản chính thức phải có số văn bản"), "R-NUM-8"))
         if model.ngay is None:
             out.append(located.problem(("ngay",), _("bản chính thức phải có ngày ban hành"), "R-DATE-5"))
+        out.extend(heading_warnings(located))  # [T-17] reported with any refusal, never one on its own
         for path, text in _strings(located.data, ()):
             found = rules.placeholder(text)
             if found:
@@ -253,5 +255,5 @@ def check_final(paths: Sequence[Path]) -> None:
             others.setdefault(other.source.resolve(), other.model)
     pairs = [(display(path), model) for path, model in others.items()]
     problems = final_problems(notices, pairs)
-    if problems:
+    if any(not p.warning for p in problems):
         raise ContentError(problems)

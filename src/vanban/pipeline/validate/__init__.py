@@ -14,7 +14,7 @@ from vanban.errors import Problem
 from vanban.pipeline.loader import Located, cap_problems
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.validate.fields import model_problems
-from vanban.pipeline.validate.nd30 import notice_problems
+from vanban.pipeline.validate.nd30 import heading_warnings, notice_problems
 from vanban.pipeline.validate.tasks import deadline_warnings
 from vanban.pipeline.validate.text import (
     MAX_BODY_NODES,
@@ -56,4 +56,4 @@ def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
 
 def warnings(located: Located, model: ThongBao | None = None) -> list[Problem]:
     """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
-    return deadline_warnings(located)
+    return deadline_warnings(located) + heading_warnings(located)
