@@ -601,12 +601,13 @@ def test_end_block_never_alone_near_page_break() -> None:
 # --- nothing is fetched; warnings fail ---------------------------------------------------------
 
 
-def _user_templates(tmp_path: Path, html: str | None = None, css_extra: str = "") -> tuple[Path, ...]:
-    """Return a template search path whose user folder overrides thong_bao.html and/or thong_bao.css."""
+def _user_templates(tmp_path: Path, html: str | None = None, css_extra: str = "",
+                    html_name: str = "_head.html") -> tuple[Path, ...]:
+    """Return a template search path whose user folder overrides an HTML part (the head) and/or thong_bao.css."""
     user = tmp_path / "templates"
     user.mkdir()
     if html is not None:
-        (user / "thong_bao.html").write_text(html, encoding="utf-8")
+        (user / html_name).write_text(html, encoding="utf-8")
     if css_extra:
         css = (default_dir() / "thong_bao.css").read_text(encoding="utf-8")
         (user / "thong_bao.css").write_text(css + "\n" + css_extra, encoding="utf-8")
@@ -614,7 +615,8 @@ def _user_templates(tmp_path: Path, html: str | None = None, css_extra: str = ""
 
 
 def _default_html() -> str:
-    return (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
+    """Return the frame's shared <head> part, which every kind's HTML template includes."""
+    return (default_dir() / "_head.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import yaml
 
 from vanban.cli import main
 from vanban.commands.schema import content_schema, profile_schema
+from vanban.pipeline.templates import default_dir
 
 
 @pytest.fixture()
@@ -34,11 +35,10 @@ def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: p
         "content/2023-12-phien-hop-thuong-ky.yaml",
         "schemas/vanban-noi-dung.schema.json",
         "schemas/vanban.schema.json",
-        "templates/thong_bao.css",
-        "templates/thong_bao.docx",
-        "templates/thong_bao.html",
+        *(f"templates/{p.name}" for p in sorted(default_dir().iterdir()) if p.is_file()),
         "vanban.yaml",
     ]
+    assert {"templates/thong_bao.html", "templates/_header.html", "templates/van_ban.css"} <= set(names)
     assert (office / ".gitignore").read_text() == "/output/\n"
     # Files vanban creates start with the yaml-language-server line pointing at the schemas.
     assert (office / "vanban.yaml").read_text(encoding="utf-8").startswith(

@@ -1,14 +1,19 @@
-"""Generate ``templates/thong_bao.docx``, the Word template of a Thông báo (run to recreate it).
+"""Generate ``templates/<loai>.docx``, the Word template of each document kind (run to recreate them).
 
-Why a script: the template is binary, so it is built from this reviewable source with
+Why a script: the templates are binary, so they are built from this reviewable source with
 python-docx and lxml, from the same ``vanban.pipeline.context.LAYOUT`` numbers the PDF's CSS uses.
-All formatting lives in named paragraph styles ("VB …"), so an office can open the
-template in Word and restyle it; runs carry only the font name [R-FONT-1]. Only Jinja text
-and ``{%p %}`` paragraph tags appear, each tag inside one run, never inside an attribute,
-so the file stays valid OOXML. Widths of the three rules vary per notice; the renderer sets
-their indents after rendering (see ``vanban.pipeline.render_docx``).
+Every kind's template is made by the same builders of the frame (header, body, Nơi nhận and
+signer, page numbers); a kind adds only the builders of its own cells: the tên loại and
+trích yếu (ô 5a), or the "V/v …" under the number (ô 5b) and the Kính gửi (ô 9a), with their
+styles, so a template holds no style it does not use. All formatting lives in named
+paragraph styles ("VB …"), so an office can open a template in Word and restyle it; runs
+carry only the font name [R-FONT-1]. Only Jinja text and ``{%p %}`` paragraph tags appear,
+each tag inside one run, never inside an attribute, so the file stays valid OOXML. Widths of
+the rules and the Kính gửi indents vary per document; the renderer sets them after rendering
+(see ``vanban.pipeline.render_docx``).
 
-Usage: ``python tools/make_docx_template.py [output.docx]``.
+Usage: ``python tools/make_docx_template.py [LOAI …] [-o FILE]`` (default: every kind, into
+``templates/``; ``-o`` writes the one kind named to FILE).
 """
 
 from __future__ import annotations
@@ -29,13 +34,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
 from vanban.pipeline.context import LAYOUT, Layout
+from vanban.pipeline.kinds import DEFAULT, KINDS
 from vanban.pipeline.output import fixed_zip
 from vanban.pipeline.render_docx import core_namespace, twips
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = ROOT / "templates" / "thong_bao.docx"
+TEMPLATES = ROOT / "templates"
 FONT = "Times New Roman"  # R-FONT-1
-
 
 
 #: Style ids the renderer looks for to size the three rules [R-EL-1b, R-EL-2b, R-EL-5a-2].
@@ -315,8 +320,12 @@ def _cell_margins(layout: Layout, top_pt: float) -> Any:
     return margins
 
 
-def _styles(doc: Any, layout: Layout) -> None:
-    """Create the "VB …" styles: one per ND30 element, sizes from ``layout`` [§4, §16]."""
+def _styles(doc: Any, layout: Layout, named: bool = True, addressed: bool = False) -> None:
+    """Create the "VB …" styles: one per ND30 element, sizes from ``layout`` [§4, §16].
+
+    ``named``: the tên loại and trích yếu styles (ô 5a), else the "V/v …" style (ô 5b);
+    ``addressed``: the Kính gửi styles (ô 9a).
+    """
     ly = layout
     _para_style(doc, "VB Chu Quan", ly.co_quan_pt)  # R-EL-2a: upright, not bold
     _para_style(doc, "VB Co Quan", ly.co_quan_pt, bold=True)  # R-EL-2b
@@ -324,9 +333,10 @@ def _styles(doc: Any, layout: Layout) -> None:
     _para_style(doc, "VB Tieu Ngu", ly.tieu_ngu_pt, bold=True)  # R-EL-1b
     _para_style(doc, "VB So", ly.so_pt, before_pt=6)  # R-EL-3
     _para_style(doc, "VB Ngay", ly.ngay_pt, italic=True, before_pt=6)  # R-EL-4
-    _para_style(doc, "VB Ten Loai", ly.ten_loai_pt, bold=True, before_pt=18, keep_next=True)  # R-EL-5a-1
-    _para_style(doc, "VB Trich Yeu", ly.trich_yeu_pt, bold=True, keep_next=True)  # R-EL-5a-2
-    for key in ("co_quan", "tieu_ngu", "trich_yeu"):
+    if named:
+        _para_style(doc, "VB Ten Loai", ly.ten_loai_pt, bold=True, before_pt=18, keep_next=True)  # R-EL-5a-1
+        _para_style(doc, "VB Trich Yeu", ly.trich_yeu_pt, bold=True, keep_next=True)  # R-EL-5a-2
+    for key in ("co_quan", "tieu_ngu", "trich_yeu") if named else ("co_quan", "tieu_ngu"):
         _rule_style(doc, RULE_STYLES[key], ly)
     body = _para_style(
         doc, "VB Body", ly.body_pt, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt
@@ -365,6 +375,23 @@ def _styles(doc: Any, layout: Layout) -> None:
     # signature table ends at the foot of a page this paragraph must not open a new one.
     end.font.hidden = True
     _table_style(doc, ly)
+    if not named:
+        # R-EL-5b: "V/v …" 12–13 pt upright, centred under the số and ký hiệu, 6 pt below it.
+        _para_style(doc, "VB Vv", ly.vv_pt, before_pt=ly.vv_space_pt)
+    if addressed:
+        _kinh_gui_styles(doc, ly)
+
+
+def _kinh_gui_styles(doc: Any, layout: Layout) -> None:
+    """Ô 9a: "Kính gửi: X" on one centred line, or the label and one "- X;" a line [R-EL-9a].
+
+    The label and items are left-aligned; their indents (the block centred, the dashes under
+    the colon) are measured per document and set by the renderer.
+    """
+    size, space = layout.kinh_gui_pt, layout.para_space_pt
+    _para_style(doc, "VB Kinh Gui Mot", size, before_pt=space * 2, keep_next=True)
+    _para_style(doc, "VB Kinh Gui", size, align=WD_ALIGN_PARAGRAPH.LEFT, before_pt=space * 2, keep_next=True)
+    _para_style(doc, "VB Kinh Gui Item", size, align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)
 
 
 # --- content --------------------------------------------------------------------------------
@@ -412,8 +439,8 @@ def _loop(container: Any, over: str, style: str, var: str = "line") -> None:
     _para(container, style, "{%p endfor %}")
 
 
-def _header_table(doc: Any, layout: Layout) -> None:
-    """Ô 1–4: issuing body | Quốc hiệu, then Số | place and date in one row [§3.3; T-13]."""
+def _header_table(doc: Any, layout: Layout, named: bool = True) -> None:
+    """Ô 1–4: issuing body | Quốc hiệu, then Số (and a công văn's "V/v …", ô 5b) | place and date [§3.3; T-13]."""
     widths = (layout.header_left_mm, layout.header_right_mm)
     table = _table(doc, widths, layout, 0, rows=2)
     left, right = _row(table.rows[0], widths).cells
@@ -425,14 +452,30 @@ def _header_table(doc: Any, layout: Layout) -> None:
     _para(right, RULE_STYLES["tieu_ngu"])
     left, right = _row(table.rows[1], widths).cells
     _para(left, "VB So", "{{ so_ky_hieu }}")
+    if not named:
+        _loop(left, "trich_yeu", "VB Vv")  # R-EL-5b
     _para(right, "VB Ngay", "{{ dia_danh_ngay }}")
 
 
-def _body(doc: Any) -> None:
-    """Ô 5a and 6: THÔNG BÁO, trích yếu and its rule, then every body block [§4.3, §7]."""
+def _title(doc: Any) -> None:
+    """Ô 5a: the tên loại (THÔNG BÁO), the trích yếu and its rule [§4.3]."""
     _para(doc, "VB Ten Loai", "{{ ten_loai }}")
     _loop(doc, "trich_yeu", "VB Trich Yeu")
     _para(doc, RULE_STYLES["trich_yeu"])
+
+
+def _kinh_gui(doc: Any) -> None:
+    """Ô 9a: "Kính gửi: X", or "Kính gửi:" and one addressee a line [R-EL-9a]."""
+    _para(doc, "VB Kinh Gui", "{%p if kinh_gui.one_line %}")
+    _para(doc, "VB Kinh Gui Mot", "{{ kinh_gui.label }} {{ kinh_gui.items[0] }}")
+    _para(doc, "VB Kinh Gui", "{%p else %}")
+    _para(doc, "VB Kinh Gui", "{{ kinh_gui.label }}")
+    _loop(doc, "kinh_gui.items", "VB Kinh Gui Item")
+    _para(doc, "VB Kinh Gui", "{%p endif %}")
+
+
+def _body(doc: Any) -> None:
+    """Ô 6: every body block, the last one kept with the Nơi nhận and the signer [§7]."""
     _para(doc, "VB Body", "{%p for block in body[:-1] %}")
     _para(doc, "VB Body", "{%p if block.bold %}")
     _para(doc, "VB Body Bold", "{{ block.text }}")
@@ -511,15 +554,17 @@ def _page(doc: Any, layout: Layout) -> None:
     section.gutter = Mm(0)
 
 
-def build_template(layout: Layout = LAYOUT) -> bytes:
-    """Return the bytes of the Word template (deterministic: fixed zip times and metadata)."""
+def build_template(loai: str = DEFAULT, layout: Layout = LAYOUT) -> bytes:
+    """Return the bytes of the Word template of the kind ``loai`` (deterministic: fixed zip times and metadata)."""
+    kind = KINDS[loai]
+    named, addressed = kind.model.NAMED, kind.model.ADDRESSED
     doc = Document()
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     _strip_package(doc)
-    _styles(doc, layout)
+    _styles(doc, layout, named, addressed)
     keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
     keep |= {s.style_id for s in doc.styles if s.name.startswith("VB ") or s.name in (FOOTNOTE_TEXT,
                                                                                       FOOTNOTE_REFERENCE)}
@@ -529,13 +574,17 @@ def build_template(layout: Layout = LAYOUT) -> bytes:
     _footnotes_part(doc)
     _app_properties(doc)
     _page(doc, layout)
-    _header_table(doc, layout)
+    _header_table(doc, layout, named)
+    if named:
+        _title(doc)
+    if addressed:
+        _kinh_gui(doc)
     _body(doc)
     _sign_table(doc, layout)
     _headers(doc, layout)
     with core_namespace():  # docxtpl may be imported already (e.g. by the tests)
         props = doc.core_properties
-        props.title = "Thông báo (mẫu vanban)"
+        props.title = f"{kind.name} (mẫu vanban)"
         props.author = "vanban"
         props.comments = ""
         props.last_modified_by = ""
@@ -547,10 +596,22 @@ def build_template(layout: Layout = LAYOUT) -> bytes:
 
 
 def main(argv: Sequence[str]) -> int:
-    """Write the template to ``argv[0]`` (default ``templates/thong_bao.docx``)."""
-    target = Path(argv[0]) if argv else DEFAULT_OUT
-    target.write_bytes(build_template())
-    print(f"{target}: {target.stat().st_size} B")
+    """Write the templates of the kinds named in ``argv`` (default: all) into ``templates/``, or one to ``-o FILE``."""
+    args = list(argv)
+    out: Path | None = None
+    if "-o" in args:
+        at = args.index("-o")
+        out = Path(args[at + 1])
+        del args[at:at + 2]
+    chosen = args or list(KINDS)
+    unknown = [a for a in chosen if a not in KINDS]
+    if unknown or (out is not None and len(chosen) != 1):
+        print(f"usage: make_docx_template.py [LOAI …] [-o FILE]; kinds: {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    for loai in chosen:
+        target = out or TEMPLATES / f"{loai}.docx"
+        target.write_bytes(build_template(loai))
+        print(f"{target}: {target.stat().st_size} B")
     return 0
 
 

@@ -28,8 +28,8 @@ from vanban.pipeline.docx_check import check_file
 from vanban.pipeline.notice import Notice, discover, load_files, screen
 from vanban.pipeline.output import check_dir, prepare_dir, write_all
 from vanban.pipeline.render import FORMATS, check_formats, render_notice
-from vanban.pipeline.render_docx import DOCX_TEMPLATE
-from vanban.pipeline.render_pdf import HTML_TEMPLATE
+from vanban.pipeline.render_docx import docx_template
+from vanban.pipeline.render_pdf import html_template
 from vanban.pipeline.sandbox import load
 from vanban.pipeline.templates import environment, find, search_path
 from vanban.repo import display, find_profile
@@ -153,16 +153,19 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.kill()
 
 
-def check_templates(template_path: tuple[Path, ...], formats: Sequence[str]) -> None:
+def check_templates(template_path: tuple[Path, ...], formats: Sequence[str],
+                    kinds: Sequence[str] = ("thong_bao",)) -> None:
     """Raise RenderError for a refused Word template or an HTML template that does not compile, before rendering.
 
     Why once, here: every notice would fail the same way, each after a render, and with
-    ``keep_going`` the same error would be printed once per notice.
+    ``keep_going`` the same error would be printed once per notice. Each of ``kinds`` (the
+    ``loai`` of the documents to render) has its own templates.
     """
-    if "docx" in formats:
-        check_file(find(DOCX_TEMPLATE, template_path))
-    if "pdf" in formats:
-        load(environment(template_path), HTML_TEMPLATE)
+    for loai in sorted(set(kinds)):
+        if "docx" in formats:
+            check_file(find(docx_template(loai), template_path))
+        if "pdf" in formats:
+            load(environment(template_path), html_template(loai))
 
 
 def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
@@ -266,7 +269,7 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
         raise ContentError(report.problems)
     notices = [n for n in notices if n.stem not in archived]
     if notices:
-        check_templates(template_path, chosen)
+        check_templates(template_path, chosen, [n.model.loai for n in notices])
     outcomes = render_many(notices, chosen, template_path, jobs, progress) if notices else []
     failures = [o for o in outcomes if isinstance(o, RenderError)]
     if failures and not keep_going:

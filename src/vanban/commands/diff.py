@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from vanban.i18n import _
 from vanban.pipeline import rules
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.outline import Item, Task, outline, tasks
 
 #: Least difflib ratio at which two task texts (or section titles) count as the same one.
@@ -155,10 +155,10 @@ def _match_sections(old: list[Section], new: list[Section]) -> list[tuple[int, i
     return sorted(pairs)
 
 
-def compare(old: ThongBao, new: ThongBao) -> Diff:
+def compare(old: Frame, new: Frame) -> Diff:
     """Return the structural differences from ``old`` to ``new``."""
     result = Diff()
-    old_items, new_items = outline(old.noi_dung), outline(new.noi_dung)
+    old_items, new_items = outline(old.nodes), outline(new.nodes)
     old_tasks, new_tasks = tasks(old_items), tasks(new_items)
     pairs = match_tasks(old_tasks, new_tasks)
     result.removed = [t for i, t in enumerate(old_tasks) if i not in {p[0] for p in pairs}]

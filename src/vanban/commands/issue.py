@@ -37,7 +37,7 @@ from vanban.i18n import _
 from vanban.pipeline import rules
 from vanban.pipeline.context import build_context
 from vanban.pipeline.loader import Located, load_yaml
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice, load_notice, load_notices
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
@@ -75,7 +75,7 @@ class Proposal:
     year: int
 
 
-def _series(model: ThongBao) -> tuple[str, int | None]:
+def _series(model: Frame) -> tuple[str, int | None]:
     """Return the numbering series of a notice: its body and year [R-NUM-3].
 
     One sequence per body and year for every kind, the ND30 default; a profile setting for
@@ -84,7 +84,7 @@ def _series(model: ThongBao) -> tuple[str, int | None]:
     return body_name(model), notice_year(model)
 
 
-def _taken(root: Path, model: ThongBao, notices: list[Notice], source: Path) -> dict[int, list[str]]:
+def _taken(root: Path, model: Frame, notices: list[Notice], source: Path) -> dict[int, list[str]]:
     """Return the numbers already used in ``model``'s series: number → where (register line or file)."""
     body, year = _series(model)
     used: dict[int, list[str]] = {}
@@ -184,7 +184,7 @@ def _write_and_commit(root: Path, path: Path, relative: str, new_text: str, noti
     return Issued(entry.number, model.ngay, (path, *(root / n for n in files), register), commit)
 
 
-def _snapshot(located: Located, model: ThongBao) -> bytes:
+def _snapshot(located: Located, model: Frame) -> bytes:
     """Return the notice as issued, every value from the profile included, as YAML."""
     data: dict[str, Any] = dict(located.data) if isinstance(located.data, dict) else {}
     # Data in the office's repository, so always Vietnamese (like the commit message).

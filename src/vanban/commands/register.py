@@ -20,7 +20,7 @@ from vanban.errors import ContentError, Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
 from vanban.pipeline.loader import Path_
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice, load, load_notices
 from vanban.pipeline.validate.nd30 import heading_warnings
 from vanban.repo import display, repository_root
@@ -71,12 +71,12 @@ class YearRegister:
     next_free: int
 
 
-def body_name(notice: ThongBao) -> str:
+def body_name(notice: Frame) -> str:
     """Return the issuing body's identity: its chủ quản and name lines, upper-cased."""
     return " ".join(rules.upper_vi(x) for x in (*notice.co_quan.chu_quan, *notice.co_quan.ten))
 
 
-def notice_year(notice: ThongBao) -> int | None:
+def notice_year(notice: Frame) -> int | None:
     """Return the year a notice's number belongs to: its issue year, else its meeting's [R-NUM-3]."""
     day = notice.reference_date
     return day.year if day else None
@@ -176,7 +176,7 @@ def register_xlsx(registers: list[YearRegister]) -> bytes:
     return workbook_bytes(sheets or [Sheet("Sổ", COLUMNS, [])], max(days, default=dt.date(2000, 1, 1)))
 
 
-def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, ThongBao]]) -> list[Problem]:
+def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, Frame]]) -> list[Problem]:
     """Return why ``notices`` cannot be issued as finals: blanks, placeholders, a number in use.
 
     ``notices`` are the notices to issue, with their located data; ``others`` are every
@@ -247,7 +247,7 @@ def check_final(paths: Sequence[Path]) -> None:
     """Raise ContentError unless every notice under ``paths`` can be issued as a final [issue 4]."""
     notices = load(paths)
     roots = {repository_root(n.source.parent) for n in notices}
-    others: dict[Path, ThongBao] = {n.source.resolve(): n.model for n in notices}
+    others: dict[Path, Frame] = {n.source.resolve(): n.model for n in notices}
     for root in roots:
         folder = root / "content" if (root / "content").is_dir() else root
         # Other broken notices are not this build's business; the register shows them.

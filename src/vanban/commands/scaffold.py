@@ -21,6 +21,7 @@ from vanban.commands.tasks import TaskRow, collect, select
 from vanban.errors import ContentError, UsageError
 from vanban.i18n import _
 from vanban.pipeline.loader import load_file
+from vanban.pipeline.model import ThongBao
 from vanban.pipeline.notice import load
 from vanban.pipeline.output import write_atomic
 from vanban.pipeline.templates import default_dir
@@ -209,7 +210,7 @@ def _shift(value: Any, old: dt.date | None, new: dt.date) -> Any:
 
 def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
     """Write next month's draft notice into ``content``; return its path."""
-    notices = load([content])
+    notices = [n for n in load([content]) if isinstance(n.model, ThongBao)]  # next month's follows a Thông báo
     if source is not None:
         chosen = [n for n in notices if n.source.resolve() == source.resolve()]
         if not chosen:
@@ -218,7 +219,9 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
     else:
         latest = max(notices, key=lambda n: (_meeting_date_of(n.model), n.model.ngay or dt.date.min, n.stem))
     rows = [r for r in select(collect(notices), open_only=True) if r.stem == latest.stem]
-    kind = latest.model.cuoc_hop.hinh_thuc if latest.model.cuoc_hop else "cuộc họp"
+    model = latest.model
+    assert isinstance(model, ThongBao)
+    kind = model.cuoc_hop.hinh_thuc if model.cuoc_hop else "cuộc họp"
     text, day = next_notice(latest.source, meeting, rows, kind)
     if out is None:
         stem = re.sub(r"^\d{4}-\d{2}", f"{day:%Y-%m}", latest.stem)

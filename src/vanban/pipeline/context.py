@@ -1,56 +1,25 @@
-"""Turn a notice model into the one display-ready context both renderers draw.
+"""Turn a document model into the one display-ready context both renderers draw.
 
 Why: every ND30 formatting decision (numbers, dates, labels, upper-casing, punctuation,
 line breaks of the titles, lengths of the rules) is made here, once, as pure functions of
 the model. The .docx and the PDF templates only lay this context out, so the two can never
-disagree on a date, a number or a sentence.
+disagree on a date, a number or a sentence. The context is the frame — ND30's cells, ô 1 to
+9b — whatever the kind; a kind (``vanban.pipeline.kinds``) only says what goes in its cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
-from vanban.pipeline import deadlines, inline, rules
+from vanban.pipeline import inline, kinds, rules
+from vanban.pipeline.blocks import Block, body
 from vanban.pipeline.fonts import text_width_mm, wrap
-from vanban.pipeline.inline import Inline, Note, Run
+from vanban.pipeline.inline import Inline, Note
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
-from vanban.pipeline.model import ThongBao, TrinhBay
-from vanban.pipeline.outline import Item, outline
+from vanban.pipeline.model import Frame
 
-__all__ = ["LAYOUT", "Block", "Context", "Layout", "Meta", "build_context"]
-
-
-@dataclass(frozen=True)
-class Block:
-    """One body paragraph, display-ready: its runs (label included), weight and page-keeping.
-
-    Why runs: emphasis and footnote calls inside a sentence reach both renderers as data
-    (text plus style), so neither parses markup and both draw the same words.
-    """
-
-    kind: str  # muc | khoan | diem | gach | cong | doan
-    runs: tuple[Run, ...]
-    bold: bool = False  # the whole paragraph: a mục heading or a khoản that is a title [§7; T-17]
-    level: int = 0
-    keep_next: bool = False  # a lead-in ending with ":" never ends a page without what it introduces
-    #: The paragraph's words (footnote calls left out), as a reader and the .docx read them.
-    text: str = field(init=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "text", inline.runs_text(self.runs))
-
-    @property
-    def plain(self) -> bool:
-        """Tell whether the paragraph is one run of ordinary text (nothing marked inside it)."""
-        return len(self.runs) == 1 and self.runs[0].plain
-
-    @classmethod
-    def of(cls, kind: str, text: str, bold: bool = False) -> Block:
-        """Return a paragraph of ordinary text (for texts vanban writes itself, and for tests)."""
-        return cls(kind, (Run(text),), bold)
+__all__ = ["LAYOUT", "Block", "Context", "KinhGui", "Layout", "Meta", "build_context"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +39,31 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class KinhGui:
+    """The "Kính gửi" block (ô 9a), display-ready [R-EL-9a].
+
+    One addressee stands on the label's line, centred; several stand one a line, "- X;", the
+    dashes aligned under the label's colon and the block centred on the text block.
+    """
+
+    label: str  # "Kính gửi:"
+    items: tuple[str, ...]  # one addressee as written, or "- X;" … "- Y." for several
+    indent_mm: float = 0.0  # several: the label's left indent
+    item_indent_mm: float = 0.0  # several: the items' left indent, under the colon
+    hang_mm: float = 0.0  # several: where a wrapped item's next line starts, after "- "
+
+    @property
+    def one_line(self) -> bool:
+        """Tell whether the one addressee stands on the label's line."""
+        return len(self.items) == 1 and not self.items[0].startswith("- ")
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Return the block's paragraphs as they read."""
+        return (f"{self.label} {self.items[0]}",) if self.one_line else (self.label, *self.items)
+
+
+@dataclass(frozen=True)
 class Context:
     """Everything the templates show, already formatted per ND30."""
 
@@ -86,15 +80,17 @@ class Context:
     tieu_ngu: str
     tieu_ngu_rule_mm: float
     dia_danh_ngay: str
-    ten_loai: str
+    ten_loai: str  # ô 5a: "THÔNG BÁO"; "" for a công văn, whose trích yếu reads "V/v …" in ô 5b
     trich_yeu: tuple[str, ...]
-    trich_yeu_rule_mm: float
+    trich_yeu_rule_mm: float  # 0 in ô 5b: nothing is ruled under "V/v …" [§4.5]
     body: tuple[Block, ...]
     noi_nhan_label: str
     noi_nhan: tuple[str, ...]
     chuc_vu: tuple[str, ...]
     ho_ten: str
     footnotes: tuple[Note, ...] = ()  # every footnote, numbered 1, 2, 3 … in reading order
+    loai: str = kinds.DEFAULT  # the kind: its templates are <loai>.html, <loai>.css and <loai>.docx
+    kinh_gui: KinhGui | None = None  # ô 9a, for a kind addressed to someone
 
     @property
     def footnote_texts(self) -> list[str]:
@@ -108,9 +104,11 @@ class Context:
 
     def paragraph_texts(self) -> list[str]:
         """Return every paragraph in reading order, as both renderers must show it."""
-        # Header table order: row 1 left, row 1 right, then row 2 (Số | date) [R-EL-4; T-13].
-        out = [*self.chu_quan, *self.co_quan, self.quoc_hieu, self.tieu_ngu, self.so_ky_hieu, self.dia_danh_ngay]
-        out += [self.ten_loai, *self.trich_yeu]
+        # Header table order: row 1 left, row 1 right, then row 2 (Số and ô 5b | date) [R-EL-4; T-13].
+        out = [*self.chu_quan, *self.co_quan, self.quoc_hieu, self.tieu_ngu, self.so_ky_hieu]
+        out += [*self.trich_yeu, self.dia_danh_ngay] if not self.ten_loai else [self.dia_danh_ngay, self.ten_loai,
+                                                                                 *self.trich_yeu]
+        out += [*self.kinh_gui.lines] if self.kinh_gui else []
         out += [b.text for b in self.body]
         out += [self.noi_nhan_label, *self.noi_nhan, *self.chuc_vu, self.ho_ten]
         return out
@@ -119,137 +117,103 @@ class Context:
 _VN = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 
-def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Context:
-    """Return the display-ready context of ``notice``; ``stem`` names its output files."""
-    co = notice.co_quan
-    issued = notice.reference_date or dt.date(1970, 1, 1)
-    draft = notice.du_thao
+def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Context:
+    """Return the display-ready context of ``document``; ``stem`` names its output files."""
+    cells = kinds.kind_of(document).cells(document)
+    co = document.co_quan
+    issued = document.reference_date or dt.date(1970, 1, 1)
+    draft = document.du_thao
     # R-EL-2c: the issuing body's lines as the author gives them (validation checks each fits).
     chu_quan = [rules.upper_vi(rules.collapse_spaces(x)) for x in co.chu_quan]
     co_quan = [rules.upper_vi(rules.collapse_spaces(x)) for x in co.ten]
-    trich_yeu = title_lines(notice.trich_yeu, layout)
-    body = _body(notice)
-    notes = tuple(run.note for block in body for run in block.runs if run.note is not None)
+    named = document.NAMED
+    trich_yeu = title_lines(document.trich_yeu, layout, named)
+    blocks = body(cells.opening, cells.nodes, cells.closing, cells.trinh_bay)
+    notes = tuple(run.note for block in blocks for run in block.runs if run.note is not None)
+    type_line = rules.upper_vi(document.TYPE_NAME)
     return Context(
         stem=stem,
         layout=layout,
         meta=Meta(
             title=" ".join(trich_yeu),
             author=" ".join(co_quan),
-            subject=f"THÔNG BÁO {rules.number_line(notice.so, notice.symbol)}".replace(rules.BLANK, " "),
+            subject=f"{type_line} {rules.number_line(document.so, document.symbol)}".replace(rules.BLANK, " "),
             created=dt.datetime.combine(issued, dt.time(0, 0), _VN),
         ),
-        du_thao=notice.is_draft,
-        du_thao_mark=rules.draft_mark(notice.draft_kind, draft.lan if draft else None),
+        du_thao=document.is_draft,
+        du_thao_mark=rules.draft_mark(document.draft_kind, draft.lan if draft else None),
         chu_quan=tuple(chu_quan),
         co_quan=tuple(co_quan),
         # R-EL-2b/2e: rule 1/3–1/2 of the longest bold line of the issuing body.
         co_quan_rule_mm=_rule(co_quan, layout.co_quan_pt, layout.rule_ratio),
         # R-NUM-8: an issuing draft leaves the number blank for the văn thư.
-        so_ky_hieu=rules.number_line(None if notice.draft_kind == "trinh_ky" else notice.so, notice.symbol),
+        so_ky_hieu=rules.number_line(None if document.draft_kind == "trinh_ky" else document.so, document.symbol),
         quoc_hieu=rules.QUOC_HIEU,
         tieu_ngu=rules.TIEU_NGU,
         # R-EL-1b: the rule is exactly as long as the Tiêu ngữ.
         tieu_ngu_rule_mm=round(text_width_mm(rules.TIEU_NGU, layout.tieu_ngu_pt, bold=True), 2),
         # R-DATE-5: a draft's date line shows the year, and the month when the draft states it.
-        dia_danh_ngay=rules.place_date_line(co.dia_danh, notice.ngay, (draft.year if draft else None) or issued.year,
+        dia_danh_ngay=rules.place_date_line(co.dia_danh, document.ngay, (draft.year if draft else None) or issued.year,
                                             draft.thang[1] if draft and draft.thang else None),
-        ten_loai="THÔNG BÁO",
+        ten_loai=type_line if named else "",
         trich_yeu=tuple(trich_yeu),
-        # R-EL-5a-2: rule 1/3–1/2 of the trích yếu line.
-        trich_yeu_rule_mm=_rule(trich_yeu, layout.trich_yeu_pt, layout.rule_ratio),
-        body=tuple(body),
+        # R-EL-5a-2: rule 1/3–1/2 of the trích yếu line; none under a công văn's "V/v …" [§4.5].
+        trich_yeu_rule_mm=_rule(trich_yeu, layout.trich_yeu_pt, layout.rule_ratio) if named else 0.0,
+        body=tuple(blocks),
         noi_nhan_label="Nơi nhận:",
-        noi_nhan=tuple(rules.recipient_lines(notice.noi_nhan, notice.luu.don_vi, notice.luu.so_ban)),
-        chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in notice.nguoi_ky.chuc_vu),
-        ho_ten=rules.collapse_spaces(notice.nguoi_ky.ho_ten),
+        # R-NN-4: "- Như trên;" first when the document has a Kính gửi.
+        noi_nhan=tuple(rules.recipient_lines(rules.recipients(document.noi_nhan, bool(cells.kinh_gui)),
+                                             document.luu.don_vi, document.luu.so_ban)),
+        chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in document.nguoi_ky.chuc_vu),
+        ho_ten=rules.collapse_spaces(document.nguoi_ky.ho_ten),
         footnotes=notes,
+        loai=document.loai,
+        kinh_gui=kinh_gui(cells.kinh_gui, layout) if cells.kinh_gui else None,
     )
 
 
-def title_lines(given: tuple[Inline, ...], layout: Layout = LAYOUT) -> list[str]:
+def title_lines(given: tuple[Inline, ...], layout: Layout = LAYOUT, named: bool = True) -> list[str]:
     """Return the trích yếu's lines: the author's own lines when there are several, else balanced.
 
     Why: the author who splits a title knows where it reads well, so those lines are kept
     (validation refuses one that does not fit); one line that is too long is balanced by
-    ``fonts.wrap``, which never breaks inside a person's name or a ``^lien[…]`` span [R-EL-5a-2].
+    ``fonts.wrap``, which never breaks inside a person's name or a ``^lien[…]`` span
+    [R-EL-5a-2]. A công văn's trích yếu starts "V/v " and is broken to the header's left
+    column, where it stands [R-EL-5b].
     """
     lines = [inline.plain_inline(t) for t in given]
     if len(lines) > 1:
-        return [t.plain for t in lines]
+        texts = [t.plain for t in lines]
+        return texts if named else rules.vv_lines(texts)
     text = lines[0].plain
     keep = [*rules.name_spans(text), *inline.title_breaks(lines[0])]
-    return wrap(text, layout.text_width_mm * WRAP_SLACK, layout.trich_yeu_pt, True, keep)
+    if not named:
+        shown = rules.vv_lines([text])[0]
+        shift = len(shown) - len(text)  # the kept spans move with "V/v " (the author's own is replaced)
+        keep = [(a + shift, b + shift) for a, b in keep if a + shift >= len("V/v ")]
+        text = shown
+    place = layout.title_place(named)
+    return wrap(text, place.room_mm * WRAP_SLACK, place.size_pt, place.bold, keep)
+
+
+def kinh_gui(addressees: tuple[str, ...], layout: Layout = LAYOUT) -> KinhGui:
+    """Return the "Kính gửi" block of ``addressees``, its indents measured on the bundled font [R-EL-9a].
+
+    Why measured: ND30 aligns the dashes of several addressees under the label's colon; the
+    block is centred on the text block as the decree's own samples set it, and starts at
+    the margin when an addressee is too long for that.
+    """
+    label = "Kính gửi:"
+    if len(addressees) == 1:
+        return KinhGui(label, (rules.clean_recipient(addressees[0]),))
+    items = rules.kinh_gui_items(addressees)
+    size = layout.kinh_gui_pt
+    colon = text_width_mm(label.removesuffix(":"), size)
+    widest = max(text_width_mm(item, size) for item in items)
+    indent = max(0.0, (layout.text_width_mm - colon - widest) / 2)
+    return KinhGui(label, tuple(items), round(indent, 2), round(indent + colon, 2), round(text_width_mm("- ", size), 2))
 
 
 def _rule(lines: list[str], size_pt: float, ratio: float) -> float:
     longest = max((text_width_mm(line, size_pt, bold=True) for line in lines), default=0.0)
     return round(longest * ratio, 2)
-
-
-# --- body ---------------------------------------------------------------------------------
-
-
-def _body(notice: ThongBao) -> list[Block]:
-    numbers = itertools.count(1)  # footnotes are numbered through the whole body, in reading order
-    blocks = [Block("doan", t.runs(numbers)) for t in _opening(notice)]
-    blocks.extend(_block(item, numbers, notice.trinh_bay) for item in outline(notice.noi_dung))
-    blocks.extend(Block("doan", inline.plain_inline(t).runs(numbers)) for t in notice.ket_thuc)
-    last = blocks[-1]
-    # R-END-1: "./." right after the last character of the body's last paragraph.
-    blocks[-1] = replace(last, runs=inline.with_tail(last.runs, rules.end_mark))
-    # A lead-in ("… như sau:") stays on the page of the item it introduces.
-    return [replace(b, keep_next=rules.is_lead_in(b.text)) for b in blocks[:-1]] + blocks[-1:]
-
-
-def _opening(notice: ThongBao) -> list[Inline]:
-    """Write the opening paragraphs from the meeting data, unless ``mo_dau`` gives them (§15)."""
-    if notice.mo_dau:
-        return [inline.plain_inline(t) for t in notice.mo_dau]  # plain when a command wrote it
-    meeting = notice.cuoc_hop
-    if meeting is None or meeting.ngay is None or meeting.chu_tri is None:
-        return []  # nothing to write from (validation asks for the meeting's date and chair)
-    name = f"{meeting.hinh_thuc} {meeting.ten}".strip()
-    chair = f"đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}"
-    where = f", tại {meeting.dia_diem}" if meeting.dia_diem else ""
-    first = (
-        f"Ngày {rules.short_date(meeting.ngay)}{where}, {meeting.don_vi_to_chuc} tổ chức {name} "
-        f"dưới sự chủ trì của {chair}."
-    )
-    if meeting.thanh_phan:
-        first += f" Tham dự {meeting.hinh_thuc} có {', '.join(meeting.thanh_phan)}."
-    if meeting.noi_dung:
-        agenda = "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)
-        first += f" Tại {meeting.hinh_thuc}, {meeting.don_vi_to_chuc} đã nghe và cho ý kiến các nội dung: {agenda}."
-    second = (
-        f"Sau khi nghe {meeting.nghe}, ý kiến phát biểu của các đại biểu tham dự {meeting.hinh_thuc}, "
-        f"{chair} kết luận:"
-    )
-    return [inline.plain_inline(rules.collapse_spaces(first)), inline.plain_inline(rules.collapse_spaces(second))]
-
-
-def _block(item: Item, numbers: Iterator[int], style: TrinhBay) -> Block:
-    """Return the display block of one outline item: label, emphasis, a task's deadline."""
-    if item.kind == "muc":
-        # §7 report-style mục: Roman numeral, UPPER, bold [T-17]; another form only when the
-        # notice asks (trinh_bay), which validation warns about.
-        runs = item.inline.runs(numbers, rules.upper_vi if style.muc_chu == "in_hoa" else None)
-        return Block("muc", _labelled(item.label, runs), bold=style.muc_net == "dam", level=item.level)
-    runs = item.inline.runs(numbers)
-    deadline = item.deadline
-    if deadline is not None and not item.deadline_in_text:
-        words = deadlines.printed(deadline)
-        runs = inline.with_tail(runs, lambda text: rules.with_deadline(text, words))
-    kind = item.dang if item.kind == "nhiem_vu" else item.kind
-    # §7: a khoản that is a title is bold; one without a title, and every other item, upright [T-17].
-    return Block(kind, _labelled(item.label, runs), bold=item.is_title, level=item.level)
-
-
-def _labelled(label: str, runs: tuple[Run, ...]) -> tuple[Run, ...]:
-    """Return ``runs`` after the item's label ("2.1.", "a)", "-"), joined to plain words when they start so."""
-    if not label:
-        return runs
-    first = runs[0] if runs else Run("")
-    if first.plain:
-        return (Run(f"{label} {first.text}"), *runs[1:])
-    return (Run(f"{label} "), *runs)

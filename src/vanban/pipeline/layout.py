@@ -35,6 +35,9 @@ class Layout:
     ngay_pt: float = 14.0  # R-EL-4 13–14
     ten_loai_pt: float = 14.0  # R-EL-5a-1 13–14
     trich_yeu_pt: float = 14.0  # R-EL-5a-2 13–14
+    vv_pt: float = 12.0  # R-EL-5b 12–13: a công văn's "V/v …" (the decree's own sample is 12)
+    vv_space_pt: float = 6.0  # R-EL-5b: 6 pt under the số and ký hiệu
+    kinh_gui_pt: float = 14.0  # R-EL-9a 13–14
     body_pt: float = 14.0  # R-BODY-1 13–14
     indent_mm: float = 12.7  # R-BODY-2: 1 cm or 1.27 cm
     para_space_pt: float = 6.0  # R-BODY-3: at least 6 pt
@@ -64,6 +67,25 @@ class Layout:
     def header_text_mm(self) -> float:
         """Return the width a line of the issuing body may take: its column less the cell padding."""
         return self.header_left_mm - 2 * self.cell_padding_mm
+
+    def title_place(self, named: bool) -> Place:
+        """Return where the trích yếu goes: under the tên loại across the text block (ô 5a), or "V/v …" in ô 5b.
+
+        Why one answer: the context breaks the lines and validation measures the author's own
+        lines in the same room, size and weight [R-EL-5a-2, R-EL-5b].
+        """
+        if named:
+            return Place(self.text_width_mm, self.trich_yeu_pt, True)
+        return Place(self.header_text_mm, self.vv_pt, False)
+
+
+@dataclass(frozen=True)
+class Place:
+    """The room a line has, in mm, and the size (pt) and weight it is set in."""
+
+    room_mm: float
+    size_pt: float
+    bold: bool
 
 
 LAYOUT = Layout()

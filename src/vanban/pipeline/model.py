@@ -437,62 +437,77 @@ class TrinhBay(Model):
     muc_net: Literal["dam", "thuong"] = "dam"  # mục headings bold, or regular weight
 
 
-class ThongBao(Model):
-    """A Thông báo (kết luận): everything the notice says, nothing about how it looks."""
+class Frame(Model):
+    """The parts every ND30 document has, whatever its kind: issuing body, number, date, trích yếu, signer, Nơi nhận.
 
-    loai: Literal["thong_bao"] = "thong_bao"
+    Why one base: header, number and ký hiệu, place and date, signer chain, Nơi nhận and Lưu
+    are the same frame for every kind [Phụ lục I, Mục IV]; a kind (``vanban.pipeline.kinds``)
+    subclasses it with its own parts and says, in the class variables, how it fills the frame.
+    """
+
+    #: The document type as ND30 names it ("Thông báo", "Công văn"): ký hiệu, register, messages.
+    TYPE_NAME: ClassVar[str] = ""
+    #: Whether the trích yếu follows a tên loại line (ô 5a), or reads "V/v …" under the number (ô 5b).
+    NAMED: ClassVar[bool] = True
+    #: Whether the document is addressed in a "Kính gửi" block (ô 9a) [R-EL-9a, R-NN-4].
+    ADDRESSED: ClassVar[bool] = False
+
+    loai: str
     co_quan: CoQuan
     so: PositiveInt | None = None
     ky_hieu: OptText = ""
     ngay: Date | None = None
     du_thao: Annotated[DuThao | None, BeforeValidator(_draft_kind)] = None
     trich_yeu: Annotated[TitleLines, Field(min_length=1)]
-    cuoc_hop: CuocHop | None = None
-    mo_dau: ParaLines = ()
-    noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
-    ket_thuc: ParaLines = ()
-    trinh_bay: TrinhBay = TrinhBay()
     nguoi_ky: NguoiKy
     noi_nhan: Annotated[Lines, Field(min_length=1)]
     luu: Luu
-    cap_nhat_nhiem_vu: tuple[CapNhat, ...] = ()
 
     @property
     def is_draft(self) -> bool:
-        """Tell whether the notice is still a draft: marked one, or no number or issue date [R-NUM-8, R-DATE-5]."""
+        """Tell whether the document is still a draft: marked one, or no number or issue date [R-NUM-8, R-DATE-5]."""
         return self.du_thao is not None or self.so is None or self.ngay is None
 
     @property
     def draft_kind(self) -> Literal["gop_y", "trinh_ky"] | None:
-        """Return the kind of draft (``gop_y`` review, ``trinh_ky`` issuing), or None for a final notice.
+        """Return the kind of draft (``gop_y`` review, ``trinh_ky`` issuing), or None for a final document.
 
-        Why a default: a notice without number or date was always a review draft, and still is.
+        Why a default: a document without number or date was always a review draft, and still is.
         """
         if self.du_thao is not None:
             return self.du_thao.loai
         return "gop_y" if self.is_draft else None
 
+    def own_date(self) -> dt.date | None:
+        """Return the date the kind's own parts give (a meeting's), which a draft's year falls back on."""
+        return None
+
     @property
     def reference_date(self) -> dt.date | None:
-        """Return the date the notice speaks from: its issue date, else its meeting's, else its draft's month.
+        """Return the date the document speaks from: its issue date, else its own parts', else its draft's month.
 
         Why: a draft has no issue date yet, but its year (the date line, the number register)
-        and the status of its tasks are read from the meeting it reports on, or from the month
-        or year the draft states (the first day of it) [R-DATE-5].
+        and the status of its tasks are read from the meeting it reports on or convenes, or
+        from the month or year the draft states (the first day of it) [R-DATE-5].
         """
         if self.ngay is not None:
             return self.ngay
-        if self.cuoc_hop is not None and self.cuoc_hop.ngay is not None:
-            return self.cuoc_hop.ngay
+        own = self.own_date()
+        if own is not None:
+            return own
         if self.du_thao is not None and self.du_thao.year is not None:
             month = self.du_thao.thang[1] if self.du_thao.thang else 1
             return dt.date(self.du_thao.year, month, 1)
         return None
 
+    def default_symbol(self) -> str:
+        """Return the ký hiệu of a type with a name: its abbreviation and the body's, ``TB-UBND`` [R-NUM-4]."""
+        return rules.ky_hieu(self.TYPE_NAME, self.co_quan.viet_tat)
+
     @property
     def symbol(self) -> str:
-        """Return the ký hiệu: the one given, else the type's and the body's abbreviations [R-NUM-4]."""
-        return self.ky_hieu or rules.ky_hieu("Thông báo", self.co_quan.viet_tat)
+        """Return the ký hiệu: the one given, else the kind's own [R-NUM-4/5]."""
+        return self.ky_hieu or self.default_symbol()
 
     @property
     def cited_number(self) -> str:
@@ -500,6 +515,49 @@ class ThongBao(Model):
         if self.so is None:
             return DRAFT_NUMBER
         return f"{rules.number_text(self.so)}/{self.symbol}"
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """Return the numbered body (sections, items, tasks), empty for a kind that has none."""
+        return ()
+
+    @property
+    def updates(self) -> tuple[CapNhat, ...]:
+        """Return the status updates of earlier documents' tasks this one records (data, not rendered)."""
+        return ()
+
+
+class ThongBao(Frame):
+    """A Thông báo: a meeting's conclusions (``mau: ket_luan``, the default) or a general notice (``chung``).
+
+    Why one class for both patterns: they are the same ND30 type (Mẫu 1.4, ký hiệu TB); the
+    conclusion's opening is written from the meeting, a general notice writes its own.
+    """
+
+    TYPE_NAME: ClassVar[str] = "Thông báo"
+
+    loai: Literal["thong_bao"] = "thong_bao"
+    mau: Literal["ket_luan", "chung"] = "ket_luan"
+    cuoc_hop: CuocHop | None = None
+    mo_dau: ParaLines = ()
+    noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
+    ket_thuc: ParaLines = ()
+    trinh_bay: TrinhBay = TrinhBay()
+    cap_nhat_nhiem_vu: tuple[CapNhat, ...] = ()
+
+    def own_date(self) -> dt.date | None:
+        """Return the meeting's date (a conclusion's draft takes its year from it)."""
+        return self.cuoc_hop.ngay if self.cuoc_hop is not None else None
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """Return the numbered body."""
+        return self.noi_dung
+
+    @property
+    def updates(self) -> tuple[CapNhat, ...]:
+        """Return the status updates this notice records."""
+        return self.cap_nhat_nhiem_vu
 
 
 for _model in (Muc, Khoan, Diem, Gach):

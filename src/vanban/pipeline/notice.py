@@ -16,7 +16,7 @@ from pathlib import Path
 from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
 from vanban.pipeline.loader import Located, load_bytes, load_file
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.profile import ProfileCache, without_echoes
 from vanban.pipeline.status import reference_problems
 from vanban.pipeline.validate import check, warnings
@@ -30,7 +30,7 @@ class Notice:
     """One validated notice, where it came from, and its warnings."""
 
     source: Path
-    model: ThongBao
+    model: Frame  # of its kind: ThongBao, CongVan, GiayMoi …
     located: Located = field(compare=False, repr=False)  # the merged data, for problems found later
     warnings: tuple[Problem, ...] = field(default=(), compare=False)  # printed, never fail a build
     revision: str | None = None  # the git revision it was read at; None for the working file

@@ -12,7 +12,7 @@ from pathlib import Path
 from vanban.errors import UsageError
 from vanban.i18n import _
 from vanban.pipeline.context import Context, build_context
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
@@ -39,9 +39,9 @@ def renderers(formats: Sequence[str]) -> dict[str, Renderer]:
     return {fmt: _RENDERERS[fmt] for fmt in check_formats(formats)}
 
 
-def render_model(model: ThongBao, stem: str, formats: Sequence[str],
+def render_model(model: Frame, stem: str, formats: Sequence[str],
                  template_path: tuple[Path, ...]) -> dict[str, bytes]:
-    """Render one notice model in every format in memory; return ``{file name: bytes}``."""
+    """Render one document model in every format in memory; return ``{file name: bytes}``."""
     chosen = renderers(formats)
     ctx = build_context(model, stem)
     return {f"{stem}.{fmt}": renderer(ctx, template_path) for fmt, renderer in chosen.items()}

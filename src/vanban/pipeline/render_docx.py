@@ -1,4 +1,4 @@
-"""Render a context to .docx bytes with docxtpl and the Word template ``thong_bao.docx``.
+"""Render a context to .docx bytes with docxtpl and the kind's Word template (``thong_bao.docx`` …).
 
 Why this shape: the template holds the layout in named styles an office can restyle in
 Word; the text comes formatted from the same ``Context`` the PDF uses, so the two formats
@@ -31,12 +31,20 @@ from vanban.pipeline.templates import environment, find, variables
 
 DOCX_TEMPLATE = "thong_bao.docx"
 
+
+def docx_template(loai: str) -> str:
+    """Return the Word template of a kind: ``<loai>.docx`` (``thong_bao.docx`` for a Thông báo)."""
+    return f"{loai}.docx"
+
+
 #: Style ids (style name without spaces) of the rule paragraphs in the template [§4.5].
 RULE_STYLE_IDS = {
     "VBRuleCoQuan": "co_quan",
     "VBRuleTieuNgu": "tieu_ngu",
     "VBRuleTrichYeu": "trich_yeu",
 }
+#: Style ids of the Kính gửi paragraphs whose indents vary per document [R-EL-9a].
+KINH_GUI_LABEL_ID, KINH_GUI_ITEM_ID = "VBKinhGui", "VBKinhGuiItem"
 
 CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
@@ -47,21 +55,23 @@ def twips(mm: float) -> int:
 
 
 def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
-    """Return the .docx of ``ctx``, rendered from the first ``thong_bao.docx`` on ``template_path``."""
-    path = find(DOCX_TEMPLATE, template_path)
+    """Return the .docx of ``ctx``, rendered from the first ``<loai>.docx`` of its kind on ``template_path``."""
+    name = docx_template(ctx.loai)
+    path = find(name, template_path)
     template = open_template(path)  # checked part by part: nothing external, active or hidden [docx_check]
     fill(template, variables(ctx), environment(template_path), path)  # sandboxed Jinja, output checked again
     document = template.docx
-    _fill_runs(document, ctx)
-    _add_footnotes(document, ctx)
-    _size_rules(document, ctx)
+    _fill_runs(document, ctx, name)
+    _add_footnotes(document, ctx, name)
+    _size_rules(document, ctx, name)
+    _indent_kinh_gui(document, ctx)
     _set_properties(document, ctx)
     out = io.BytesIO()
     document.save(out)
     return fixed_zip(out.getvalue())
 
 
-def _size_rules(document: Any, ctx: Context) -> None:
+def _size_rules(document: Any, ctx: Context, template: str) -> None:
     """Indent each rule paragraph so its bottom border is exactly as long as the context says.
 
     Why: ND30 sizes the rules from the text above them [R-EL-1b, R-EL-2b, R-EL-5a-2]; a
@@ -74,13 +84,14 @@ def _size_rules(document: Any, ctx: Context) -> None:
     widths_mm = {
         "co_quan": ctx.co_quan_rule_mm,
         "tieu_ngu": ctx.tieu_ngu_rule_mm,
-        "trich_yeu": ctx.trich_yeu_rule_mm,
     }
+    if ctx.ten_loai:  # nothing is ruled under a công văn's "V/v …" [§4.5]
+        widths_mm["trich_yeu"] = ctx.trich_yeu_rule_mm
     found: set[str] = set()
     for p in document.element.body.iter(qn("w:p")):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         key = RULE_STYLE_IDS.get(style.get(qn("w:val"))) if style is not None else None
-        if key is None:
+        if key is None or key not in widths_mm:
             continue
         spare = max(0, _room_twips(p, ctx) - twips(widths_mm[key]))
         fmt = ParagraphFormat(p)
@@ -90,7 +101,31 @@ def _size_rules(document: Any, ctx: Context) -> None:
     missing = set(widths_mm) - found
     if missing:
         raise RenderError(ctx.stem, _("mẫu {template} thiếu đường kẻ: {names}").format(
-            template=DOCX_TEMPLATE, names=", ".join(sorted(missing))))
+            template=template, names=", ".join(sorted(missing))))
+
+
+def _indent_kinh_gui(document: Any, ctx: Context) -> None:
+    """Indent the Kính gửi label and items as the context measured them: dashes under the colon [R-EL-9a].
+
+    Why after rendering: the indents depend on the addressees' widths, and Jinja may not
+    write inside an XML attribute of the template.
+    """
+    block = ctx.kinh_gui
+    if block is None or block.one_line:
+        return
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+    from docx.text.parfmt import ParagraphFormat
+
+    indents = {KINH_GUI_LABEL_ID: (block.indent_mm, 0.0), KINH_GUI_ITEM_ID: (block.item_indent_mm, block.hang_mm)}
+    for p in document.element.body.iterchildren(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        left, hang = indents.get(style.get(qn("w:val")) if style is not None else "", (None, 0.0))
+        if left is None:
+            continue
+        fmt = ParagraphFormat(p)
+        fmt.left_indent = Twips(twips(left + hang))
+        fmt.first_line_indent = Twips(-twips(hang))
 
 
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
@@ -107,7 +142,7 @@ def _w(tag: str, **attrs: str) -> Any:
     return OxmlElement(f"w:{tag}", {qn(f"w:{name}"): value for name, value in attrs.items()})
 
 
-def _fill_runs(document: Any, ctx: Context) -> None:
+def _fill_runs(document: Any, ctx: Context, template: str) -> None:
     """Give each body paragraph with emphasis, no-break spans or footnotes its runs from the context.
 
     Why after rendering: the template prints ``{{ block.text }}`` in the paragraph's style, so
@@ -119,7 +154,7 @@ def _fill_runs(document: Any, ctx: Context) -> None:
     from docx.text.paragraph import Paragraph
 
     pending = list(ctx.body)
-    started = False
+    started = not ctx.ten_loai  # with a tên loại, the body starts after the trích yếu's rule
     for p in document.element.body.iterchildren(qn("w:p")):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         if not started:
@@ -133,7 +168,7 @@ def _fill_runs(document: Any, ctx: Context) -> None:
         if not block.plain:
             _set_runs(p, block.runs)
     if pending:
-        raise RenderError(ctx.stem, _("mẫu {template} thiếu đoạn nội dung").format(template=DOCX_TEMPLATE))
+        raise RenderError(ctx.stem, _("mẫu {template} thiếu đoạn nội dung").format(template=template))
 
 
 def _set_runs(p: Any, runs: tuple[Run, ...]) -> None:
@@ -203,7 +238,7 @@ def _run(run: Run, base: Any) -> Any:
     return element
 
 
-def _add_footnotes(document: Any, ctx: Context) -> None:
+def _add_footnotes(document: Any, ctx: Context, template: str) -> None:
     """Append the notice's footnotes to the template's footnotes part: same words, numbered in order."""
     if not ctx.footnotes:
         return
@@ -213,7 +248,7 @@ def _add_footnotes(document: Any, ctx: Context) -> None:
     part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == FOOTNOTES_REL), None)
     if part is None:
         raise RenderError(ctx.stem, _("mẫu {template} không có phần chú thích (footnotes); hãy tạo lại mẫu").format(
-            template=DOCX_TEMPLATE))
+            template=template))
     root = parse_xml(part.blob)
     base = _w("rPr")
     for note in ctx.footnotes:

@@ -24,14 +24,19 @@ from vanban.pipeline.templates import environment, search_path, variables
 HTML_TEMPLATE = "thong_bao.html"
 
 
-def render_html(ctx: Context, template_path: tuple[Path, ...] | None = None) -> str:
-    """Return the notice as HTML (layout only; all text comes formatted from the context).
+def html_template(loai: str) -> str:
+    """Return the HTML template of a kind: ``<loai>.html`` (``thong_bao.html`` for a Thông báo)."""
+    return f"{loai}.html"
 
-    The template runs sandboxed; any template error is a RenderError naming its file and line.
+
+def render_html(ctx: Context, template_path: tuple[Path, ...] | None = None) -> str:
+    """Return the document as HTML (layout only; all text comes formatted from the context).
+
+    The kind's template runs sandboxed; any template error is a RenderError naming its file and line.
     """
     from vanban.pipeline.sandbox import render
 
-    return render(environment(template_path or search_path()), HTML_TEMPLATE, variables(ctx))
+    return render(environment(template_path or search_path()), html_template(ctx.loai), variables(ctx))
 
 
 class _Collect(logging.Handler):

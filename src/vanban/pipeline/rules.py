@@ -206,6 +206,21 @@ def clean_recipient(item: str) -> str:
     return re.sub(r"[\s;,.]+$", "", text)
 
 
+#: The words a Nơi nhận starts with when the document has a Kính gửi [R-NN-4].
+NHU_TREN = "Như trên"
+
+
+def recipients(items: Sequence[str], addressed: bool) -> list[str]:
+    """Return the Nơi nhận items: "Như trên" first when the document has a Kính gửi, and only once [R-NN-4].
+
+    Why first and added by vanban: it stands for the addressees listed under "Kính gửi", which
+    ND30 puts at the head of the Nơi nhận; an author who wrote it too is not asked to remove it.
+    """
+    if not addressed:
+        return list(items)
+    return [NHU_TREN, *(item for item in items if not is_nhu_tren(item))]
+
+
 _NHU_TREN = re.compile(r"^như\s+(trên|điều\s+\d+)\b", re.IGNORECASE)
 
 
@@ -265,6 +280,30 @@ def academic_title_prefix(name: str) -> str | None:
     """Return the academic title written before a name (``TS.``), or None [R-SIG-2; T-21]."""
     match = _TITLE_PREFIX.match(name.strip())
     return match.group(0).strip() if match else None
+
+
+_VV = re.compile(r"^\s*v\s*/\s*v\b[\s.:]*", re.IGNORECASE)
+
+
+def vv_lines(lines: Sequence[str]) -> list[str]:
+    """Return a công văn's trích yếu lines with "V/v " before the first, whether or not the author wrote it [R-EL-5b].
+
+    Why: "V/v" (về việc) marks a công văn's trích yếu and only a công văn's [R-EL-5a-3].
+    """
+    if not lines:
+        return []
+    first = _VV.sub("", lines[0])
+    return [f"V/v {first}", *lines[1:]]
+
+
+def kinh_gui_items(addressees: Sequence[str]) -> list[str]:
+    """Return the Kính gửi lines of several addressees: "- X;" each, the last "- X." [R-EL-9a].
+
+    Why here: like the Nơi nhận, the author writes names and vanban adds the dashes and the
+    punctuation (a dash, semicolon or period the author typed is not doubled).
+    """
+    names = [clean_recipient(a) for a in addressees]
+    return [f"- {name}{'.' if i == len(names) - 1 else ';'}" for i, name in enumerate(names)]
 
 
 def end_mark(text: str) -> str:

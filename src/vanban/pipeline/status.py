@@ -19,7 +19,7 @@ from vanban.hints import did_you_mean
 from vanban.i18n import _
 from vanban.pipeline import rules
 from vanban.pipeline.loader import Located, Path_
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.rules import unit_key
 
@@ -34,7 +34,7 @@ class Source(Protocol):
     @property
     def source(self) -> Path: ...
     @property
-    def model(self) -> ThongBao: ...
+    def model(self) -> Frame: ...
     @property
     def located(self) -> Located: ...
     @property
@@ -72,7 +72,7 @@ def _index(notices: Sequence[Source]) -> tuple[dict[str, Source], dict[str, list
 
 
 def _task_ids(notice: Source) -> list[str]:
-    return [t.ma for t in tasks(outline(notice.model.noi_dung)) if t.ma]
+    return [t.ma for t in tasks(outline(notice.model.nodes)) if t.ma]
 
 
 def resolve_updates(notices: Sequence[Source], strict: bool) -> tuple[dict[tuple[str, str], list[Update]],
@@ -89,7 +89,7 @@ def resolve_updates(notices: Sequence[Source], strict: bool) -> tuple[dict[tuple
     problems: list[Problem] = []
     for notice in notices:
         source_date = notice.model.reference_date
-        for i, item in enumerate(notice.model.cap_nhat_nhiem_vu):
+        for i, item in enumerate(notice.model.updates):
             here: Path_ = (UPDATES, i)
             targets = by_number.get(number_key(item.thong_bao), [])
             if item.thong_bao in by_stem:

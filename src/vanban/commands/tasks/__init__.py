@@ -124,7 +124,7 @@ def collect(notices: Sequence[Notice]) -> list[TaskRow]:
     for notice in sorted(notices, key=lambda n: (n.model.reference_date or dt.date.min, n.stem)):
         number = notice.model.cited_number
         start = notice.model.reference_date
-        for task in tasks(outline(notice.model.noi_dung)):
+        for task in tasks(outline(notice.model.nodes)):
             history = sorted(updates.get((notice.stem, task.ma), []), key=_order) if task.ma else []
             deadline = task.deadline.with_anchor(start) if task.deadline else None
             rows.append(TaskRow(notice.stem, number, notice.model.ngay, task.ma, task.don_vi, task.text,

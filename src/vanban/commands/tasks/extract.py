@@ -11,7 +11,7 @@ from pathlib import Path
 from vanban.errors import UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
-from vanban.pipeline.model import NhiemVu, ThongBao
+from vanban.pipeline.model import Frame, NhiemVu, ThongBao
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.render import render_model
 from vanban.pipeline.status import UPDATES, unit_key
@@ -47,6 +47,12 @@ def extract(notice: ThongBao, unit: str) -> ThongBao:
     })
 
 
-def render_extract(notice: ThongBao, stem: str, unit: str, fmt: str, templates: Path | None = None) -> bytes:
-    """Render the extract of ``unit`` from ``notice`` as ``pdf`` or ``docx`` bytes, like the notice."""
+def render_extract(notice: Frame, stem: str, unit: str, fmt: str, templates: Path | None = None) -> bytes:
+    """Render the extract of ``unit`` from ``notice`` as ``pdf`` or ``docx`` bytes, like the notice.
+
+    Raise UsageError for a document that is not a Thông báo: the extract is a Thông báo's own form.
+    """
+    if not isinstance(notice, ThongBao):
+        raise UsageError(_("chỉ trích được nhiệm vụ từ một thông báo; tệp này là {kind}").format(
+            kind=notice.TYPE_NAME.lower()))
     return render_model(extract(notice, unit), stem, [fmt], search_path(templates))[f"{stem}.{fmt}"]

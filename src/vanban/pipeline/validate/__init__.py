@@ -11,8 +11,9 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from vanban.errors import Problem
+from vanban.pipeline import kinds
 from vanban.pipeline.loader import Located, cap_problems
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame
 from vanban.pipeline.validate.fields import model_problems
 from vanban.pipeline.validate.nd30 import heading_warnings, notice_problems
 from vanban.pipeline.validate.tasks import deadline_warnings
@@ -39,21 +40,25 @@ __all__ = [
 ]
 
 
-def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
-    """Return the model of one located notice, or None with every problem found."""
+def check(located: Located) -> tuple[Frame | None, list[Problem]]:
+    """Return the model of one located document (of the kind its ``loai`` names), or None with every problem."""
     data, problems = clean_text(located)
     limits = limit_problems(located, data)
     if limits:
         return None, cap_problems(problems + limits)  # an oversized notice's model is not worth building
     problems.extend(notice_problems(located, data))
+    unknown = kinds.unknown(located, data)
+    if unknown is not None:
+        return None, cap_problems([*problems, unknown])
+    model = kinds.KINDS[kinds.loai_of(data)].model
     try:
-        notice = ThongBao.model_validate(data)
+        notice = model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(model_problems(located, exc))
+        problems.extend(model_problems(located, exc, model))
         return None, cap_problems(problems)
     return (None if problems else notice), cap_problems(problems)
 
 
-def warnings(located: Located, model: ThongBao | None = None) -> list[Problem]:
+def warnings(located: Located, model: Frame | None = None) -> list[Problem]:
     """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
     return deadline_warnings(located) + heading_warnings(located)

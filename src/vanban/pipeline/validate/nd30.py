@@ -12,7 +12,7 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import N_, _
-from vanban.pipeline import inline, rules
+from vanban.pipeline import inline, kinds, rules
 from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK
 from vanban.pipeline.loader import Located, Path_
@@ -42,10 +42,14 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
                 located.problem(("nguoi_ky", "ho_ten"), _("họ tên viết hoa chữ cái đầu, không viết toàn chữ hoa"),
                                 "R-EL-7b")
             )
+    kind = kinds.KINDS.get(kinds.loai_of(data))
+    addressed = kind is not None and kind.model.ADDRESSED
     for i, item in strings(get(data, "noi_nhan")):
         path: Path_ = ("noi_nhan",) if i is None else ("noi_nhan", i)
-        if rules.is_nhu_tren(item):
-            out.append(located.problem(path, _("Thông báo không có 'Kính gửi' nên không dùng 'Như trên'"), "R-NN-4"))
+        if rules.is_nhu_tren(item) and not addressed:
+            message = _("{kind} không có 'Kính gửi' nên không dùng 'Như trên'").format(
+                kind=kind.name if kind is not None else "Thông báo")
+            out.append(located.problem(path, message, "R-NN-4"))
         if rules.clean_recipient(item).lower().startswith("lưu"):
             out.append(located.problem(path, _("dòng 'Lưu' ghi ở trường 'luu', không ghi trong 'noi_nhan'"), "R-NN-3"))
     symbol = get(data, "ky_hieu")
@@ -65,13 +69,10 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
                                 abbreviation=abbreviation),
                             "R-NUM-6")
         )
-    issued = as_date(get(data, "ngay"))
     meeting = as_date(get(data, "cuoc_hop", "ngay"))
-    if issued and meeting and issued < meeting:
-        out.append(located.problem(("ngay",), _("ngày ban hành trước ngày cuộc họp"), "R-DATE-1"))
     out.extend(_draft_problems(located, data))
-    out.extend(_meeting_problems(located, data))
-    out.extend(_line_problems(located, data))
+    out.extend(kinds.problems(located, data))  # the parts only the document's kind has
+    out.extend(_line_problems(located, data, kind is None or kind.model.NAMED))
     for key in ("mo_dau", "ket_thuc"):
         items = strings(get(data, key))
         for n, (i, text) in enumerate(items):
@@ -113,25 +114,12 @@ def _draft_problems(located: Located, data: Any) -> list[Problem]:
     return out
 
 
-def _meeting_problems(located: Located, data: Any) -> list[Problem]:
-    """Ask for the meeting's date, organiser and chair when vanban writes the opening from them (§15)."""
-    meeting = get(data, "cuoc_hop")
-    if not isinstance(meeting, dict) or get(data, "mo_dau") not in (None, "", []):
-        return []
-    out = []
-    for key in ("ngay", "don_vi_to_chuc", "chu_tri"):
-        if meeting.get(key) in (None, ""):
-            problem = located.problem(("cuoc_hop",), _("thiếu '{field}' để viết đoạn mở đầu (hoặc tự viết "
-                                                       "đoạn mở đầu trong 'mo_dau')").format(field=f"cuoc_hop.{key}"))
-            out.append(dataclasses.replace(problem, field=f"cuoc_hop.{key}"))
-    return out
-
-
-def _line_problems(located: Located, data: Any) -> list[Problem]:
+def _line_problems(located: Located, data: Any, named: bool) -> list[Problem]:
     """Refuse a given line too wide for its place: an issuing-body line in its column, a trích yếu line.
 
     Why: lines the author gives are printed as given, never re-wrapped mid-phrase, so one that
-    cannot fit is the author's to split [R-EL-2c, R-EL-5a-2].
+    cannot fit is the author's to split [R-EL-2c, R-EL-5a-2]; a công văn's trích yếu ("V/v …")
+    sits in the header's left column [R-EL-5b].
     """
     out: list[Problem] = []
     header = LAYOUT.header_text_mm * WRAP_SLACK
@@ -143,16 +131,20 @@ def _line_problems(located: Located, data: Any) -> list[Problem]:
                 out.append(located.problem(path, _(_TOO_WIDE).format(width=round(width), room=round(header)),
                                            "R-EL-2c"))
     lines = strings(get(data, "trich_yeu"))
-    room = LAYOUT.text_width_mm * WRAP_SLACK
+    place = LAYOUT.title_place(named)
+    room = place.room_mm * WRAP_SLACK
+    texts: list[tuple[int | None, str]] = []
     for i, line in lines if len(lines) > 1 else []:
         try:
-            text = inline.parse(line, inline.TITLE).plain
+            texts.append((i, inline.parse(line, inline.TITLE).plain))
         except inline.InlineError:
             continue  # the model reports the mark
-        width = text_width_mm(text, LAYOUT.trich_yeu_pt, bold=True)
+    shown = [t for _i, t in texts] if named else rules.vv_lines([t for _i, t in texts])
+    for (i, _text), text in zip(texts, shown, strict=True):
+        width = text_width_mm(text, place.size_pt, bold=place.bold)
         if width > room:
             out.append(located.problem(("trich_yeu", i or 0), _(_TOO_WIDE).format(width=round(width), room=round(room)),
-                                       "R-EL-5a-2"))
+                                       "R-EL-5a-2" if named else "R-EL-5b"))
     return out
 
 

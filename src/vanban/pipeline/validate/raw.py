@@ -1,39 +1,10 @@
-"""Read raw located data safely: a value at a path, the strings of a list, an ISO date.
+"""The readers of raw located data, where the checks across fields have always imported them.
 
-Why: the checks across fields run on the raw data (so they report even when the model
-fails elsewhere), where any value may be missing or of the wrong type.
+Why a second name: the helpers live in ``vanban.pipeline.raw``, below this package, so that
+each document kind (``vanban.pipeline.kinds``) checks its own parts with them without
+importing the validation package that dispatches to it.
 """
 
-from __future__ import annotations
+from vanban.pipeline.raw import as_date, get, strings
 
-import datetime as dt
-from typing import Any
-
-
-def get(data: Any, *path: str | int) -> Any:
-    """Return the value at ``path`` inside ``data``, or None where the path does not exist."""
-    for part in path:
-        if isinstance(part, int):
-            data = data[part] if isinstance(data, list) and part < len(data) else None
-        else:
-            data = data.get(part) if isinstance(data, dict) else None
-    return data
-
-
-def strings(value: Any) -> list[tuple[int | None, str]]:
-    """Return ``(index, text)`` of each string of a list, or ``(None, value)`` for one string."""
-    if isinstance(value, str):
-        return [(None, value)]
-    if isinstance(value, list):
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
-    return []
-
-
-def as_date(value: Any) -> dt.date | None:
-    """Return ``value`` as a date when it is a valid ISO date string, else None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
+__all__ = ["as_date", "get", "strings"]

@@ -1,0 +1,61 @@
+"""The document kinds vanban writes, by their ``loai`` in YAML: one module each, one registry.
+
+Why a registry: the frame (validation of the shared fields, context, renderers, issue,
+register, schemas, ``init``) asks it what a document's kind is and does the rest once. A new
+kind is a new module here (its model, cells, checks and example), one line in ``KINDS`` and
+its templates; no other kind's code changes (README, "Adding a kind").
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Tag
+
+from vanban.errors import Problem
+from vanban.hints import did_you_mean
+from vanban.i18n import _
+from vanban.pipeline.kinds import thong_bao
+from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.loader import Located
+from vanban.pipeline.model import Frame, ThongBao
+
+__all__ = ["DEFAULT", "KINDS", "Cells", "Document", "Kind", "kind_of", "loai_of", "problems", "unknown"]
+
+#: Every kind, by its ``loai``; the first is what a file without ``loai`` is.
+KINDS: dict[str, Kind] = {kind.loai: kind for kind in (thong_bao.KIND,)}
+DEFAULT = "thong_bao"
+
+
+def loai_of(data: Any) -> str:
+    """Return the ``loai`` a document's raw data names (``thong_bao`` when it names none)."""
+    value = data.get("loai") if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else DEFAULT
+
+
+def kind_of(document: Frame) -> Kind:
+    """Return the kind of a validated document."""
+    return KINDS[document.loai]
+
+
+def unknown(located: Located, data: Any) -> Problem | None:
+    """Return the problem of a ``loai`` vanban does not write (with the kinds it does), or None."""
+    loai = loai_of(data)
+    if loai in KINDS:
+        return None
+    message = _("loại văn bản '{loai}' chưa hỗ trợ").format(loai=loai) + (
+        did_you_mean(loai, list(KINDS)) or " " + _("(các loại: {kinds})").format(kinds=", ".join(KINDS)))
+    return located.problem(("loai",), message)
+
+
+def problems(located: Located, data: Any) -> list[Problem]:
+    """Return the problems of the parts only the document's kind has (none for an unknown kind)."""
+    kind = KINDS.get(loai_of(data))
+    return kind.problems(located, data) if kind is not None else []
+
+
+#: Any document, told apart by ``loai`` (a file without it is a Thông báo): for types and schemas.
+Document = Annotated[
+    Annotated[ThongBao, Tag("thong_bao")],
+    Discriminator(loai_of),
+]

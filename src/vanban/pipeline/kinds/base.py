@@ -1,0 +1,69 @@
+"""What a document kind is to the frame: its model, what it puts in ND30's cells, its own checks.
+
+Why: every kind shares ND30's frame (header, number, date, signer, Nơi nhận, page numbers);
+a kind only says what its own cells hold — the tên loại line or not (ô 5a or 5b), whom it
+addresses (ô 9a), the paragraphs of its body (ô 6) — and checks the fields only it has. The
+frame (``context``, the templates' shared partials, validation of the shared fields, issue
+and register) does the rest, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from vanban.errors import Problem
+from vanban.pipeline.blocks import ND30_HEADINGS
+from vanban.pipeline.inline import Inline
+from vanban.pipeline.loader import Located
+from vanban.pipeline.model import Frame, Node, TrinhBay
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What a kind puts in the frame's cells for one document, as data (the context formats it).
+
+    ``opening`` and ``closing`` are paragraphs around the numbered body ``nodes``; together
+    they are ô 6, and the last of them gets the end mark [R-END-1]. ``kinh_gui`` holds the
+    addressees of ô 9a as written [R-EL-9a].
+    """
+
+    opening: tuple[Inline, ...] = ()
+    nodes: tuple[Node, ...] = ()
+    closing: tuple[Inline, ...] = ()
+    kinh_gui: tuple[str, ...] = ()
+    trinh_bay: TrinhBay = ND30_HEADINGS
+
+
+def no_problems(located: Located, data: Any) -> list[Problem]:
+    """Return no problem: a kind whose fields the model checks alone."""
+    return []
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One ND30 document type vanban writes: ``loai`` in YAML, its model, cells, checks and example.
+
+    Its layout is the templates named after it: ``<loai>.html`` (with ``<loai>.css``) and
+    ``<loai>.docx``, each made of the frame's shared parts.
+    """
+
+    loai: str
+    model: type[Frame]
+    cells: Callable[[Any], Cells]
+    problems: Callable[[Located, Any], list[Problem]] = no_problems
+    #: Whether its body can give tasks (``vanban tasks`` says so when it cannot).
+    has_tasks: bool = True
+    #: The example content file ``vanban init`` writes for it (name, YAML text).
+    example: tuple[str, str] = ("", "")
+
+    @property
+    def name(self) -> str:
+        """Return the type's name as ND30 writes it ("Công văn")."""
+        return self.model.TYPE_NAME
+
+    @property
+    def templates(self) -> tuple[str, str, str]:
+        """Return its templates' file names: HTML, CSS and Word."""
+        return f"{self.loai}.html", f"{self.loai}.css", f"{self.loai}.docx"
