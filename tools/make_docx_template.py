@@ -376,8 +376,10 @@ def _styles(doc: Any, layout: Layout, named: bool = True, addressed: bool = Fals
     end.font.hidden = True
     _table_style(doc, ly)
     if not named:
-        # R-EL-5b: "V/v …" 12–13 pt upright, centred under the số and ký hiệu, 6 pt below it.
-        _para_style(doc, "VB Vv", ly.vv_pt, before_pt=ly.vv_space_pt)
+        # R-EL-5b: "V/v …" 12–13 pt upright, centred under the số and ký hiệu, 6 pt below it; the
+        # lines after the first follow at once (Word's "no space between paragraphs of the same style").
+        vv = _para_style(doc, "VB Vv", ly.vv_pt, before_pt=ly.vv_space_pt)
+        _put(vv.element.get_or_add_pPr(), _el("w:contextualSpacing"), _PPR_ORDER)
     if addressed:
         _kinh_gui_styles(doc, ly)
 
@@ -388,9 +390,9 @@ def _kinh_gui_styles(doc: Any, layout: Layout) -> None:
     The label and items are left-aligned; their indents (the block centred, the dashes under
     the colon) are measured per document and set by the renderer.
     """
-    size, space = layout.kinh_gui_pt, layout.para_space_pt
-    _para_style(doc, "VB Kinh Gui Mot", size, before_pt=space * 2, keep_next=True)
-    _para_style(doc, "VB Kinh Gui", size, align=WD_ALIGN_PARAGRAPH.LEFT, before_pt=space * 2, keep_next=True)
+    size, space = layout.kinh_gui_pt, layout.kinh_gui_space_pt
+    _para_style(doc, "VB Kinh Gui Mot", size, before_pt=space, keep_next=True)
+    _para_style(doc, "VB Kinh Gui", size, align=WD_ALIGN_PARAGRAPH.LEFT, before_pt=space, keep_next=True)
     _para_style(doc, "VB Kinh Gui Item", size, align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)
 
 

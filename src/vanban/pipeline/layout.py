@@ -38,6 +38,7 @@ class Layout:
     vv_pt: float = 12.0  # R-EL-5b 12–13: a công văn's "V/v …" (the decree's own sample is 12)
     vv_space_pt: float = 6.0  # R-EL-5b: 6 pt under the số and ký hiệu
     kinh_gui_pt: float = 14.0  # R-EL-9a 13–14
+    kinh_gui_space_pt: float = 12.0  # under the header: ND30 sets no gap; the decree's Mẫu 1.5 leaves a blank line
     body_pt: float = 14.0  # R-BODY-1 13–14
     indent_mm: float = 12.7  # R-BODY-2: 1 cm or 1.27 cm
     para_space_pt: float = 6.0  # R-BODY-3: at least 6 pt

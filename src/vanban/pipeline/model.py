@@ -70,6 +70,19 @@ def _date(value: Any) -> Any:
         raise PydanticCustomError("vb_date_impossible", _("ngày '{value}' không tồn tại"), {"value": text}) from None
 
 
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def _time(value: Any) -> Any:
+    """Read a time of day written ``"14:00"`` (24-hour clock), as an invitation prints it."""
+    if isinstance(value, dt.time):
+        return value
+    match = _TIME.match(value) if isinstance(value, str) else None
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise PydanticCustomError("vb_time", _("giờ phải viết dạng HH:MM (24 giờ), ví dụ '14:00'"))
+    return dt.time(int(match[1]), int(match[2]))
+
+
 def _positive_int(value: Any) -> Any:
     if isinstance(value, int):
         return value
@@ -117,6 +130,9 @@ def _deadline(value: Any) -> Deadline:
 # JSON Schemas describe what authors write (text), not the converted Python values.
 _STRING = WithJsonSchema({"type": "string", "minLength": 1})
 Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+#: A time of day, ``"14:00"``.
+Time = Annotated[dt.time, BeforeValidator(_time),
+                 WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}\s*$"})]
 #: Text of a body item: every mark of the inline grammar (docs/inline.md).
 BodyText = Annotated[Inline, PlainValidator(_inline(inline.BODY)), _STRING]
 #: Text of an opening, closing or heading: emphasis, no-break and footnotes, no task marks.
@@ -157,14 +173,15 @@ class Nguoi(Model):
 
 
 class CuocHop(Model):
-    """The meeting the notice reports on; the opening paragraphs are written from it.
+    """The meeting a notice reports on (its opening is written from it), or an invitation convenes.
 
     Every field is optional here: a notice that writes its own opening (``mo_dau``) needs none
-    of them, and ``validate.nd30`` asks for the date, organiser and chair only when vanban
-    composes the opening [§15].
+    of them, and ``kinds.thong_bao`` asks for the date, organiser and chair only when vanban
+    composes the opening [§15]; an invitation asks for what it prints (``kinds.giay_moi``).
     """
 
     ngay: Date | None = None
+    gio: Time | None = None  # the time it starts: an invitation prints it, a conclusion does not
     hinh_thuc: Text = "cuộc họp"
     ten: OptText = ""
     don_vi_to_chuc: OptText = ""

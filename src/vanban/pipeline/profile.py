@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError
 from vanban.errors import Problem, UsageError
 from vanban.hints import did_you_mean
 from vanban.i18n import _
+from vanban.pipeline import kinds
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
 from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
 from vanban.pipeline.validate import clean_text, model_problems
@@ -127,7 +128,7 @@ class _Merger:
     def run(self) -> tuple[MergedLocated, list[Problem]]:
         data = copy.deepcopy(self.notice.data)
         if isinstance(data, dict):
-            for key in MERGED_KEYS:
+            for key in (k for k in MERGED_KEYS if kinds.takes(data, k)):  # a công văn has no meeting
                 self._merge_mapping(data, key)
             self._resolve_signer(data)
             self._expand_recipients(data)

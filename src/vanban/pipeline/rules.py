@@ -136,6 +136,20 @@ def draft_mark(kind: str | None, round_: int | None) -> str:
     return f"DỰ THẢO LẦN {round_}" if round_ is not None else "DỰ THẢO"
 
 
+#: Days of the week in words, Monday first: "thứ" lower case, the number capitalised [R-CAP-5].
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday(day: dt.date) -> str:
+    """Return the day of the week in words, "thứ Năm", computed from the date (never typed) [R-CAP-5]."""
+    return WEEKDAYS[day.weekday()]
+
+
+def meeting_time(day: dt.date, at: dt.time) -> str:
+    """Return when a meeting starts, "lúc 14 giờ 00 phút, thứ Năm, ngày 27/11/2026" [R-GM-2]."""
+    return f"lúc {at.hour:02d} giờ {at.minute:02d} phút, {weekday(day)}, ngày {short_date(day)}"
+
+
 def short_date(day: dt.date) -> str:
     """Return ``27/12/2023``, the numeric date used inside body sentences (practice, §15)."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"

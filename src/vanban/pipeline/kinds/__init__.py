@@ -8,22 +8,22 @@ its templates; no other kind's code changes (README, "Adding a kind").
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 from pydantic import Discriminator, Tag
 
 from vanban.errors import Problem
 from vanban.hints import did_you_mean
 from vanban.i18n import _
-from vanban.pipeline.kinds import thong_bao
+from vanban.pipeline.kinds import cong_van, giay_moi, thong_bao
 from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
-from vanban.pipeline.model import Frame, ThongBao
+from vanban.pipeline.model import Frame
 
-__all__ = ["DEFAULT", "KINDS", "Cells", "Document", "Kind", "kind_of", "loai_of", "problems", "unknown"]
+__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "document_type", "kind_of", "loai_of", "problems", "takes", "unknown"]
 
 #: Every kind, by its ``loai``; the first is what a file without ``loai`` is.
-KINDS: dict[str, Kind] = {kind.loai: kind for kind in (thong_bao.KIND,)}
+KINDS: dict[str, Kind] = {kind.loai: kind for kind in (thong_bao.KIND, cong_van.KIND, giay_moi.KIND)}
 DEFAULT = "thong_bao"
 
 
@@ -48,14 +48,27 @@ def unknown(located: Located, data: Any) -> Problem | None:
     return located.problem(("loai",), message)
 
 
+def takes(data: Any, key: str) -> bool:
+    """Tell whether a document with ``data`` takes the office profile's default for ``key``.
+
+    Why: the profile's meeting defaults belong to a meeting's conclusions and its invitation,
+    not to a công văn or a general notice, which would refuse them as keys they do not have.
+    A document of an unknown kind takes everything (its ``loai`` is the problem reported).
+    """
+    kind = KINDS.get(loai_of(data))
+    return kind is None or kind.takes(data, key)
+
+
 def problems(located: Located, data: Any) -> list[Problem]:
     """Return the problems of the parts only the document's kind has (none for an unknown kind)."""
     kind = KINDS.get(loai_of(data))
     return kind.problems(located, data) if kind is not None else []
 
 
-#: Any document, told apart by ``loai`` (a file without it is a Thông báo): for types and schemas.
-Document = Annotated[
-    Annotated[ThongBao, Tag("thong_bao")],
-    Discriminator(loai_of),
-]
+def document_type() -> Any:
+    """Return the type of any document: the kinds' models told apart by ``loai`` (none names a Thông báo).
+
+    Why built from ``KINDS``: a new kind joins the union (and the JSON Schema) by being registered.
+    """
+    members = tuple(Annotated[kind.model, Tag(loai)] for loai, kind in KINDS.items())
+    return Annotated[Union[members], Discriminator(loai_of)]  # noqa: UP007 (a union built at run time)

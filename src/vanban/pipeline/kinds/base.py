@@ -41,6 +41,11 @@ def no_problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
+def all_fields(model: type[Frame], data: Any) -> frozenset[str]:
+    """Return every top-level key of ``model``: what a document of that kind may take from the profile."""
+    return frozenset(model.model_fields)
+
+
 @dataclass(frozen=True)
 class Kind:
     """One ND30 document type vanban writes: ``loai`` in YAML, its model, cells, checks and example.
@@ -57,6 +62,12 @@ class Kind:
     has_tasks: bool = True
     #: The example content file ``vanban init`` writes for it (name, YAML text).
     example: tuple[str, str] = ("", "")
+    #: The top-level keys a document of this kind takes from the office profile, given its data.
+    keys: Callable[[type[Frame], Any], frozenset[str]] = all_fields
+
+    def takes(self, data: Any, key: str) -> bool:
+        """Tell whether a document with ``data`` takes the profile's default for ``key`` (a meeting, a Lưu …)."""
+        return key in self.keys(self.model, data)
 
     @property
     def name(self) -> str:

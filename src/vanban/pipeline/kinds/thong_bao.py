@@ -17,7 +17,7 @@ from vanban.pipeline import inline, rules
 from vanban.pipeline.inline import Inline
 from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.model import Frame, ThongBao
 from vanban.pipeline.raw import as_date, get
 
 
@@ -83,4 +83,10 @@ def _meeting_problems(located: Located, data: Any) -> list[Problem]:
     return out
 
 
-KIND = Kind("thong_bao", ThongBao, cells, problems)
+def keys(model: type[Frame], data: Any) -> frozenset[str]:
+    """Return what a Thông báo takes from the profile: all but the meeting when it is a general notice."""
+    fields = frozenset(model.model_fields)
+    return fields - {"cuoc_hop"} if get(data, "mau") == "chung" else fields
+
+
+KIND = Kind("thong_bao", ThongBao, cells, problems, keys=keys)

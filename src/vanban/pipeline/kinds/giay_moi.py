@@ -1,0 +1,112 @@
+"""The Giấy mời (Mẫu 1.7): an invitation to a meeting, its time and place as real values.
+
+Why here: what a giấy mời adds to the frame is its body's fixed shape [R-GM-1] — "<body>
+trân trọng kính mời: …", "Tới dự …", then the labelled lines Chủ trì, Thời gian and Địa điểm
+and the points to note — written from the meeting's data, so the day of the week is always
+the date's own [R-GM-2] and the invitation and the conclusions that follow it describe the
+same meeting (``cuoc_hop``, with the office profile's defaults).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any, ClassVar, Literal
+
+from vanban.errors import Problem
+from vanban.i18n import _
+from vanban.pipeline import inline, rules
+from vanban.pipeline.inline import Inline
+from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.loader import Located
+from vanban.pipeline.model import CuocHop, Date, Frame, Lines, OptText, ParaLines, Text, Time
+from vanban.pipeline.raw import as_date, get, strings
+
+
+class Hop(CuocHop):
+    """The meeting an invitation convenes: its day, time and place are required, the rest optional."""
+
+    ngay: Date
+    gio: Time
+    dia_diem: Text
+
+
+class GiayMoi(Frame):
+    """A Giấy mời: whom it invites, to which meeting (when, where, who chairs), and what to note."""
+
+    TYPE_NAME: ClassVar[str] = "Giấy mời"
+
+    loai: Literal["giay_moi"] = "giay_moi"
+    cuoc_hop: Hop
+    kinh_moi: Lines = ()  # the invitees; default: the meeting's thanh_phan
+    toi_du: OptText = ""  # "Tới dự …"; default: the meeting's name and organiser
+    luu_y: ParaLines = ()  # the points to note, after the place
+
+    def own_date(self) -> dt.date | None:
+        """Return the meeting's date (a draft's year comes from it)."""
+        return self.cuoc_hop.ngay
+
+    @property
+    def invitees(self) -> tuple[str, ...]:
+        """Return whom the invitation invites: ``kinh_moi``, else the meeting's attendees."""
+        return self.kinh_moi or self.cuoc_hop.thanh_phan
+
+
+def _sentence(text: str) -> str:
+    """Return ``text`` with its first letter capitalised, as it opens a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _ended(text: str) -> str:
+    """Return ``text`` ending with one period."""
+    return text.rstrip(" .;:") + "."
+
+
+def body(letter: GiayMoi) -> list[str]:
+    """Return the invitation's paragraphs in Mẫu 1.7's order [R-GM-1]."""
+    meeting = letter.cuoc_hop
+    host = _sentence(rules.collapse_spaces(meeting.don_vi_to_chuc))
+    invitees = letter.invitees
+    if len(invitees) == 1:
+        out = [f"{host} trân trọng kính mời: {rules.clean_recipient(invitees[0])}"]
+    else:
+        out = [f"{host} trân trọng kính mời:", *rules.kinh_gui_items(invitees)]
+    organiser = f"của {meeting.don_vi_to_chuc}" if meeting.don_vi_to_chuc else ""
+    event = letter.toi_du.removeprefix("Tới dự").strip() or " ".join(
+        part for part in (meeting.hinh_thuc, meeting.ten, organiser) if part)
+    out.append(_ended(f"Tới dự {event}"))
+    if meeting.noi_dung:
+        out.append(_ended("Nội dung: " + "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)))
+    if meeting.chu_tri is not None:
+        out.append(f"Chủ trì: đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}.")
+    out.append(f"Thời gian: {rules.meeting_time(meeting.ngay, meeting.gio)}.")  # R-GM-2
+    out.append(_ended(f"Địa điểm: {meeting.dia_diem}"))
+    return [rules.collapse_spaces(x) for x in out]
+
+
+def cells(letter: GiayMoi) -> Cells:
+    """Return what a giấy mời puts in the frame: its paragraphs, then the points to note (no numbered body)."""
+    written: list[Inline] = [inline.plain_inline(x) for x in body(letter)]
+    return Cells(opening=tuple(written), closing=tuple(inline.plain_inline(t) for t in letter.luu_y))
+
+
+def problems(located: Located, data: Any) -> list[Problem]:
+    """Return the problems of an invitation's own parts: who invites, whom, and a meeting after its issue."""
+    out: list[Problem] = []
+    meeting = get(data, "cuoc_hop")
+    if isinstance(meeting, dict) and get(meeting, "don_vi_to_chuc") in (None, ""):
+        problem = located.problem(("cuoc_hop",), _("thiếu '{field}' để viết '… trân trọng kính mời'").format(
+            field="cuoc_hop.don_vi_to_chuc"), "R-GM-1")
+        out.append(dataclasses.replace(problem, field="cuoc_hop.don_vi_to_chuc"))
+    if not strings(get(data, "kinh_moi")) and not strings(get(data, "cuoc_hop", "thanh_phan")):
+        problem = located.problem(("kinh_moi",) if "kinh_moi" in (data or {}) else (), _(
+            "giấy mời cần người được mời: ghi 'kinh_moi' (hoặc 'cuoc_hop.thanh_phan')"), "R-GM-1")
+        out.append(dataclasses.replace(problem, field="kinh_moi"))
+    issued, day = as_date(get(data, "ngay")), as_date(get(meeting, "ngay"))
+    if issued and day and issued > day:
+        out.append(located.problem(("ngay",), _("giấy mời ban hành sau ngày họp ({day})").format(
+            day=rules.short_date(day)), "R-DATE-1"))
+    return out
+
+
+KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False)
