@@ -22,7 +22,7 @@ import yaml
 
 from vanban.cli import main
 from vanban.errors import Problem
-from vanban.pipeline.context import Context, build_context
+from vanban.pipeline.context import Block, Context, build_context
 from vanban.pipeline.loader import load_yaml
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.notice import load_one
@@ -49,6 +49,23 @@ def norm(text: str) -> str:
 def words(text: str) -> str:
     """Return text as read: ``norm``, and the .docx renderer's word joiners (in no-break spans) left out."""
     return norm(text.replace("\u2060", ""))
+
+
+def with_calls(block: Block) -> str:
+    """Return a paragraph as the PDF draws it: each footnote call as its number, in place."""
+    return "".join(r.text if r.note is None else str(r.note.number) for r in block.runs)
+
+
+def pdf_paragraphs(ctx: Context, text: str) -> tuple[str, list[str]]:
+    """Return the PDF's squashed ``text`` without the footnote areas, and every paragraph as it reads there.
+
+    Why: a footnote's call is drawn as its number inside the sentence, and its note at the foot
+    of the page, between the pages' text; both formats must show everything else in order.
+    """
+    for note in ctx.footnotes:
+        text = text.replace(squash(f"{note.number}{note.text}"), "", 1)
+    body = {b.text: with_calls(b) for b in ctx.body}
+    return text, [squash(body.get(t, t)) for t in ctx.paragraph_texts()]
 
 
 def docx_paragraphs(data: bytes) -> list[str]:

@@ -46,8 +46,10 @@ def render(ctx: Context) -> Any:
     return Document(io.BytesIO(render_docx(ctx, search_path())))
 
 
-#: The notices of issue 12 (footnotes, emphasis, tasks at every level, drafts); each is checked like the seed.
-REAL = sorted((ROOT / "tests" / "fixtures" / "real").glob("*.yaml"))
+#: The notices of issue 12 (footnotes, emphasis, tasks at every level, drafts), and the documents of every
+#: other kind (Công văn, Giấy mời, general Thông báo); each is checked like the seed.
+REAL = sorted([*(ROOT / "tests" / "fixtures" / "real").glob("*.yaml"),
+               *(ROOT / "tests" / "fixtures" / "kinds").glob("*.yaml")])
 
 
 @pytest.fixture(scope="module", params=["seed", *(p.stem for p in REAL)])
@@ -170,16 +172,17 @@ def grid_mm(table: Table) -> list[float]:
 
 
 def body_paragraphs(document: Any, ctx: Context) -> list[Paragraph]:
-    """Return the paragraphs between the trích yếu and the signature table, in order."""
+    """Return the paragraphs between the trích yếu (or the Kính gửi) and the signature table, in order."""
     out: list[Paragraph] = []
     started = False
+    before = ctx.kinh_gui.lines[-1] if ctx.kinh_gui else ctx.trich_yeu[-1]
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:tbl"):
             if started:
                 break
             continue
         p = Paragraph(child, document)
-        if p.text == ctx.trich_yeu[-1]:
+        if not started and p.text == before:
             started = True
             continue
         if started and p.text:
@@ -309,8 +312,13 @@ def test_header_table_is_a_fixed_borderless_65_100_grid(doc: Any) -> None:
 
 
 def test_ten_loai_and_trich_yeu(doc: Any, ctx: Context) -> None:
-    """T-14 [R-EL-5a]: THÔNG BÁO centred bold 13–14 pt; trích yếu centred bold, not upper, no V/v."""
-    title, where = find(doc, "THÔNG BÁO")
+    """T-14 [R-EL-5a]: THÔNG BÁO centred bold 13–14 pt; trích yếu centred bold, not upper, no V/v.
+
+    A công văn has no tên loại; its "V/v …" (ô 5b) is checked in ``test_cong_van``.
+    """
+    if not ctx.ten_loai:
+        pytest.skip("công văn: no tên loại line (ô 5a) [R-EL-5b]")
+    title, where = find(doc, ctx.ten_loai)
     assert where is None
     assert para_prop(title, "alignment") == WD_ALIGN_PARAGRAPH.CENTER
     assert font_prop(doc, title, "bold") and 13 <= size_pt(doc, title) <= 14
@@ -357,6 +365,8 @@ def test_rules_are_bottom_borders_of_the_computed_width(
     doc: Any, ctx: Context, after: Callable[[Context], str], width: Callable[[Context], float]
 ) -> None:
     """§4.5, T-11/T-12/T-14: a single bottom border, as wide as the context says ±0.5 mm, centred."""
+    if not ctx.ten_loai and after(ctx) == ctx.trich_yeu[-1]:
+        pytest.skip("công văn: nothing is ruled under \"V/v …\" [§4.5]")
     p, room = _rule_after(doc, after(ctx))
     bottom = p._p.pPr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
     if bottom is None:  # the border may come from the paragraph style
@@ -462,7 +472,8 @@ def test_noi_nhan(doc: Any, ctx: Context) -> None:
         assert size_pt(doc, p) == 11 and not font_prop(doc, p, "bold") and not font_prop(doc, p, "italic")
         hang = mm(para_prop(p, "left_indent"))
         assert hang > 0 and mm(para_prop(p, "first_line_indent")) == pytest.approx(-hang)  # R-NN-6
-    assert not any(p.text.startswith("- Như trên") for p in items)  # T-19
+    # T-19 [R-NN-4]: "Như trên" only under a Kính gửi, and then first.
+    assert any(p.text.startswith("- Như trên") for p in items) == (ctx.kinh_gui is not None)
 
 
 def test_signer(doc: Any, ctx: Context) -> None:

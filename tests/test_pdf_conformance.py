@@ -102,14 +102,16 @@ CUOC_HOP = {
 
 @dataclass(frozen=True)
 class Variant:
-    """One notice to check: its YAML text and the issue (or meeting) date its metadata must carry."""
+    """One document to check: its YAML text and the issue (or meeting) date its metadata must carry."""
 
     yaml: str
-    created: str  # PDF date prefix, from the content's ngay (or cuoc_hop.ngay for a draft)
+    created: str  # PDF date prefix, from the content's ngay (or cuoc_hop.ngay for a draft); "": the context's
     upper_headings: bool = True  # False where the notice asks for sentence-case mục headings [T-17]
 
 
 REAL = ROOT / "tests" / "fixtures" / "real"
+#: Documents of every kind (Công văn, Giấy mời, general Thông báo): the frame is measured on them too.
+KINDS = ROOT / "tests" / "fixtures" / "kinds"
 
 
 def _real(name: str, created: str, upper_headings: bool = True) -> Variant:
@@ -128,8 +130,9 @@ VARIANTS = {
     "trinh-ky": _real("trinh-ky", "D:20260901000000+07'00"),  # the draft's month: 09/2026
     "du-thao-lan-2": _real("du-thao-lan-2", "D:20260101000000+07'00"),  # the draft's year: 2026
     "chu-thuong-muc": _real("chu-thuong-muc", "D:20261002000000+07'00", upper_headings=False),
+    **{path.stem: Variant(path.read_text(encoding="utf-8"), "") for path in sorted(KINDS.glob("*.yaml"))},
 }
-DRAFTS = {"draft", "trinh-ky", "du-thao-lan-2"}
+DRAFTS = {"draft", "trinh-ky", "du-thao-lan-2", *(name for name in VARIANTS if name.endswith("du-thao"))}
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,9 @@ class Parts:
     co_quan: tuple[Line, ...]
     so: Line
     ngay: Line
-    ten_loai: Line
+    ten_loai: Line | None  # None for a công văn: its trích yếu reads "V/v …" under the number (ô 5b)
     trich_yeu: tuple[Line, ...]
+    kinh_gui: tuple[Line, ...]  # ô 9a, for a kind addressed to someone
     body: tuple[tuple[Line, ...], ...]
     nn_label: Line
     nn_lines: tuple[Line, ...]
@@ -165,20 +169,34 @@ class Doc:
 
 
 def locate(ctx: Context, m: Measured) -> Parts:
-    """Return the components of the notice, found by position and by the texts the context holds."""
+    """Return the components of the document, found by position and by the texts the context holds."""
     margin = tuple(ln for ln in m.lines() if ln.bottom < TOP)
     lines = [ln for ln in m.lines() if ln.bottom >= TOP]
     first = [ln for ln in lines if ln.page == 1]
-    ten_loai = next(ln for ln in first if ln.text == ctx.ten_loai)
-    header = [ln for ln in first if ln.top < ten_loai.top]
+    kinh_gui: list[Line] = []
+    if ctx.ten_loai:  # ô 5a: the header ends at the tên loại, the trích yếu follows it
+        ten_loai: Line | None = next(ln for ln in first if ln.text == ctx.ten_loai)
+        assert ten_loai is not None
+        end = ten_loai.top
+        start = lines.index(ten_loai) + 1
+        trich_yeu = tuple(lines[start : start + len(ctx.trich_yeu)])
+        rest = lines[start + len(ctx.trich_yeu) :]
+    else:  # ô 5b: the trích yếu is in the header, which ends where the Kính gửi begins
+        ten_loai = None
+        label = next(ln for ln in first if ln.text.startswith("Kính gửi:"))
+        end = label.top
+        trich_yeu = ()
+        rest = lines[lines.index(label):]
+    if ctx.kinh_gui is not None:
+        kinh_gui = [ln for para in paragraphs(rest, ctx.kinh_gui.lines) for ln in para]
+        rest = rest[len(kinh_gui):]
+    header = [ln for ln in first if ln.top < end]
     left = [ln for ln in header if ln.x1 <= HEADER_SPLIT]
     right = [ln for ln in header if ln.x0 >= HEADER_SPLIT]
     so = next(ln for ln in left if ln.text.startswith("Số:"))
     names = [ln for ln in left if ln.top < so.top]
+    trich_yeu = trich_yeu or tuple(ln for ln in left if ln.top > so.top)
     n_chu = len(ctx.chu_quan)
-    start = lines.index(ten_loai) + 1
-    trich_yeu = tuple(lines[start : start + len(ctx.trich_yeu)])
-    rest = lines[start + len(ctx.trich_yeu) :]
     body = paragraphs(rest, [b.text for b in ctx.body])
     used = sum(len(p) for p in body)
     sign = rest[used:]
@@ -196,6 +214,7 @@ def locate(ctx: Context, m: Measured) -> Parts:
         ngay=next(ln for ln in right if abs(ln.top - so.top) < 3),
         ten_loai=ten_loai,
         trich_yeu=trich_yeu,
+        kinh_gui=tuple(kinh_gui),
         body=tuple(tuple(p) for p in body),
         nn_label=nn[0],
         nn_lines=tuple(nn[1:]),
@@ -381,9 +400,15 @@ def test_t13_so_and_date_on_one_row(doc: Doc) -> None:
 
 
 def test_t14_title_block(doc: Doc) -> None:
-    """T-14 [R-EL-5a]: THÔNG BÁO centred bold 13–14; trích yếu centred bold, not upper, no V/v; rule 1/3–1/2."""
+    """T-14 [R-EL-5a]: THÔNG BÁO centred bold 13–14; trích yếu centred bold, not upper, no V/v; rule 1/3–1/2.
+
+    A công văn has no tên loại; its "V/v …" (ô 5b) is measured in ``test_cong_van``.
+    """
     p = doc.parts
-    assert p.ten_loai.text == "THÔNG BÁO" and p.ten_loai.bold and all(13 <= s <= 14 for s in p.ten_loai.sizes)
+    if p.ten_loai is None:
+        pytest.skip("công văn: no tên loại line (ô 5a) [R-EL-5b]")
+    assert p.ten_loai.text == doc.ctx.ten_loai in ("THÔNG BÁO", "GIẤY MỜI")
+    assert p.ten_loai.bold and all(13 <= s <= 14 for s in p.ten_loai.sizes)
     assert abs(p.ten_loai.centre - TEXT_CENTRE) <= 1 * MM
     assert [ln.text for ln in p.trich_yeu] == list(doc.ctx.trich_yeu)
     text = " ".join(ln.text for ln in p.trich_yeu)
@@ -566,8 +591,9 @@ def test_metadata(doc: Doc) -> None:
     p = doc.parts
     assert info["/Title"] == " ".join(ln.text for ln in p.trich_yeu)
     assert info["/Author"] == " ".join(ln.text for ln in p.co_quan)
-    assert info["/CreationDate"] == doc.variant.created
-    assert info.get("/ModDate", doc.variant.created) == doc.variant.created
+    created = doc.variant.created or doc.ctx.meta.created.strftime("D:%Y%m%d%H%M%S+07'00")
+    assert info["/CreationDate"] == created
+    assert info.get("/ModDate", created) == created
     assert str(catalog.get("/Lang")) == "vi"
 
 

@@ -21,14 +21,26 @@ import pdfplumber
 import pytest
 import yaml
 
-from helpers import MM, ROOT, context_from_yaml, context_of, docx_paragraphs, model_of, norm, notice_yaml, squash, words
+from helpers import (
+    MM,
+    ROOT,
+    context_from_yaml,
+    context_of,
+    docx_paragraphs,
+    model_of,
+    norm,
+    notice_yaml,
+    squash,
+    with_calls,
+    words,
+)
 from helpers import problems_from_yaml as problems_of
 from pdfmeasure import footnote_lines, measure
 from test_parity import convert_with_libreoffice, pdf_pages, render_each
 from vanban.cli import main
 from vanban.commands import diff
 from vanban.commands import tasks as register
-from vanban.pipeline.context import LAYOUT, Block, Context
+from vanban.pipeline.context import LAYOUT, Context
 from vanban.pipeline.notice import load
 from vanban.pipeline.outline import outline
 from vanban.pipeline.render_docx import render_docx
@@ -45,11 +57,6 @@ def pdf_text(data: bytes) -> str:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = [p.crop((0, 20 * MM - 1, p.width, p.height)).extract_text(use_text_flow=True) or "" for p in pdf.pages]
     return squash("".join(pages))
-
-
-def with_calls(block: Block) -> str:
-    """Return a paragraph as the PDF draws it: each footnote call as its number, in place."""
-    return "".join(r.text if r.note is None else str(r.note.number) for r in block.runs)
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 Why: editors that speak the YAML language server complete and check keys as authors type,
 when a file starts with ``# yaml-language-server: $schema=…``. The schemas are derived from
-the pydantic models, adjusted only where the office profile lets a notice leave a field out
-or refer to a named signer or recipient group.
+the pydantic models, adjusted only where the office profile lets a document leave a field
+out or refer to a named signer or recipient group. Each kind has its own schema (the files
+vanban creates point at it), and ``vanban-noi-dung.schema.json`` accepts a document of any kind.
 """
 
 from __future__ import annotations
@@ -14,31 +15,43 @@ import os
 from pathlib import Path
 from typing import Any
 
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline.kinds import DEFAULT, KINDS
 from vanban.pipeline.output import write_atomic
 from vanban.pipeline.profile import Profile
 
 #: Where a content repository keeps its schemas, relative to its root.
 SCHEMA_DIR = "schemas"
+#: Any document, of any kind (the files of offices that started before there were kinds point here).
 CONTENT_SCHEMA = "vanban-noi-dung.schema.json"
 PROFILE_SCHEMA = "vanban.schema.json"
-#: Fields of a notice the profile may supply (so a notice may leave them out).
+#: Fields of a document the profile may supply (so a document may leave them out).
 FROM_PROFILE = ("co_quan", "nguoi_ky", "noi_nhan", "luu")
+#: Mappings the profile fills key by key, and the keys a document must still give itself.
+_MERGED = {"CoQuan": (), "CuocHop": ("ngay",), "Hop": ("ngay",), "Luu": ()}
 
 
-def content_schema() -> dict[str, Any]:
-    """Return the JSON Schema of a notice file, allowing what the profile can supply."""
-    schema = copy.deepcopy(ThongBao.model_json_schema())
-    schema["title"] = "vanban: Thông báo"
-    schema["required"] = [k for k in schema.get("required", []) if k not in FROM_PROFILE]
+def kind_schema_file(loai: str) -> str:
+    """Return the schema file of one kind: ``vanban-cong-van.schema.json``."""
+    return f"vanban-{loai.replace('_', '-')}.schema.json"
+
+
+def kind_schema(loai: str) -> dict[str, Any]:
+    """Return the JSON Schema of a document of the kind ``loai``, allowing what the profile can supply."""
+    kind = KINDS[loai]
+    schema = copy.deepcopy(kind.model.model_json_schema())
+    schema["title"] = f"vanban: {kind.name}"
+    required = [k for k in schema.get("required", []) if k not in FROM_PROFILE]
+    # A file without ``loai`` is a Thông báo; every other kind says what it is.
+    schema["required"] = required if loai == DEFAULT else ["loai", *required]
     props = schema["properties"]
-    # The profile fills these mappings key by key, so a notice may give any part of them.
-    for name, keep in (("CoQuan", ()), ("CuocHop", ("ngay",)), ("Luu", ())):
-        definition = schema["$defs"][name]
-        definition["required"] = [k for k in definition.get("required", []) if k in keep]
+    # The profile fills these mappings key by key, so a document may give any part of them.
+    for name, keep in _MERGED.items():
+        definition = schema.get("$defs", {}).get(name)
+        if definition is not None:
+            definition["required"] = [k for k in definition.get("required", []) if k in keep]
     # Shorthands the model accepts: "giao: Sở Nội vụ" (or a list of units), "du_thao: trinh_ky".
     units = [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
-    for definition in schema["$defs"].values():
+    for definition in schema.get("$defs", {}).values():
         giao = definition.get("properties", {}).get("giao")
         if giao is not None:
             definition["properties"]["giao"] = {"anyOf": [*giao["anyOf"], *units]}
@@ -54,6 +67,19 @@ def content_schema() -> dict[str, Any]:
         ]
     }
     return schema
+
+
+def content_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a content file of any kind: exactly one kind's schema, told apart by ``loai``."""
+    definitions: dict[str, Any] = {}
+    branches = []
+    for loai, kind in KINDS.items():
+        schema = kind_schema(loai)
+        definitions.update(schema.pop("$defs", {}))
+        name = kind.model.__name__
+        definitions[name] = schema
+        branches.append({"$ref": f"#/$defs/{name}"})
+    return {"title": "vanban: văn bản", "oneOf": branches, "$defs": definitions}
 
 
 def profile_schema() -> dict[str, Any]:
@@ -73,11 +99,11 @@ def _group_ref() -> dict[str, Any]:
 
 
 def schema_texts() -> dict[str, str]:
-    """Return ``{file name: JSON text}`` for both schemas (stable key order, UTF-8 friendly)."""
-    return {
-        CONTENT_SCHEMA: json.dumps(content_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-        PROFILE_SCHEMA: json.dumps(profile_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-    }
+    """Return ``{file name: JSON text}`` for every schema (stable key order, UTF-8 friendly)."""
+    schemas = {CONTENT_SCHEMA: content_schema(), **{kind_schema_file(loai): kind_schema(loai) for loai in KINDS},
+               PROFILE_SCHEMA: profile_schema()}
+    return {name: json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            for name, schema in schemas.items()}
 
 
 def modeline(schema_file: str, relative_to: Path, schema_dir: Path) -> str:
@@ -87,7 +113,7 @@ def modeline(schema_file: str, relative_to: Path, schema_dir: Path) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write both schemas into ``folder`` atomically, leaving files already equal alone; return their paths.
+    """Write every schema into ``folder`` atomically, leaving files already equal alone; return their paths.
 
     Why leave equal files alone: ``vanban new`` refreshes the schemas every month, and an
     unchanged file should not show up as modified in the office's git history.
