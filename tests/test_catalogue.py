@@ -20,6 +20,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,14 +57,14 @@ def _unreadable(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     if os.geteuid() != 0:
         path.chmod(0)
     else:
-        real = Path.read_bytes
+        real = os.open
 
-        def refuse(self: Path) -> bytes:
-            if self.name == path.name:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def refuse(file: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            if Path(file).name == path.name:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real(file, flags, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     return ["file-unreadable.yaml"]
 
 
