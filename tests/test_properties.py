@@ -29,7 +29,7 @@ from vanban.pipeline.fonts import covered
 from vanban.pipeline.loader import load_yaml
 from vanban.pipeline.render_pdf import render_pdf
 from vanban.pipeline.templates import search_path
-from vanban.pipeline.validate import MAX_RECIPIENTS, check
+from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_WORD_CHARS, check
 
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 VOWELS = "aăâeêioôơuưy"
@@ -43,7 +43,7 @@ SETTINGS = settings(max_examples=20, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 words = st.text(alphabet=LETTERS + PUNCTUATION, min_size=1, max_size=12)
-long_words = st.text(alphabet=LETTERS, min_size=60, max_size=250)
+long_words = st.text(alphabet=LETTERS, min_size=60, max_size=MAX_WORD_CHARS)
 
 
 @st.composite

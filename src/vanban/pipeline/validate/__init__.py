@@ -17,21 +17,25 @@ from vanban.pipeline.validate.fields import model_problems
 from vanban.pipeline.validate.nd30 import notice_problems
 from vanban.pipeline.validate.tasks import deadline_warnings
 from vanban.pipeline.validate.text import (
+    MAX_BLOCKS,
     MAX_BODY_NODES,
     MAX_RECIPIENTS,
     MAX_SECTIONS,
     MAX_TEXT_CHARS,
     MAX_VALUE_CHARS,
+    MAX_WORD_CHARS,
     clean_text,
     limit_problems,
 )
 
 __all__ = [
+    "MAX_BLOCKS",
     "MAX_BODY_NODES",
     "MAX_RECIPIENTS",
     "MAX_SECTIONS",
     "MAX_TEXT_CHARS",
     "MAX_VALUE_CHARS",
+    "MAX_WORD_CHARS",
     "check",
     "clean_text",
     "model_problems",
