@@ -1,0 +1,129 @@
+"""Check that every value printed in a box of fixed width fits it, measured on the bundled font.
+
+Why: the header and the signer block are table cells of fixed width [§3.3]. "Số: 127/TB-…"
+never wraps [R-EL-3], so a long ký hiệu (or the body abbreviation it is made of) runs over
+its 65 mm column onto the date line; the place and date stay on one line under the Quốc
+hiệu [R-DATE-1, R-EL-4]; the signer's name is one line [R-EL-7b]. Lines that may wrap (the
+issuing body's name, the signer's titles, the recipients, the trích yếu) still cannot hold a
+word wider than their box: a renderer would cut it in two [R-EL-2c]. Widths come from
+``fonts.text_width_mm`` and the sizes of ``context.Layout``, which the PDF matches to
+0.01 mm (kerning is off in both formats).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from vanban.errors import Problem
+from vanban.i18n import _, language
+from vanban.pipeline import rules
+from vanban.pipeline.context import LAYOUT, Layout
+from vanban.pipeline.fonts import text_width_mm
+from vanban.pipeline.loader import Located, Path_
+from vanban.pipeline.validate.raw import as_date, get, strings
+
+#: The widest date line of a year: a two-digit month and day (all digits are equally wide).
+_WIDEST_DAY = (12, 28)  # month, day
+
+
+def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[Problem]:
+    """Return a problem for each value that would not fit its fixed-width box."""
+    out: list[Problem] = []
+    header = layout.header_left_mm - 2 * layout.cell_padding_mm
+    out += _number_line(located, data, header, layout)
+    for key, bold in (("chu_quan", False), ("ten", True)):
+        for i, line in strings(get(data, "co_quan", key)):
+            out += _words(located, ("co_quan", key) if i is None else ("co_quan", key, i),
+                          rules.upper_vi(line), header, layout.co_quan_pt, bold, "R-EL-2c",
+                          _("ô tên cơ quan"))
+    out += _date_line(located, data, layout)
+    sign = layout.sign_right_mm - 2 * layout.cell_padding_mm
+    for i, line in strings(get(data, "nguoi_ky", "chuc_vu")):
+        out += _words(located, ("nguoi_ky", "chuc_vu") if i is None else ("nguoi_ky", "chuc_vu", i),
+                      rules.upper_vi(rules.collapse_spaces(line)), sign, layout.chuc_vu_pt, True, "R-EL-7a",
+                      _("cột chữ ký"))
+    name = get(data, "nguoi_ky", "ho_ten")
+    if isinstance(name, str):
+        shown = rules.collapse_spaces(name)
+        width = text_width_mm(shown, layout.ho_ten_pt, bold=True)
+        if width > sign:
+            out.append(located.problem(("nguoi_ky", "ho_ten"), _(
+                "họ tên '{name}' rộng {width} mm, không vừa một dòng của cột chữ ký ({box} mm)").format(
+                    name=shown, width=_mm(width), box=_mm(sign)), "R-EL-7b"))
+    # The Nơi nhận column, less the hanging indent of the lines after the first [R-NN-2].
+    column = layout.sign_left_mm - 2 * layout.cell_padding_mm - 0.7 * layout.noi_nhan_pt * 25.4 / 72
+    for i, item in strings(get(data, "noi_nhan")):
+        out += _words(located, ("noi_nhan",) if i is None else ("noi_nhan", i), rules.clean_recipient(item),
+                      column, layout.noi_nhan_pt, False, "R-NN-2", _("cột nơi nhận"))
+    for i, unit in strings(get(data, "luu", "don_vi")):
+        out += _words(located, ("luu", "don_vi") if i is None else ("luu", "don_vi", i), unit, column,
+                      layout.noi_nhan_pt, False, "R-NN-3", _("cột nơi nhận"))
+    for i, line in strings(get(data, "trich_yeu")):
+        out += _words(located, ("trich_yeu",) if i is None else ("trich_yeu", i), line, layout.text_width_mm,
+                      layout.trich_yeu_pt, True, "R-EL-5a-2", _("khổ giấy"))
+    return out
+
+
+def _mm(value: float) -> str:
+    """Return a width in mm with one decimal, in the language's own notation (61,2 / 61.2)."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language() == "vi" else text
+
+
+def _words(located: Located, path: Path_, text: str, box: float, size: float, bold: bool, rule: str,
+           where: str) -> list[Problem]:
+    """Report the first word of ``text`` wider than ``box``: a renderer would have to cut it."""
+    for word in text.split():
+        width = text_width_mm(word, size, bold)
+        if width > box:
+            shown = word if len(word) <= 40 else word[:40] + "…"
+            return [located.problem(path, _(
+                "chữ '{word}' rộng {width} mm, dài hơn {where} ({box} mm) nên sẽ bị cắt ngang; "
+                "hãy thêm dấu cách hoặc viết ngắn lại").format(word=shown, width=_mm(width), where=where,
+                                                              box=_mm(box)), rule)]
+    return []
+
+
+def _number_line(located: Located, data: Any, box: float, layout: Layout) -> list[Problem]:
+    """Check "Số: 05/TB-UBND" against ô 3: it is printed on one line [R-EL-3, R-NUM-6]."""
+    symbol = get(data, "ky_hieu")
+    abbreviation = get(data, "co_quan", "viet_tat")
+    if isinstance(symbol, str) and symbol.strip():
+        path: Path_ = ("ky_hieu",)
+        what = _("ký hiệu")
+        symbol = symbol.strip()
+    elif isinstance(abbreviation, str) and abbreviation.strip():
+        path, what = ("co_quan", "viet_tat"), _("chữ viết tắt tên cơ quan")
+        symbol = rules.ky_hieu("Thông báo", abbreviation)
+    else:
+        return []
+    number = get(data, "so")
+    digits = number.strip() if isinstance(number, str) and number.strip().isdigit() else None
+    line = rules.number_line(int(digits) if digits and int(digits) > 0 else None, symbol)
+    width = text_width_mm(line, layout.so_pt)
+    if width <= box:
+        return []
+    return [located.problem(path, _(
+        "dòng '{line}' rộng {width} mm, không vừa ô số, ký hiệu ({box} mm) nên sẽ lấn sang dòng ngày tháng; "
+        "hãy rút ngắn {what}").format(line=line.replace(rules.BLANK, " "), width=_mm(width), box=_mm(box),
+                                      what=what), "R-EL-3")]
+
+
+def _date_line(located: Located, data: Any, layout: Layout) -> list[Problem]:
+    """Check "<Địa danh>, ngày 28 tháng 12 năm 2024" against ô 4: one line, dated or blank [R-DATE-1, R-EL-4]."""
+    place = get(data, "co_quan", "dia_danh")
+    if not isinstance(place, str) or not place.strip():
+        return []
+    when = as_date(get(data, "ngay")) or as_date(get(data, "cuoc_hop", "ngay"))
+    year = when.year if when and 1000 <= when.year <= 9999 else 2024
+    box = layout.header_right_mm - 2 * layout.cell_padding_mm
+    lines = [rules.place_date_line(place.strip(), dt.date(year, *_WIDEST_DAY), year),
+             rules.place_date_line(place.strip(), None, year)]
+    width, line = max((text_width_mm(x, layout.ngay_pt, italic=True), x) for x in lines)
+    if width <= box:
+        return []
+    return [located.problem(("co_quan", "dia_danh"), _(
+        "dòng '{line}' rộng {width} mm, không vừa một dòng của ô địa danh, ngày tháng ({box} mm); "
+        "hãy viết địa danh ngắn hơn (ví dụ 'TP. Hồ Chí Minh')").format(
+            line=line.replace(rules.BLANK, " "), width=_mm(width), box=_mm(box)), "R-EL-4")]
