@@ -423,6 +423,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.split("\n")
+    line, col = _inside(lines, line, col)
     here = lines[line - 1][col - 1 : col + 1] if 0 < line <= len(lines) else ""
     start = exc.context_mark
     since = " " + _("(mở ở dòng {line}, cột {col})").format(line=start.line + 1, col=start.column + 1) if start else ""
@@ -442,6 +443,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     message = _(msgid).format(since=since, escape=escape, start_line=start_line, max_depth=MAX_DEPTH,
                               char=here[:1])
     return Problem(display, line, col, "", message)
+
+
+def _inside(lines: list[str], line: int, col: int) -> tuple[int, int]:
+    """Return (line, col) moved inside the file: the parsers place an error at the end of a
+    file without a final newline on a line after the last one."""
+    if line > len(lines):
+        line, col = len(lines), len(lines[-1]) + 1
+    return line, min(col, len(lines[line - 1]) + 1)
 
 
 def _depth_problem(text: str, display: str) -> Problem:
