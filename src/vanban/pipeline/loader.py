@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from vanban.errors import Problem
-from vanban.files import NotRegularFile, TooLarge, read_regular
+from vanban.files import NotRegularFile, TooLarge, kind_of, read_regular
 from vanban.i18n import N_, _, digits
 
 #: Largest content file accepted; a monthly notice is a few dozen kB.
@@ -173,8 +173,11 @@ def os_error_message(path: Path, exc: OSError) -> str:
         return _("một phần của đường dẫn không phải thư mục")
     if code == errno.ENAMETOOLONG:
         return _("tên hoặc đường dẫn tệp quá dài")
-    if code == errno.ENXIO:
-        return _("đây không phải tệp thường; vanban chỉ đọc tệp văn bản thường")
+    if code == errno.ENXIO:  # a socket, or a device without a driver: opening it fails before fstat
+        try:
+            return not_regular_message(path, kind_of(os.stat(path).st_mode))
+        except OSError:
+            return not_regular_message(path, "other")
     name = errno.errorcode.get(code or 0, str(code))
     return _("không đọc được tệp (mã lỗi hệ thống {code})").format(code=name)
 
