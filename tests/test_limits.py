@@ -64,3 +64,13 @@ def test_meeting_fields_count_each_time_the_opening_prints_them() -> None:
     found = _messages(cuoc_hop=meeting, noi_dung=body)
     assert len(found) == 1 and found[0].startswith("văn bản quá dài")
     assert _messages(cuoc_hop=meeting, noi_dung=body, mo_dau=["Mở đầu riêng."]) == []  # not repeated then
+
+
+def test_labels_and_deadlines_count_as_printed_text() -> None:
+    """5,000 one-letter điểm print 550,000 characters of labels ("a)" … "yyyy…y)")."""
+    body = [{"khoan": "Nhiệm vụ", "noi_dung": [{"diem": "x"} for _ in range(4990)]}]
+    found = _messages(noi_dung=body)
+    assert len(found) == 1 and found[0].startswith("văn bản quá dài (5")
+    assert _messages(noi_dung=[{"khoan": "Nhiệm vụ", "noi_dung": [{"diem": "x"} for _ in range(500)]}]) == []
+    tasks = [{"nhiem_vu": "x " * 45, "han": "2024-03-20"} for _ in range(4000)]  # 360,000 typed, 500,000 printed
+    assert _messages(noi_dung=tasks)[0].startswith("văn bản quá dài")

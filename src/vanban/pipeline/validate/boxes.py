@@ -13,6 +13,8 @@ word wider than their box: a renderer would cut it in two [R-EL-2c]. Widths come
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from vanban.errors import Problem
@@ -21,7 +23,18 @@ from vanban.pipeline import rules
 from vanban.pipeline.context import LAYOUT, Layout
 from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.loader import Located, Path_
+from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.validate.raw import as_date, get, strings
+from vanban.pipeline.validate.text import MAX_WORD_CHARS
+
+#: Longest paragraph that may hold a word wider than a line. The PDF renderer cuts such a word
+#: by force, laying out again all the rest of its paragraph for each cut: five 200-character
+#: words at the head of each of ten 49,000-character paragraphs took 10 s, twenty took 28 s.
+#: Within 2,000 characters (two thirds of a page) a whole notice of such words renders in ~9 s.
+MAX_BROKEN_PARAGRAPH = 2_000
+#: Words that may be wider than the text block: a shorter one cannot be (the widest glyph is
+#: under 1 em), a longer one is refused by the limit on words (``text.MAX_WORD_CHARS``).
+_MAYBE_WIDE = re.compile(rf"(?<!\S)\S{{30,{MAX_WORD_CHARS}}}(?!\S)")
 
 #: The widest date line of a year: a two-digit month and day (all digits are equally wide).
 _WIDEST_DAY = (12, 28)  # month, day
@@ -62,7 +75,72 @@ def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[P
     for i, line in strings(get(data, "trich_yeu")):
         out += _words(located, ("trich_yeu",) if i is None else ("trich_yeu", i), line, layout.text_width_mm,
                       layout.trich_yeu_pt, True, "R-EL-5a-2", _("khổ giấy"))
+    out += _forced_breaks(located, data, layout)
     return out
+
+
+def _forced_breaks(located: Located, data: Any, layout: Layout) -> list[Problem]:
+    """Refuse a word wider than a line inside a paragraph longer than MAX_BROKEN_PARAGRAPH.
+
+    Why: such a word (a long web address) is cut by force, and each cut lays out again the
+    rest of its paragraph; in a short paragraph that is cheap, in a long one it is what made
+    a notice that passed every other limit take minutes to render.
+    """
+    out: list[Problem] = []
+    for path, text, length, bold in _paragraphs(data):
+        if length <= MAX_BROKEN_PARAGRAPH:
+            continue
+        for found in _MAYBE_WIDE.finditer(text):
+            word = rules.upper_vi(found.group()) if path[-1] == "muc" else found.group()
+            width = text_width_mm(word, layout.body_pt, bold)
+            if width > layout.text_width_mm:
+                shown = word if len(word) <= 40 else word[:40] + "…"
+                out.append(located.problem(path, _(
+                    "chữ '{word}' rộng {width} mm, dài hơn một dòng ({line} mm) nên phải cắt ngang, trong một đoạn "
+                    "dài {length} ký tự; đoạn có chữ như vậy tối đa {limit} ký tự: hãy tách đoạn hoặc thêm dấu cách "
+                    "vào chữ đó").format(word=shown, width=_mm(width), line=_mm(layout.text_width_mm),
+                                         length=f"{length:,}".replace(",", "."),
+                                         limit=f"{MAX_BROKEN_PARAGRAPH:,}".replace(",", "."))))
+                break
+    return out
+
+
+def _paragraphs(data: Any) -> Iterator[tuple[Path_, str, int, bool]]:
+    """Yield (path, text, length of its printed paragraph, bold) of every paragraph of running text."""
+    for key in ("mo_dau", "ket_thuc"):
+        for i, text in strings(get(data, key)):
+            yield (key,) if i is None else (key, i), text, len(text), False
+    stack: list[tuple[Path_, Any]] = [(("noi_dung",), get(data, "noi_dung"))]
+    while stack:
+        path, nodes = stack.pop()
+        for i, node in enumerate(nodes if isinstance(nodes, list) else []):
+            if isinstance(node, str):
+                yield (*path, i), node, len(node), False
+            elif isinstance(node, dict):
+                for kind in (*NODE_KINDS, "doan"):
+                    if isinstance(node.get(kind), str):
+                        yield (*path, i, kind), node[kind], len(node[kind]), kind in ("muc", "khoan")
+                stack.append(((*path, i, "noi_dung"), node.get("noi_dung")))
+    meeting = get(data, "cuoc_hop")
+    if get(data, "mo_dau") in (None, "", []) and isinstance(meeting, dict):
+        # The opening paragraph is written from the meeting: all its fields, the form of the
+        # meeting three times more, the organiser once more (context._opening).
+        fields = list(_strings_in(meeting, ("cuoc_hop",)))
+        length = sum(len(text) for _, text in fields) + 200
+        length += 3 * len(str(meeting.get("hinh_thuc", ""))) + len(str(meeting.get("don_vi_to_chuc", "")))
+        for path, text in fields:
+            yield path, text, length, False
+
+
+def _strings_in(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings_in(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_in(item, (*path, key))
 
 
 def _mm(value: float) -> str:

@@ -18,7 +18,7 @@ from vanban.i18n import _, digits
 from vanban.pipeline import rules
 from vanban.pipeline.fonts import covered
 from vanban.pipeline.loader import Located, Path_
-from vanban.pipeline.validate.raw import get
+from vanban.pipeline.validate.raw import get, strings
 from vanban.pipeline.validate.structure import (
     IDENTIFIER,
     character_problems,
@@ -44,8 +44,9 @@ MAX_TEXT_CHARS = 500_000
 #: 209 s); a real web address or ký hiệu stays under 200 characters.
 MAX_WORD_CHARS = 200
 #: Most paragraphs and lines printed: body items, opening and closing paragraphs, trích yếu,
-#: issuing-body and signer lines, recipients. Each costs layout work whatever its length
-#: (10,000 one-word trích yếu lines took 9.4 s); with the limits above, a notice that passes
+#: issuing-body and signer lines, recipients, and each line break written inside a value. Each
+#: costs layout work whatever its length (10,000 one-word trích yếu lines took 9.4 s, two
+#: paragraphs of 24,000 one-letter lines 11.5 s); with the limits above, a notice that passes
 #: renders its PDF within the budget in docs/limits.md.
 MAX_BLOCKS = 7_500
 
@@ -178,23 +179,80 @@ def _lines(value: Any) -> int:
     return len(value) if isinstance(value, list) else 1 if isinstance(value, str) else 0
 
 
-def _repeated_length(data: Any) -> int:
-    """Return the characters printed more than once: the meeting fields the opening repeats.
+def _printed_extra(data: Any) -> int:
+    """Return the characters printed beyond those written: what vanban adds, and what it repeats.
 
-    Why: without ``mo_dau`` the opening paragraphs are written from ``cuoc_hop``, naming its
-    ``hinh_thuc`` up to four times and its chair and organiser twice (§15); a limit on the
-    input alone would let a 50,000-character ``hinh_thuc`` print 200,000.
+    Why: the limits must hold on what is printed. Without ``mo_dau`` the opening paragraphs
+    are written from ``cuoc_hop``, naming its ``hinh_thuc`` up to four times and its chair and
+    organiser twice (§15); labels grow with the list ("aa)" … "yyyy)" after "y)", "1.1.1.1."
+    deep down); each deadline adds "(hoàn thành trước ngày …)"; upper-casing can lengthen a
+    title ("ß" → "SS"); each recipient gets "- " and ";" [R-NN-2]. A 50,000-character
+    ``hinh_thuc`` would otherwise print 200,000, and 5,000 one-letter điểm 550,000.
     """
+    extra = _labels(get(data, "noi_dung"), 0)
     meeting = get(data, "cuoc_hop")
-    if get(data, "mo_dau") not in (None, "", []) or not isinstance(meeting, dict):
+    if get(data, "mo_dau") in (None, "", []) and isinstance(meeting, dict):
+        extra += (3 * _text_length(meeting.get("hinh_thuc")) + _text_length(meeting.get("chu_tri"))
+                  + _text_length(meeting.get("don_vi_to_chuc")))
+    for path in (("co_quan", "ten"), ("co_quan", "chu_quan"), ("nguoi_ky", "chuc_vu")):
+        extra += sum(len(rules.upper_vi(text)) - len(text) for _, text in strings(get(data, *path))
+                     if not text.isascii())
+    recipients = get(data, "noi_nhan")
+    return extra + 3 * (len(recipients) if isinstance(recipients, list) else 1)
+
+
+#: What a deadline adds to its task: " (hoàn thành trước ngày 20/01/2024)".
+_DEADLINE_CHARS = 35
+
+
+def _labels(nodes: Any, prefix: int) -> int:
+    """Return the characters of the labels vanban prints before the items of ``nodes`` (outline.py).
+
+    ``prefix`` is the length of the enclosing khoản number ("2.1." → 4): a nested khoản
+    repeats it, as the numbering restarts in each parent [§7].
+    """
+    if not isinstance(nodes, list):
         return 0
-    return (3 * _text_length(meeting.get("hinh_thuc")) + _text_length(meeting.get("chu_tri"))
-            + _text_length(meeting.get("don_vi_to_chuc")))
+    total = khoan = diem = 0
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        inner = prefix
+        if "muc" in node:
+            total += 10  # the widest numeral under 500 sections, "CDXXXVIII.", and a space
+            inner = 0
+        elif "khoan" in node:
+            khoan += 1
+            inner = prefix + len(str(khoan)) + 1
+            total += inner + 1
+        elif "diem" in node:
+            diem += 1
+            total += (diem - 1) // len(rules.DIEM_LETTERS) + 3  # "aa) "
+        else:
+            total += 2  # "- ", "+ "
+        title = node.get("muc")
+        if isinstance(title, str) and not title.isascii():  # a mục title is printed upper-case
+            total += len(rules.upper_vi(title)) - len(title)
+        if "han" in node:
+            total += _DEADLINE_CHARS
+        total += _labels(node.get("noi_dung"), inner)
+    return total
+
+
+def _line_breaks(value: Any) -> int:
+    """Return the line breaks written inside values: each starts a printed line of its own."""
+    if isinstance(value, str):
+        return value.count("\n")
+    if isinstance(value, list):
+        return sum(_line_breaks(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_line_breaks(v) for v in value.values())
+    return 0
 
 
 def _blocks(data: Any, items: int) -> int:
-    """Return the paragraphs and lines the notice prints (body ``items`` included)."""
-    printed = items + 2  # the two opening paragraphs written from the meeting
+    """Return the paragraphs and lines the notice prints (body ``items`` and line breaks included)."""
+    printed = items + 2 + _line_breaks(data)  # the two opening paragraphs written from the meeting
     for path in (("mo_dau",), ("ket_thuc",), ("trich_yeu",), ("co_quan", "ten"), ("co_quan", "chu_quan"),
                  ("nguoi_ky", "chuc_vu"), ("noi_nhan",)):
         printed += _lines(get(data, *path))
@@ -211,7 +269,7 @@ def limit_problems(located: Located, data: Any) -> list[Problem]:
     if sections > MAX_SECTIONS:
         out.append(located.problem(("noi_dung",), _("quá nhiều mục ({count}; tối đa {limit})").format(
             count=digits(sections), limit=MAX_SECTIONS)))
-    total = _text_length(data) + _repeated_length(data)
+    total = _text_length(data) + _printed_extra(data)
     if total > MAX_TEXT_CHARS:
         out.append(located.problem((), _("văn bản quá dài ({count} ký tự; tối đa {limit})").format(
             count=digits(total), limit=digits(MAX_TEXT_CHARS))))
