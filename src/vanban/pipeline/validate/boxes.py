@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from vanban.errors import Problem
-from vanban.i18n import _, language
+from vanban.i18n import _, digits, language
 from vanban.pipeline import rules
 from vanban.pipeline.context import LAYOUT, Layout
 from vanban.pipeline.fonts import text_width_mm
@@ -99,8 +99,7 @@ def _forced_breaks(located: Located, data: Any, layout: Layout) -> list[Problem]
                     "chữ '{word}' rộng {width} mm, dài hơn một dòng ({line} mm) nên phải cắt ngang, trong một đoạn "
                     "dài {length} ký tự; đoạn có chữ như vậy tối đa {limit} ký tự: hãy tách đoạn hoặc thêm dấu cách "
                     "vào chữ đó").format(word=shown, width=_mm(width), line=_mm(layout.text_width_mm),
-                                         length=f"{length:,}".replace(",", "."),
-                                         limit=f"{MAX_BROKEN_PARAGRAPH:,}".replace(",", "."))))
+                                         length=digits(length), limit=digits(MAX_BROKEN_PARAGRAPH))))
                 break
     return out
 
@@ -177,8 +176,8 @@ def _number_line(located: Located, data: Any, box: float, layout: Layout) -> lis
     else:
         return []
     number = get(data, "so")
-    digits = number.strip() if isinstance(number, str) and number.strip().isdigit() else None
-    line = rules.number_line(int(digits) if digits and int(digits) > 0 else None, symbol)
+    written = number.strip() if isinstance(number, str) and number.strip().isdigit() else None
+    line = rules.number_line(int(written) if written and int(written) > 0 else None, symbol)
     width = text_width_mm(line, layout.so_pt)
     if width <= box:
         return []
