@@ -13,31 +13,20 @@ from typing import Any
 
 import pdfplumber
 import pytest
-import yaml
 
 from helpers import MM
+from minimal_notice import MINIMAL, checked
 from vanban.pipeline.context import LAYOUT, build_context
 from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.loader import load_yaml
 from vanban.pipeline.render_pdf import render_pdf
-from vanban.pipeline.validate import check
 from vanban.pipeline.validate.boxes import box_problems
 
-BASE: dict[str, Any] = {
-    "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "XÃ QUỲNH LIÊN"], "viet_tat": "UBND", "dia_danh": "Quỳnh Liên"},
-    "so": "7", "ngay": "2024-12-28", "trich_yeu": "Kết luận",
-    "noi_dung": ["Nội dung."], "ket_thuc": "Thông báo để thực hiện.",
-    "nguoi_ky": {"chuc_vu": ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "ho_ten": "Trần Thị Cúc"},
-    "noi_nhan": ["Các phòng"], "luu": {"don_vi": "VP"},
-}
 LETTERS = "ABCDEGHKLMNPQRSTUVXY"
 
 
 def _check(**changes: Any) -> tuple[Any, list[str]]:
-    data = {**BASE, **changes}
-    located, problems = load_yaml(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "x.yaml")
-    assert located is not None, problems
-    model, problems = check(located)
+    model, problems = checked(**changes)
     return model, [f"{p.field}: {p.message} [{p.rule}]" for p in problems]
 
 
@@ -70,33 +59,33 @@ def test_the_widest_ky_hieu_that_passes_stays_in_its_column() -> None:
 
 
 def test_a_long_abbreviation_is_reported_at_viet_tat() -> None:
-    _, problems = _check(co_quan={**BASE["co_quan"], "viet_tat": "UBNDHUYENQUYNHLUUTINHNGHEAN"})
+    _, problems = _check(co_quan={**MINIMAL["co_quan"], "viet_tat": "UBNDHUYENQUYNHLUUTINHNGHEAN"})
     assert len(problems) == 1 and problems[0].startswith("co_quan.viet_tat: dòng 'Số: 07/TB-UBNDHUYEN")
 
 
 def test_the_widest_place_that_passes_keeps_the_date_line_on_one_line() -> None:
-    fits, too_long = _widest(lambda x: {"co_quan": {**BASE["co_quan"], "dia_danh": f"Quỳnh {x.capitalize()}"}})
-    model, _ = _check(co_quan={**BASE["co_quan"], "dia_danh": f"Quỳnh {fits.capitalize()}"})
+    fits, too_long = _widest(lambda x: {"co_quan": {**MINIMAL["co_quan"], "dia_danh": f"Quỳnh {x.capitalize()}"}})
+    model, _ = _check(co_quan={**MINIMAL["co_quan"], "dia_danh": f"Quỳnh {fits.capitalize()}"})
     pdf = render_pdf(build_context(model, "x"))
     lines = {round(w["top"]) for w in _words(pdf) if "2024" in w["text"] or "Quỳnh" in w["text"]}
     assert len(lines) == 1, "the date line wrapped"
-    _, problems = _check(co_quan={**BASE["co_quan"], "dia_danh": f"Quỳnh {too_long.capitalize()}"})
+    _, problems = _check(co_quan={**MINIMAL["co_quan"], "dia_danh": f"Quỳnh {too_long.capitalize()}"})
     assert problems[0].startswith("co_quan.dia_danh: dòng 'Quỳnh ") and problems[0].endswith("[R-EL-4]")
 
 
 def test_the_widest_name_that_passes_stays_on_one_line() -> None:
-    fits, too_long = _widest(lambda x: {"nguoi_ky": {**BASE["nguoi_ky"], "ho_ten": f"Trần {x.capitalize()}"}})
-    model, _ = _check(nguoi_ky={**BASE["nguoi_ky"], "ho_ten": f"Trần {fits.capitalize()}"})
+    fits, too_long = _widest(lambda x: {"nguoi_ky": {**MINIMAL["nguoi_ky"], "ho_ten": f"Trần {x.capitalize()}"}})
+    model, _ = _check(nguoi_ky={**MINIMAL["nguoi_ky"], "ho_ten": f"Trần {fits.capitalize()}"})
     pdf = render_pdf(build_context(model, "x"))
     assert any(w["text"] == f"Trần {fits.capitalize()}" for w in _words(pdf))
-    _, problems = _check(nguoi_ky={**BASE["nguoi_ky"], "ho_ten": f"Trần {too_long.capitalize()}"})
+    _, problems = _check(nguoi_ky={**MINIMAL["nguoi_ky"], "ho_ten": f"Trần {too_long.capitalize()}"})
     assert problems[0].startswith("nguoi_ky.ho_ten: họ tên") and problems[0].endswith("[R-EL-7b]")
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"co_quan": {**BASE["co_quan"], "ten": ["ỦY BAN NHÂN DÂN", "XÃ QUỲNHLIÊNHUYỆNQUỲNHLƯU"]}}, "co_quan.ten[1]"),
-    ({"co_quan": {**BASE["co_quan"], "chu_quan": "UBND-HUYỆN-QUỲNH-LƯU-TỈNH-NGHỆ-AN"}}, "co_quan.chu_quan"),
-    ({"nguoi_ky": {**BASE["nguoi_ky"], "chuc_vu": ["TL. CHỦ TỊCH", "CHÁNH-VĂN-PHÒNG-HĐND-VÀ-UBND-HUYỆN"]}},
+    ({"co_quan": {**MINIMAL["co_quan"], "ten": ["ỦY BAN NHÂN DÂN", "XÃ QUỲNHLIÊNHUYỆNQUỲNHLƯU"]}}, "co_quan.ten[1]"),
+    ({"co_quan": {**MINIMAL["co_quan"], "chu_quan": "UBND-HUYỆN-QUỲNH-LƯU-TỈNH-NGHỆ-AN"}}, "co_quan.chu_quan"),
+    ({"nguoi_ky": {**MINIMAL["nguoi_ky"], "chuc_vu": ["TL. CHỦ TỊCH", "CHÁNH-VĂN-PHÒNG-HĐND-VÀ-UBND-HUYỆN"]}},
      "nguoi_ky.chuc_vu[1]"),
     ({"noi_nhan": ["Các phòng", "vanphong.ubnd.quynhlien@nghean.gov.vn"]}, "noi_nhan[1]"),
     ({"luu": {"don_vi": ["VP", "VANPHONGHDNDVAUBNDXAQUYNHLIEN"]}}, "luu.don_vi[1]"),
@@ -110,7 +99,7 @@ def test_a_word_wider_than_its_box_is_refused_where_it_is(changes: dict[str, Any
 
 def test_a_long_title_that_wraps_at_spaces_is_accepted() -> None:
     """A chức vụ line longer than the column wraps like a Word cell; only a word that cannot wrap is refused."""
-    model, problems = _check(nguoi_ky={**BASE["nguoi_ky"],
+    model, problems = _check(nguoi_ky={**MINIMAL["nguoi_ky"],
                                        "chuc_vu": ["TL. CHỦ TỊCH", "PHÓ GIÁM ĐỐC SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"]})
     assert model is not None, problems
 

@@ -7,29 +7,15 @@ opening paragraphs print four times.
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 from typing import Any
 
-import yaml
-
-from vanban.pipeline.loader import load_yaml
-from vanban.pipeline.validate import MAX_BLOCKS, MAX_TEXT_CHARS, MAX_WORD_CHARS, check
-
-BASE: dict[str, Any] = {
-    "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "XÃ QUỲNH LIÊN"], "viet_tat": "UBND", "dia_danh": "Quỳnh Liên"},
-    "so": "7", "ngay": "2024-03-05", "trich_yeu": "Kết luận",
-    "noi_dung": ["Nội dung."], "ket_thuc": "Thông báo để thực hiện.",
-    "nguoi_ky": {"chuc_vu": ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "ho_ten": "Trần Thị Cúc"},
-    "noi_nhan": ["Các phòng"], "luu": {"don_vi": "VP"},
-}
+from minimal_notice import checked
+from vanban.pipeline.validate import MAX_BLOCKS, MAX_TEXT_CHARS, MAX_WORD_CHARS
 
 
 def _messages(**changes: Any) -> list[str]:
-    data = copy.deepcopy(BASE) | changes
-    located, problems = load_yaml(yaml.safe_dump(data, allow_unicode=True, width=10**7), "x.yaml")
-    assert located is not None, problems
-    return [p.message for p in check(located)[1]]
+    return [p.message for p in checked(**changes)[1]]
 
 
 def test_the_longest_word_is_counted_as_printed() -> None:

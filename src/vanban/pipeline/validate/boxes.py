@@ -25,7 +25,7 @@ from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.validate.raw import as_date, get, strings
-from vanban.pipeline.validate.text import MAX_WORD_CHARS
+from vanban.pipeline.validate.text import MAX_WORD_CHARS, walk_strings
 
 #: Longest paragraph that may hold a word wider than a line. The PDF renderer cuts such a word
 #: by force, laying out again all the rest of its paragraph for each cut: five 200-character
@@ -124,22 +124,11 @@ def _paragraphs(data: Any) -> Iterator[tuple[Path_, str, int, bool]]:
     if get(data, "mo_dau") in (None, "", []) and isinstance(meeting, dict):
         # The opening paragraph is written from the meeting: all its fields, the form of the
         # meeting three times more, the organiser once more (context._opening).
-        fields = list(_strings_in(meeting, ("cuoc_hop",)))
+        fields = list(walk_strings(meeting, ("cuoc_hop",)))
         length = sum(len(text) for _, text in fields) + 200
         length += 3 * len(str(meeting.get("hinh_thuc", ""))) + len(str(meeting.get("don_vi_to_chuc", "")))
         for path, text in fields:
             yield path, text, length, False
-
-
-def _strings_in(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings_in(item, (*path, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings_in(item, (*path, key))
 
 
 def _mm(value: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from vanban.errors import Problem
@@ -164,14 +165,20 @@ def _count_nodes(nodes: Any) -> tuple[int, int]:
     return items, sections
 
 
-def _text_length(value: Any) -> int:
+def walk_strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Yield (path, text) of every string inside ``value``, in document order."""
     if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list):
-        return sum(_text_length(v) for v in value)
-    if isinstance(value, dict):
-        return sum(_text_length(v) for v in value.values())
-    return 0
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk_strings(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_strings(item, (*path, key))
+
+
+def _text_length(value: Any) -> int:
+    return sum(len(text) for _, text in walk_strings(value))
 
 
 def _lines(value: Any) -> int:
@@ -239,20 +246,10 @@ def _labels(nodes: Any, prefix: int) -> int:
     return total
 
 
-def _line_breaks(value: Any) -> int:
-    """Return the line breaks written inside values: each starts a printed line of its own."""
-    if isinstance(value, str):
-        return value.count("\n")
-    if isinstance(value, list):
-        return sum(_line_breaks(v) for v in value)
-    if isinstance(value, dict):
-        return sum(_line_breaks(v) for v in value.values())
-    return 0
-
-
 def _blocks(data: Any, items: int) -> int:
     """Return the paragraphs and lines the notice prints (body ``items`` and line breaks included)."""
-    printed = items + 2 + _line_breaks(data)  # the two opening paragraphs written from the meeting
+    # The two opening paragraphs written from the meeting; each line break inside a value.
+    printed = items + 2 + sum(text.count("\n") for _, text in walk_strings(data))
     for path in (("mo_dau",), ("ket_thuc",), ("trich_yeu",), ("co_quan", "ten"), ("co_quan", "chu_quan"),
                  ("nguoi_ky", "chuc_vu"), ("noi_nhan",)):
         printed += _lines(get(data, *path))
