@@ -306,16 +306,6 @@ class ProfileCache:
                     self._loaded[key] = load_profile(path, f"{_shown(path)}@{revision}", raw)
         return (path, *self._loaded[key])
 
-    def profile(self, file: Path, revision: str | None = None) -> tuple[Located | None, list[Problem]]:
-        """Return the profile that governs ``file`` (as it was at ``revision``) and its problems, once.
-
-        Problems are returned only the first time, so a broken profile is reported once per run.
-        """
-        path = find_entry(file)
-        seen = path is not None and (path, revision) in self._loaded
-        _path, profile, problems = self._load(file, revision)
-        return profile, ([] if seen else problems)
-
     def apply(self, file: Path, notice: Located, revision: str | None = None) -> tuple[Located, list[Problem]]:
         """Return ``notice`` merged with the profile that governs ``file`` (problems of both).
 
