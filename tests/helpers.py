@@ -8,14 +8,19 @@ Import with ``from helpers import …``; fixtures live in ``conftest.py``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import subprocess
 import unicodedata
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from vanban.cli import main
 from vanban.errors import Problem
 from vanban.pipeline.context import Context, build_context
 from vanban.pipeline.loader import load_yaml
@@ -39,6 +44,11 @@ def squash(text: str) -> str:
 def norm(text: str) -> str:
     """Collapse every run of whitespace (spaces, NBSP, tabs, line breaks) to one space."""
     return " ".join(text.split())
+
+
+def words(text: str) -> str:
+    """Return text as read: ``norm``, and the .docx renderer's word joiners (in no-break spans) left out."""
+    return norm(text.replace("\u2060", ""))
 
 
 def docx_paragraphs(data: bytes) -> list[str]:
@@ -128,3 +138,46 @@ def context_from_yaml(text: str, stem: str = "test") -> Context:
     model, problems = check(located)
     assert model is not None, "\n".join(map(str, problems))
     return build_context(model, stem)
+
+
+# --- an office repository, as a clerk keeps it ------------------------------------------------
+
+#: Next month's draft that ``vanban new`` writes in a repository made by ``vanban init``.
+DRAFT = Path("content") / "2024-01-phien-hop-thuong-ky.yaml"
+#: Who commits in the tests' repositories (git refuses to commit without a name).
+IDENTITY = {"GIT_AUTHOR_NAME": "Văn thư", "GIT_AUTHOR_EMAIL": "vt@example.org",
+            "GIT_COMMITTER_NAME": "Văn thư", "GIT_COMMITTER_EMAIL": "vt@example.org"}
+
+
+def git(*args: str) -> str:
+    """Run git in the working folder; return its output (fail the test on an error)."""
+    return subprocess.run(["git", *args], check=True, capture_output=True, text=True).stdout
+
+
+@contextlib.contextmanager
+def office(folder: Path, setup: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """Enter an office repository from ``init`` + ``new``, January's draft filled in, all committed.
+
+    ``setup`` adds files (keys, images) before the commit. The working folder, git identity
+    and locale are restored on exit.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in IDENTITY.items():
+            patch.setenv(name, value)
+        patch.setenv("LANG", "C.UTF-8")
+        root = folder / "office"
+        assert main(["init", str(root)]) == 0
+        patch.chdir(root)
+        assert main(["new"]) == 0
+        text = DRAFT.read_text(encoding="utf-8")
+        for blank, filled in (("[Nội dung họp]", "Kết quả thu ngân sách tháng 01"),
+                              ("[Đánh giá chung kết quả thực hiện nhiệm vụ]", "Các đơn vị đã thực hiện tốt."),
+                              ("[Nội dung kết luận]", "Tập trung chỉ đạo thu ngân sách quý I.")):
+            text = text.replace(blank, filled)
+        DRAFT.write_text(text, encoding="utf-8")
+        if setup is not None:
+            setup(root)
+        git("init", "-q")
+        git("add", ".")
+        git("commit", "-qm", "tháng 01")
+        yield root

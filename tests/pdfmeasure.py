@@ -264,6 +264,47 @@ def _line(page: int, chars: list[dict[str, Any]]) -> Iterator[Line]:
         yield Line(page, tuple(words), text)
 
 
+def footnote_lines(measured: Measured, note_pt: float, call_pt: float) -> list[Line]:
+    """Return the lines of the footnote areas: below every body-size line of their page, in note sizes."""
+    out: list[Line] = []
+    for page in measured.pages:
+        body = [ln.top for ln in page.lines if any(w.size >= 13 for w in ln.words)]
+        floor = max(body, default=0.0)
+        out += [ln for ln in page.lines if ln.top > floor and ln.sizes <= {note_pt, call_pt}]
+    return out
+
+
+def without_footnotes(measured: Measured, note_pt: float, call_pt: float) -> Measured:
+    """Return ``measured`` without the footnote areas and without the footnote calls in the text.
+
+    Why: ND30 says nothing about footnotes; the rules the conformance tests measure apply to the
+    text around them, which must read exactly as if no footnote were there. A call is a word of
+    digits in the call size; the words left are joined as drawn (a space where glyphs leave a gap).
+    """
+    notes = set(footnote_lines(measured, note_pt, call_pt))
+    pages = []
+    for page in measured.pages:
+        lines = []
+        for ln in page.lines:
+            if ln in notes:
+                continue
+            calls = [w.text.isdigit() and abs(w.size - call_pt) < 0.1 for w in ln.words]
+            if any(calls):
+                kept: list[Word] = []
+                text, gap = "", False
+                for i, (word, call) in enumerate(zip(ln.words, calls, strict=True)):
+                    gap = gap or (i > 0 and word.x0 - ln.words[i - 1].x1 > 0.5)  # a space was drawn here
+                    if call:
+                        continue
+                    text += (" " if gap and kept else "") + word.text
+                    kept.append(word)
+                    gap = False
+                ln = Line(ln.page, tuple(kept), text)
+            lines.append(ln)
+        pages.append(Page(page.number, page.width, page.height, tuple(lines), page.rules, page.char_colors))
+    return Measured(tuple(pages))
+
+
 def paragraphs(lines: Sequence[Line], texts: Iterable[str]) -> list[list[Line]]:
     """Split ``lines`` into consecutive paragraphs whose texts are ``texts``, in order.
 

@@ -39,14 +39,19 @@ def pdf_pages(data: bytes) -> list[str]:
     return pages
 
 
-@pytest.fixture(scope="module")
-def rendered() -> dict[str, tuple[Context, bytes, bytes]]:
-    """Render every notice once to (context, docx, pdf)."""
+def render_each(paths: list[Path]) -> dict[str, tuple[Context, bytes, bytes]]:
+    """Return (context, docx, pdf) of each notice file, by stem (test_real_notices shares it)."""
     out = {}
-    for path in NOTICES:
+    for path in paths:
         ctx = context_of(path)
         out[path.stem] = (ctx, render_docx(ctx, search_path()), render_pdf(ctx, search_path()))
     return out
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, tuple[Context, bytes, bytes]]:
+    """Render every notice once to (context, docx, pdf)."""
+    return render_each(NOTICES)
 
 
 def test_fixtures_cover_the_brief(rendered: dict[str, tuple[Context, bytes, bytes]]) -> None:
@@ -103,20 +108,19 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.fixture(scope="module")
-def libreoffice_pdfs(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path_factory: Any) -> dict[str, bytes]:
+def convert_with_libreoffice(rendered: dict[str, tuple[Context, bytes, bytes]], work: Path) -> dict[str, bytes]:
     """Convert every .docx to PDF with LibreOffice in one run, with its own profile and fonts.
 
     The profile is private to this run (concurrent runs sharing one fail silently); the
     fonts are vanban's bundled Liberation Serif, metric-compatible with Times New Roman, so
-    the page count does not depend on which fonts the machine happens to have.
+    the page count does not depend on which fonts the machine happens to have. Skips the
+    test when LibreOffice is not installed.
     """
     soffice = _soffice()
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     from vanban.pipeline.fonts import fontconfig_file
 
-    work = tmp_path_factory.mktemp("lo")
     for stem, (_, docx, _) in rendered.items():
         (work / f"{stem}.docx").write_bytes(docx)
     profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))
@@ -137,7 +141,14 @@ def libreoffice_pdfs(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path
     return out
 
 
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path_factory: Any) -> dict[str, bytes]:
+    """Return every notice's .docx laid out by LibreOffice, as PDF."""
+    return convert_with_libreoffice(rendered, tmp_path_factory.mktemp("lo"))
+
+
 @pytest.mark.libreoffice
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", [p.stem for p in NOTICES])
 def test_libreoffice_pages_match_vanban_pdf(
     stem: str, rendered: dict[str, tuple[Context, bytes, bytes]], libreoffice_pdfs: dict[str, bytes]
@@ -156,6 +167,7 @@ def test_libreoffice_pages_match_vanban_pdf(
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_libreoffice_shows_page_numbers_from_page_2(libreoffice_pdfs: dict[str, bytes]) -> None:
     """T-23 [R-PGN-1/2/3] on the laid-out .docx: nothing above the text on page 1, the bare n on page n."""
     with pdfplumber.open(io.BytesIO(libreoffice_pdfs[SEED.stem])) as pdf:

@@ -177,6 +177,7 @@ def check_outputs(data: dict[str, Any]) -> None:
     assert full.endswith(squash("Trần Thị Cúc")) or squash("Trần Thị Cúc") in full  # nothing truncated
 
 
+@pytest.mark.slow
 @RENDERING
 @given(notices())
 def test_any_showable_text_renders_whole_in_both_formats(data: dict[str, Any]) -> None:

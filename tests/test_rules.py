@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 
 from vanban.pipeline import rules
+from vanban.pipeline.deadlines import from_date, printed
 
 D = dt.date
 
@@ -190,10 +191,13 @@ def test_fixed_header_texts() -> None:
 
 def test_deadline_phrase_keeps_end_punctuation() -> None:
     """Tasks with a deadline: the deadline goes before the sentence's own end punctuation."""
-    assert rules.with_deadline("Hoàn thành báo cáo.", D(2024, 1, 20)) == (
+    assert rules.with_deadline("Hoàn thành báo cáo.", printed(from_date(D(2024, 1, 20)))) == (
         "Hoàn thành báo cáo (hoàn thành trước ngày 20/01/2024)."
     )
-    assert rules.with_deadline("Rà soát;", D(2024, 3, 5)).endswith("(hoàn thành trước ngày 05/03/2024);")
+    assert rules.with_deadline("Rà soát;", printed(from_date(D(2024, 3, 5)))).endswith(
+        "(hoàn thành trước ngày 05/03/2024);")
+    assert rules.with_deadline("Báo cáo", "thực hiện hằng tuần, trước 15 giờ ngày thứ Năm") == (
+        "Báo cáo (thực hiện hằng tuần, trước 15 giờ ngày thứ Năm).")
 
 
 def test_short_date() -> None:

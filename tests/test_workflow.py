@@ -129,19 +129,36 @@ def test_final_refuses_drafts_placeholders_and_used_numbers(office: Path, capsys
     assert main(["build", "--final", str(draft), "--format", "pdf"]) == 0
 
 
-def test_register_lists_numbers_duplicates_gaps_and_next(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_register_lists_numbers_duplicates_and_next(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = (office / "content" / "2023-12-phien-hop-thuong-ky.yaml").read_text(encoding="utf-8")
     for name, number, day in (("b", "04", "2024-03-01"), ("c", "04", "2024-04-01"), ("d", "01", "2025-01-03")):
         (office / "content" / f"{name}.yaml").write_text(
             source.replace('so: "01"', f'so: "{number}"').replace('ngay: "2024-01-05"', f'ngay: "{day}"'),
             encoding="utf-8")
     capsys.readouterr()
-    assert main(["so"]) == 0
+    assert main(["register"]) == 0
     out = capsys.readouterr().out
+    assert main(["so"]) == 0  # the Vietnamese name stays an alias
+    assert capsys.readouterr().out == out
     assert "ỦY BAN NHÂN DÂN THỊ XÃ HOÀNG MAI — năm 2024" in out
-    assert "  04/TB-UBND  01/03/2024  content/b.yaml  ← TRÙNG SỐ [R-NUM-3]" in out
-    assert "  Số bị bỏ trống: 02, 03" in out
+    assert re.search(r"^  04/TB-UBND  01/03/2024  Thông báo: Kết luận .*  Nguyễn Mạnh Hùng  content/b.yaml  "
+                     r"\(chưa phát hành qua vanban issue\)  ← TRÙNG SỐ \[R-NUM-3\]$", out, re.M)
+    # Numbers 02 and 03 may have been issued outside this repository: they are not called gaps.
+    assert not re.search(r"^  0[23]/", out, re.M) and "bỏ trống" not in out
     assert "  Số bị trùng: 04" in out
-    assert "  Số tiếp theo: 05" in out
+    assert "  Số tiếp theo theo kho này: 05" in out
     # R-NUM-3: numbering restarts on 1 January.
-    assert out.split("năm 2025")[1].split("Số tiếp theo: ")[1].startswith("02")
+    assert out.split("năm 2025")[1].split("Số tiếp theo theo kho này: ")[1].startswith("02")
+
+
+def test_register_prints_the_outgoing_register_as_xlsx(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    assert main(["register", "-f", "xlsx", "-o", "so.xlsx"]) == 0
+    sheet = load_workbook(office / "so.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:10] == ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản",
+                           "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
+                           "Ngày chuyển", "Ký nhận", "Ghi chú"]  # Phụ lục IV, I.2
+    row = [c.value for c in sheet[2]]
+    assert row[0] == "01/TB-UBND" and row[3] == "Nguyễn Mạnh Hùng" and row[5] == "VT, VP"

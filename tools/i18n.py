@@ -3,12 +3,15 @@
 
 Usage:
     python tools/i18n.py update   # extract messages, merge them into the .po (new ones untranslated), compile
-    python tools/i18n.py check    # exit 1 if a message is missing, untranslated or the .mo is stale
+    python tools/i18n.py check    # exit 1 if a message is missing, stale, untranslated or not compiled
 
 Messages are the Vietnamese strings passed to ``vanban.i18n._`` in the code, plus the help
 texts of the command line (docstrings and ``help=`` of every click command and option).
 A second catalog translates click's own words (``Usage:``, ``Options``, its error messages)
 into Vietnamese, so the default language of the whole command line is Vietnamese.
+
+``check`` compares catalogs by content, never by bytes: a .mo names the Babel that wrote it in
+its header, so a byte comparison fails on every Babel release although nothing a user sees changed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +34,9 @@ CLICK_PO = SOURCE / "locale" / "vi" / "LC_MESSAGES" / "click.po"
 CLICK_MO = CLICK_PO.with_suffix(".mo")
 #: click modules whose messages users can see (the rest are for developers or other platforms).
 CLICK_FILES = ("core.py", "decorators.py", "exceptions.py", "formatting.py", "parser.py", "termui.py", "types.py")
+#: click messages translated through a variable (``_(extra["required"])`` in click 8.2+), which
+#: extraction cannot see; without them "[required]" would stay English in the Vietnamese help.
+CLICK_DYNAMIC = ("required",)
 
 
 def extract() -> Catalog:
@@ -65,7 +71,8 @@ def _cli_texts() -> list[str]:
 def _read(po: Path, project: str, locale: str) -> Catalog:
     """Read a .po written without a header, giving it the header extract() makes (not the clock's).
 
-    Why: the .mo compiled from what is read back must be byte-identical to the one update() wrote.
+    Why: update() rewrites the .po and .mo from what it reads back; a header taken from the clock
+    would change both on every run.
     """
     if not po.exists():
         return Catalog(project=project, locale=locale)
@@ -102,6 +109,9 @@ def extract_click() -> Catalog:
         key = message if isinstance(message, str) else message[0]
         if filename in CLICK_FILES and key and catalog.get(key) is None:
             catalog.add(message)
+    for message in CLICK_DYNAMIC:
+        if catalog.get(message) is None:
+            catalog.add(message)
     return catalog
 
 
@@ -125,18 +135,74 @@ def update() -> None:
     _merge(extract_click(), _read(CLICK_PO, "click", "vi"), CLICK_PO)
 
 
-def check() -> int:
-    """Return 1 (and say why) if the catalogs are out of date or incomplete, else 0."""
-    current = _read(PO, "vanban", "en")
-    fresh = extract()
+MessageKey = str | tuple[str, ...]
+
+
+def _key(value: object) -> MessageKey:
+    """Return a message id or string as a dict key: plural forms as a tuple."""
+    return tuple(value) if isinstance(value, (list, tuple)) else str(value)
+
+
+def translations(catalog: Catalog) -> dict[MessageKey, MessageKey]:
+    """Return ``{msgid: msgstr}`` of the messages of ``catalog`` translated in every form (no fuzzy ones).
+
+    Why: this is what a reader of the compiled catalog gets; an untranslated message shows its msgid.
+    """
+    found: dict[MessageKey, MessageKey] = {}
+    for message in catalog:
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.id and not message.fuzzy and all(strings):
+            found[_key(message.id)] = _key(message.string)
+    return found
+
+
+def _untranslated(msgid: MessageKey, msgstr: MessageKey) -> bool:
+    """Tell whether a compiled entry only repeats its msgid (how Babel fills untranslated plural forms)."""
+    if isinstance(msgid, str):
+        return msgstr == msgid
+    return isinstance(msgstr, tuple) and all(s == msgid[min(i, 1)] for i, s in enumerate(msgstr))
+
+
+def mo_problems(catalog: Catalog, mo: Path) -> list[str]:
+    """Return why the compiled ``mo`` does not hold exactly the translations of ``catalog`` (empty: it does).
+
+    Why by content: the .mo's header names the Babel that compiled it, so equal bytes would tie
+    the check to one Babel release. Compared: every translation, nothing more, and the plural rule.
+    """
+    label = mo.relative_to(ROOT) if mo.is_relative_to(ROOT) else mo
+    if not mo.exists():
+        return [f"{label} is missing: run python tools/i18n.py update"]
+    with mo.open("rb") as handle:
+        compiled = read_mo(handle)
+    wanted = translations(catalog)
+    found = {_key(m.id): _key(m.string) for m in compiled if m.id}
+    found = {k: v for k, v in found.items() if k in wanted or not _untranslated(k, v)}
+    problems = [f"{label} lacks or differs on {k!r}" for k in wanted if found.get(k) != wanted[k]]
+    problems += [f"{label} has a translation the .po lacks: {k!r}" for k in found if k not in wanted]
+    if compiled.plural_forms != catalog.plural_forms:
+        problems.append(f"{label} has plural rule {compiled.plural_forms!r}, the .po {catalog.plural_forms!r}")
+    if problems:
+        problems.append(f"{label} is stale: run python tools/i18n.py update")
+    return problems
+
+
+def catalog_problems(fresh: Catalog, current: Catalog) -> list[str]:
+    """Return why ``current`` (the .po) does not translate exactly the messages ``fresh`` extracted."""
     problems = [f"missing from .po: {m.id!r}" for m in fresh if m.id and current.get(m.id) is None]
-    problems += [f"untranslated: {m.id!r}" for m in current if m.id and not m.string]
-    if not MO.exists() or MO.read_bytes() != _mo_bytes(current):
-        problems.append("the .mo is stale: run python tools/i18n.py update")
+    problems += [f"stale in .po (no longer in the code): {m.id!r}" for m in current
+                 if m.id and fresh.get(m.id) is None]
+    done = translations(current)
+    problems += [f"untranslated: {m.id!r}" for m in current if m.id and _key(m.id) not in done]
+    return problems
+
+
+def check() -> int:
+    """Return 1 (and say why) if the catalogs are out of date, incomplete or not compiled, else 0."""
+    current = _read(PO, "vanban", "en")
+    problems = catalog_problems(extract(), current) + mo_problems(current, MO)
     click_catalog = _read(CLICK_PO, "click", "vi")
-    if not CLICK_MO.exists() or CLICK_MO.read_bytes() != _mo_bytes(click_catalog):
-        problems.append("the click .mo is stale: run python tools/i18n.py update")
-    if not [m for m in click_catalog if m.id and m.string]:
+    problems += mo_problems(click_catalog, CLICK_MO)
+    if not translations(click_catalog):
         problems.append("the Vietnamese click catalog has no translations")
     for problem in problems:
         print(problem)

@@ -236,6 +236,54 @@ def _rule_style(doc: Any, name: str, layout: Layout) -> Any:
     return style
 
 
+#: Word's own style names for footnotes, so footnotes an office adds in Word look like vanban's.
+FOOTNOTE_TEXT, FOOTNOTE_REFERENCE = "Footnote Text", "Footnote Reference"
+
+
+def _footnote_styles(doc: Any, layout: Layout) -> None:
+    """Footnote text (single, justified, no indent) and the superscript reference mark [R-FONT-1/4]."""
+    text = _para_style(doc, FOOTNOTE_TEXT, layout.footnote_pt, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    text.quick_style = False
+    reference = doc.styles.add_style(FOOTNOTE_REFERENCE, WD_STYLE_TYPE.CHARACTER)
+    reference.base_style = doc.styles["Default Paragraph Font"]
+    reference.font.superscript = True
+    _rpr_fonts(reference.element.get_or_add_rPr())
+    for style in (text, reference):  # Word's built-in styles, not custom ones
+        style.element.attrib.pop(qn("w:customStyle"), None)
+
+
+_FOOTNOTES_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+    "</w:pPr><w:r>{fonts}<w:separator/></w:r></w:p></w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:r>{fonts}<w:continuationSeparator/></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def _footnotes_part(doc: Any) -> None:
+    """Add the footnotes part (Word's separators only); the renderer appends each notice's footnotes.
+
+    Why in the template: Word expects the part, its relationship and the separators to exist
+    before any footnote does, so a notice's footnotes stay real, editable Word footnotes.
+    """
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    fonts = f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/></w:rPr>'
+    blob = _FOOTNOTES_XML.format(fonts=fonts).encode("utf-8")
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, doc.part.package)
+    doc.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    settings = doc.settings.element
+    properties = _el("w:footnotePr")
+    for number in ("-1", "0"):
+        properties.append(_el("w:footnote", id=number))
+    settings.find(qn("w:compat")).addprevious(properties)
+
+
 def _table_style(doc: Any, layout: Layout) -> Any:
     """A borderless table style with Word's default cell margins, in TNR [§3.3]."""
     style = doc.styles.add_style("VB Table", WD_STYLE_TYPE.TABLE)
@@ -287,6 +335,10 @@ def _styles(doc: Any, layout: Layout) -> None:
     # Section and titled khoản headings stay with what follows, like CSS break-after: avoid.
     _para_style(doc, "VB Body Bold", ly.body_pt, bold=True, keep_next=True, base="VB Body",
                 align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt)
+    # A lead-in ending with ":" stays with the item it introduces (CSS p.keep).
+    _para_style(doc, "VB Body Keep", ly.body_pt, keep_next=True, base="VB Body",
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt)
+    _footnote_styles(doc, ly)
     # The last body paragraph stays with Nơi nhận and the signer [R-SIG-6].
     for name, bold in (("VB Body Last", False), ("VB Body Last Bold", True)):
         last = _para_style(doc, name, ly.body_pt, bold=bold, keep_next=True, base="VB Body",
@@ -384,6 +436,8 @@ def _body(doc: Any) -> None:
     _para(doc, "VB Body", "{%p for block in body[:-1] %}")
     _para(doc, "VB Body", "{%p if block.bold %}")
     _para(doc, "VB Body Bold", "{{ block.text }}")
+    _para(doc, "VB Body", "{%p elif block.keep_next %}")
+    _para(doc, "VB Body Keep", "{{ block.text }}")
     _para(doc, "VB Body", "{%p else %}")
     _para(doc, "VB Body", "{{ block.text }}")
     _para(doc, "VB Body", "{%p endif %}")
@@ -436,8 +490,8 @@ def _headers(doc: Any, layout: Layout) -> None:
     first.is_linked_to_previous = False
     mark = first.paragraphs[0]
     mark.style = doc.styles["VB Du Thao"]
-    # One run holds the whole condition, so the first-page header always keeps its paragraph.
-    _rpr_fonts(mark.add_run("{% if du_thao %}DỰ THẢO{% endif %}")._r.get_or_add_rPr())
+    # The mark comes from the context ("DỰ THẢO", "DỰ THẢO LẦN 2", or nothing); the paragraph stays.
+    _rpr_fonts(mark.add_run("{% if du_thao %}{{ du_thao_mark }}{% endif %}")._r.get_or_add_rPr())
     for footer in (section.footer, section.first_page_footer):
         footer.is_linked_to_previous = False
 
@@ -467,10 +521,12 @@ def build_template(layout: Layout = LAYOUT) -> bytes:
     _strip_package(doc)
     _styles(doc, layout)
     keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
-    keep |= {s.style_id for s in doc.styles if s.name.startswith("VB ")}
+    keep |= {s.style_id for s in doc.styles if s.name.startswith("VB ") or s.name in (FOOTNOTE_TEXT,
+                                                                                      FOOTNOTE_REFERENCE)}
     _clean_styles(doc, keep)
     _theme_fonts_tnr(doc)
     _settings(doc)
+    _footnotes_part(doc)
     _app_properties(doc)
     _page(doc, layout)
     _header_table(doc, layout)

@@ -1,14 +1,20 @@
 """The ``vanban`` command: a thin layer that turns library results into messages and exit codes.
 
 Exit codes: 0 done, 1 content, render or output error, 2 usage error. No traceback reaches
-the user unless ``--debug`` is given.
+the user unless ``--debug`` is given. SIGTERM and SIGHUP stop a command the way Ctrl-C does
+(render workers ended, nothing half-written) and exit 1.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import datetime as dt
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,12 +149,30 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
               help="Tệp kê khai của lần xuất (mặc định: .vanban-manifest.json cạnh FILE).")
 def verify(file: Path, manifest_path: Path | None) -> int:
     """Cho biết tệp FILE (.pdf hoặc .docx) được xuất từ tệp nội dung nào, ở phiên bản git nào."""
-    from vanban.commands.manifest import MANIFEST_NAME
+    from vanban.commands.manifest import MANIFEST_NAME, library_differences
     from vanban.commands.manifest import verify as find_origin
+    from vanban.commands.sign import describe_file
 
+    signed = describe_file(file)  # who signed, when, what changed after each signature; None: unsigned
+    for line in signed.lines if signed else ():
+        click.echo(line)
+    if manifest_path is None and _show_archived(file):
+        return 0 if signed is None or signed.sound else 1
     origin = find_origin(file, manifest_path)
     if origin is None:
         where = manifest_path or file.parent / MANIFEST_NAME
+        differences = library_differences(file, manifest_path)
+        if differences:
+            # Other library versions give other bytes from the same content: not proof of a modified file.
+            click.echo(_("{file}: không khớp với tệp nào đã xuất theo tệp kê khai {manifest}, nhưng tệp kê khai "
+                         "ghi phiên bản thư viện khác với bản đang cài:").format(
+                file=_shown(file), manifest=_shown(where)), err=True)
+            for library, recorded, installed in differences:
+                click.echo("  " + _("{library}: {recorded} lúc xuất, {installed} đang cài").format(
+                    library=library, recorded=recorded, installed=installed), err=True)
+            click.echo(_("Tệp có thể được xuất bằng phiên bản thư viện khác chứ chưa chắc đã bị sửa: hãy xuất lại "
+                         "tệp nguồn bằng đúng các phiên bản đã ghi rồi kiểm tra lại."), err=True)
+            return 1
         click.echo(_("{file}: không khớp với tệp nào đã xuất theo tệp kê khai {manifest} "
                      "(tệp đã bị sửa, hoặc không do vanban xuất ra ở thư mục này).").format(
             file=_shown(file), manifest=_shown(where)), err=True)
@@ -173,13 +197,49 @@ def verify(file: Path, manifest_path: Path | None) -> int:
     return 0
 
 
+def _show_archived(file: Path) -> bool:
+    """Say which issued document ``file`` is (or began as) per the repository's archive; False if none."""
+    from vanban.commands.archive import MAX_ARCHIVED_BYTES, find, register_path
+    from vanban.files import read_regular
+    from vanban.repo import repository_root
+
+    root = repository_root(file.resolve().parent)
+    if not register_path(root).is_file():
+        return False
+    try:
+        data = read_regular(file, MAX_ARCHIVED_BYTES)
+    except OSError:
+        return False  # the manifest check below says why the file cannot be read
+    match = find(root, data)
+    if match is None:
+        return False
+    entry = match.entry
+    if match.exact:
+        line = _("{file}: đúng bản {number} ngày {day} đã phát hành, lưu tại {archived}.")
+    else:
+        line = _("{file}: bắt đầu bằng đúng bản {number} ngày {day} đã phát hành ({archived}); "
+                 "phần thêm sau đó là một lần cập nhật (ví dụ chữ ký số).")
+    day = dt.date.fromisoformat(entry.ngay).strftime("%d/%m/%Y")
+    click.echo(line.format(file=_shown(file), number=entry.number, day=day, archived=match.name))
+    click.echo(_("Nguồn: {source}; người ký: {signer}.").format(source=entry.nguon, signer=entry.nguoi_ky))
+    return True
+
+
 @cli.command()
 @_paths
 def check(paths: tuple[Path, ...]) -> None:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
-    from vanban.pipeline.notice import load
+    from vanban.commands.issue import problems_of_repository
+    from vanban.commands.register import duplicate_problems
+    from vanban.pipeline.notice import load_notices
 
-    notices = load(list(paths) or [DEFAULT_CONTENT])
+    sources = list(paths) or [DEFAULT_CONTENT]
+    notices, problems = load_notices(sources)
+    problems += duplicate_problems(notices) + problems_of_repository(sources)
+    if problems:
+        raise ContentError(problems)  # every problem of every file at once, the set's included
+    if not notices:
+        raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
     for warning in (w for n in notices for w in n.warnings):
         click.echo(str(warning), err=True)
     click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
@@ -206,8 +266,6 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
     các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
     """
-    import datetime as dt
-
     from vanban.commands.tasks import collect, select
     from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
     from vanban.commands.tasks.extract import render_extract
@@ -274,15 +332,35 @@ def _write(path: Path, data: bytes) -> None:
         raise OutputError(_("{path}: không ghi được tệp ({reason})").format(path=path, reason=exc.strerror)) from None
 
 
-@cli.command(name="so")
+@cli.command(name="register")
 @_paths
-def so(paths: tuple[Path, ...]) -> None:
-    """Sổ đăng ký số: các số đã dùng theo cơ quan và năm, số trùng, số bỏ trống và số tiếp theo."""
-    from vanban.commands.register import build_register, format_register
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True,
+              help="table: in ra màn hình; xlsx: sổ theo mẫu Phụ lục IV để in (cần -o TỆP).")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp kết quả (với -f xlsx).")
+def register_command(paths: tuple[Path, ...], fmt: str, out_file: Path | None) -> None:
+    """Sổ đăng ký văn bản đi: số, ngày, tên loại và trích yếu, người ký, tệp; theo cơ quan và năm.
+
+    Chỉ nêu số bị trùng và số đã phát hành mà tệp nguồn không còn: cơ quan còn ban hành
+    văn bản ngoài kho này, nên số không thấy trong kho không phải là số bị bỏ trống.
+    """
+    from vanban.commands.register import build_register, format_register, register_xlsx
     from vanban.pipeline.notice import load
 
-    notices = load(list(paths) or [DEFAULT_CONTENT])
-    click.echo(format_register(build_register((display(n.source), n.model) for n in notices)), nl=False)
+    registers = build_register(load(list(paths) or [DEFAULT_CONTENT]))
+    if fmt == "table":
+        click.echo(format_register(registers), nl=False)
+        return
+    if out_file is None:
+        raise UsageError(_("-f xlsx cần -o TỆP"))
+    _write(out_file, register_xlsx(registers))
+    click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
+
+
+# The Vietnamese name of the register, kept for the scripts that call it.
+_so_alias = copy.copy(register_command)
+_so_alias.hidden = True
+cli.add_command(_so_alias, name="so")
 
 
 @cli.command()
@@ -295,13 +373,111 @@ def so(paths: tuple[Path, ...]) -> None:
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
 def new(content: Path, source: Path | None, meeting: object, out: Path | None) -> None:
     """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
-    import datetime as dt
-
     from vanban.commands.scaffold import new_notice
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
     path = new_notice(content, source, day, out)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
+
+
+@cli.command(name="issue")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--number", type=click.IntRange(min=1), default=None,
+              help="Số văn bản (số do hệ thống quản lý văn bản cấp); được kiểm tra với các số đã dùng trong kho.")
+@click.option("--next", "use_next", is_flag=True, help="Dùng số đề xuất: số lớn nhất trong kho này + 1.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Ngày ban hành, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: hôm nay, giờ Việt Nam).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
+def issue_command(file: Path, number: int | None, use_next: bool, day: object, templates: Path | None) -> None:
+    """Phát hành văn bản FILE: ghi số và ngày, lưu đúng bản PDF/A và .docx gửi đi, ghi sổ, commit git.
+
+    Kho chỉ biết các số đã dùng trong kho này; số do hệ thống quản lý văn bản cấp thì ghi bằng --number.
+    """
+    from vanban.commands.issue import issue, propose
+
+    date = day.date() if isinstance(day, dt.datetime) else None
+    if number is not None and use_next:
+        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
+    if number is None:
+        proposal = propose(file, date)
+        if not use_next:
+            raise UsageError(_("chưa cho số văn bản. Số tiếp theo theo kho này là {number} (kho không biết các số "
+                               "cấp ngoài kho); chạy lại với --number {number} hoặc --next").format(
+                number=proposal.so))
+        number = proposal.so
+        click.echo(_("Số {number}: số lớn nhất đã dùng trong kho này + 1.").format(number=number))
+    done = issue(file, number, date, _templates(templates))
+    click.echo(_("Đã phát hành {number} ngày {day} (commit {commit}):").format(
+        number=done.number, day=done.day.strftime("%d/%m/%Y"), commit=done.commit[:10]))
+    for path in done.files:
+        click.echo(f"  {_shown(path)}")
+
+
+@cli.command(name="sign")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--role", type=click.Choice(["leader", "organisation"]), required=True,
+              help="leader: người có thẩm quyền ký, ảnh chữ ký ở ô 7c; organisation: chữ ký số của cơ quan, "
+                   "ảnh con dấu ở ô 8 (chỉ sau khi người có thẩm quyền đã ký).")
+@click.option("--p12", "p12", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp khóa PKCS#12 (.p12, .pfx).")
+@click.option("--pkcs11", "library", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Thư viện PKCS#11 của thiết bị ký số (USB token, HSM), ví dụ /usr/lib/softhsm/libsofthsm2.so.")
+@click.option("--token", default=None, help="Nhãn của thiết bị (token) PKCS#11.")
+@click.option("--key-label", default=None, help="Nhãn của khóa (và chứng thư cùng nhãn) trên thiết bị PKCS#11.")
+@click.option("--pin-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp chứa mã PIN hoặc mật khẩu (dòng đầu). Mặc định: biến môi trường VANBAN_PIN, không có thì hỏi.")
+@click.option("--signed-draft", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Quy trình văn phòng điện tử: bản dự thảo phát hành người có thẩm quyền đã ký; văn thư điền số, "
+                   "ngày của FILE đã phát hành rồi cơ quan ký.")
+@click.option("--attachment-of", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="FILE là phụ lục tách tệp (.pdf) của văn bản đã phát hành này (.yaml): cơ quan ký, không hình ảnh, "
+                   "ghi số, ký hiệu và thời gian ký ở góc trên bên phải trang 1.")
+@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None,
+              help="Tháng in sẵn trên bản dự thảo phát hành, dạng năm-tháng, ví dụ 2026-11 (mặc định: tháng này).")
+@click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
+@click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp có mục ky_so (ảnh chữ ký, con dấu); mặc định: vanban.yaml của kho.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Ghi bản đã ký ra tệp này (thêm vào bản lưu trong kho).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
+def sign_command(file: Path, role: str, p12: Path | None, library: Path | None, token: str | None,
+                 key_label: str | None, pin_file: Path | None, signed_draft: Path | None, attachment_of: Path | None,
+                 month: object, tsa: str, config: Path | None, out: Path | None, templates: Path | None) -> None:
+    """Ký số FILE theo Nghị định 30: chữ ký PAdES kèm ảnh chữ ký hoặc con dấu đúng vị trí; lưu, ghi sổ, commit.
+
+    FILE .yaml chưa phát hành: người có thẩm quyền ký bản dự thảo phát hành (số, ngày để trống).
+    FILE .yaml đã phát hành: ký bản lưu mới nhất. Mã PIN không bao giờ nhận trên dòng lệnh.
+    """
+    from vanban.commands.sign import LEADER, ORGANISATION, Request, pkcs11_key, pkcs12_key, read_secret, run
+
+    if (p12 is None) == (library is None):
+        raise UsageError(_("cần đúng một nguồn khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --token NHÃN --key-label NHÃN"))
+    if library is not None and not (token and key_label):
+        raise UsageError(_("--pkcs11 cần --token và --key-label"))
+    secret = read_secret(file=pin_file)
+    if secret is None:
+        if not sys.stdin.isatty():
+            raise UsageError(_("cần mã PIN hoặc mật khẩu: đặt biến môi trường VANBAN_PIN, dùng --pin-file, "
+                               "hoặc chạy trong cửa sổ lệnh để nhập"))
+        secret = click.prompt(_("Mã PIN / mật khẩu"), hide_input=True, err=True)
+    if p12 is not None:
+        key = pkcs12_key(p12, secret)
+    else:
+        assert library is not None and token and key_label
+        key = pkcs11_key(library, token, key_label, secret)
+    try:
+        done = run(Request(file, LEADER if role == "leader" else ORGANISATION, key, signed_draft, attachment_of, out,
+                           month.date() if isinstance(month, dt.datetime) else None, config, _templates(templates),
+                           tsa))
+    finally:
+        key.close()
+    click.echo(_("Đã ký {path} lúc {when}.").format(path=_shown(done.output), when=done.when.isoformat()))
+    if done.commit:
+        click.echo(_("Đã lưu, ghi sổ và commit {commit}:").format(commit=done.commit[:10]))
+        for path in done.files:
+            click.echo(f"  {_shown(path)}")
 
 
 @cli.command()
@@ -369,6 +545,41 @@ def _requested_language(args: Sequence[str]) -> str | None:
     return None
 
 
+class Terminated(BaseException):
+    """Raise in the main thread when vanban is asked to stop by a signal (SIGTERM, SIGHUP).
+
+    Why a BaseException: like KeyboardInterrupt it must pass the ``except Exception`` of a
+    watch loop and reach the build's clean-up, which ends the render workers at once.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into Terminated while a command runs, then put the old handlers back.
+
+    Only the main thread can set handlers; a caller running ``main`` in another thread keeps
+    the default (the process ends, and its workers with it: see ``build._exit_with``).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    saved = {signum: signal.signal(signum, stop) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code (usable in-process by tests)."""
     from vanban.i18n import choose, set_language
@@ -378,9 +589,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(choose(_requested_language(args)))
     _translate_help(cli)
     try:
-        code = cli.main(args=args, prog_name="vanban", standalone_mode=False)
+        with _stop_on_signals():
+            code = cli.main(args=args, prog_name="vanban", standalone_mode=False)
         if isinstance(code, int) and code:  # a command's own failure (e.g. build --keep-going)
             return code
+    except Terminated as exc:
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+            click.echo(_("Đã dừng vì nhận tín hiệu {signal}.").format(signal=exc.name), err=True)
+        return 1
     except click.exceptions.Abort:
         click.echo(_("Đã hủy."), err=True)
         return 1

@@ -52,10 +52,26 @@ def repository_root(folder: Path) -> Path:
     return folder
 
 
+#: Put before every git command: a file name is a literal path, never a pathspec pattern
+#: (``[a].yaml`` would match ``a.yaml``, ``:!a.yaml`` would mean every file but it); a read
+#: never rewrites the index (``status`` would, racing a commit the user runs at the same time);
+#: and a repository's own ``core.fsmonitor`` (a command) is never run by vanban.
+GIT_SAFE = ("git", "--literal-pathspecs", "--no-optional-locks", "-c", "core.fsmonitor=false")
+
+
+def _run_git(args: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git args`` in ``cwd`` the safe way; raise OSError or TimeoutExpired when git cannot run.
+
+    Callers put every value that comes from a user or a file name after ``--end-of-options``
+    (revisions) or ``--`` (paths), or inside ``REV:./NAME``, so none can be read as an option.
+    """
+    return subprocess.run([*GIT_SAFE, *args], cwd=cwd, capture_output=True, check=False, timeout=GIT_TIMEOUT_S)
+
+
 def git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes] | None:
     """Run git in ``cwd``; return its result when it succeeded, None when it failed or is missing."""
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=GIT_TIMEOUT_S)
+        result = _run_git(args, cwd)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result if result.returncode == 0 else None
@@ -75,10 +91,9 @@ def check_revision(rev: str) -> str:
 def show_file(path: Path, rev: str) -> bytes:
     """Return the bytes of ``path`` at git revision ``rev``; raise UsageError when git cannot tell."""
     check_revision(rev)
-    folder = path.parent if str(path.parent) else Path()
+    folder = (path.parent if str(path.parent) else Path()).absolute()  # absolute: never starts with "-"
     try:
-        shown = subprocess.run(["git", "-C", str(folder), "show", "--end-of-options", f"{rev}:./{path.name}"],
-                               capture_output=True, check=False, timeout=GIT_TIMEOUT_S)
+        shown = _run_git(["-C", str(folder), "show", "--end-of-options", f"{rev}:./{path.name}"])
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(_("không chạy được git: {error}").format(error=exc)) from None
     if shown.returncode != 0:

@@ -10,19 +10,28 @@ the others are rendered in parallel processes: WeasyPrint is CPU-bound and not t
 from __future__ import annotations
 
 import multiprocessing
+import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vanban.commands.manifest import Manifest, sha256_bytes, shared_inputs, source_label
+from vanban.commands.archive import issued_outputs
+from vanban.commands.manifest import Manifest, locked, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.i18n import _, language, set_language
+from vanban.pipeline.docx_check import check_file
 from vanban.pipeline.notice import Notice, discover, load_files, screen
-from vanban.pipeline.output import check_dir, write_all
+from vanban.pipeline.output import check_dir, prepare_dir, write_all
 from vanban.pipeline.render import FORMATS, check_formats, render_notice
-from vanban.pipeline.templates import search_path
+from vanban.pipeline.render_docx import DOCX_TEMPLATE
+from vanban.pipeline.render_pdf import HTML_TEMPLATE
+from vanban.pipeline.sandbox import load
+from vanban.pipeline.templates import environment, find, search_path
 from vanban.repo import display, find_profile
 
 
@@ -81,17 +90,79 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["vanban.commands.build", "vanban.pipeline.context", "vanban.pipeline.render_pdf"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(language(),))
+                               initargs=(language(), os.getpid()))
 
 
-def _start_worker(language: str) -> None:
-    """Leave Ctrl-C to the parent and speak the parent's language.
+def _start_worker(language: str, build_pid: int) -> None:
+    """Leave Ctrl-C to the parent, speak the parent's language, and end when the parent ends.
 
     Why: the parent cancels the batch on Ctrl-C (no traceback from every worker); and a worker
     comes from the forkserver, not the parent, so it has not seen the CLI's ``--lang``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(language)
+    _exit_with(build_pid)
+
+
+#: How often a worker without pidfd support looks whether the build still runs, in seconds.
+_POLL_S = 0.5
+
+
+def _exit_with(pid: int) -> None:
+    """End this worker process as soon as process ``pid`` (the build that started the pool) ends.
+
+    Why: a worker is a child of the forkserver, not of the build. When the build was killed
+    (SIGKILL, the OOM killer, a SIGTERM before issue 14) its workers waited for work forever;
+    they hold the pipes that keep the forkserver and the resource tracker alive, so all four
+    processes stayed: 230 MB RSS per killed ``build -j 2`` (measured: workers 95 MB each,
+    forkserver 37 MB, tracker 13 MB). A pidfd becomes readable when the process ends (Linux
+    5.3+), so a thread waits on it at no cost; elsewhere it polls. When the workers are gone,
+    the forkserver and the tracker see their pipes close and end too.
+    """
+    try:
+        fd: int | None = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)  # the build ended before this worker started
+    except (AttributeError, OSError):
+        fd = None
+
+    def wait() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            try:
+                while True:
+                    os.kill(pid, 0)
+                    time.sleep(_POLL_S)
+            except ProcessLookupError:
+                pass
+        os._exit(1)  # nothing to flush: results go to the build, which is gone
+
+    threading.Thread(target=wait, name="vanban-exit-with-build", daemon=True).start()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers at once: a render in flight is not waited for when nothing will be written.
+
+    Why the private ``_processes``: ``shutdown`` cancels only the renders not yet started and
+    then waits for the running ones (a long notice, or a template that loops, keeps Ctrl-C or
+    SIGTERM waiting); the executor offers no public way to end its workers.
+    """
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
+
+
+def check_templates(template_path: tuple[Path, ...], formats: Sequence[str]) -> None:
+    """Raise RenderError for a refused Word template or an HTML template that does not compile, before rendering.
+
+    Why once, here: every notice would fail the same way, each after a render, and with
+    ``keep_going`` the same error would be printed once per notice.
+    """
+    if "docx" in formats:
+        check_file(find(DOCX_TEMPLATE, template_path))
+    if "pdf" in formats:
+        load(environment(template_path), HTML_TEMPLATE)
 
 
 def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path: tuple[Path, ...],
@@ -117,8 +188,11 @@ def render_many(notices: Sequence[Notice], formats: Sequence[str], template_path
             futures = {pool.submit(_work, notice, chosen, template_path): i for i, notice in enumerate(notices)}
             for done, future in enumerate(as_completed(futures), start=1):
                 finish(futures[future], future.result(), done)
+        except BaseException:  # Ctrl-C, SIGTERM (see cli), a crash: the batch is abandoned
+            _stop(pool)
+            raise
         finally:
-            pool.shutdown(cancel_futures=True)  # on Ctrl-C or a crash, do not render the rest
+            pool.shutdown(cancel_futures=True)  # do not render the rest
     return [results[i] for i in range(total)]
 
 
@@ -181,18 +255,36 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     wanted = set(todo)
     notices = [n for n in valid if n.source in wanted]
     report.warnings = [w for n in notices for w in n.warnings]
+    # An issued notice is never rendered again: its outputs are the archived bytes that were sent.
+    archived: dict[str, dict[str, bytes]] = {}
+    for notice in notices:
+        sent = issued_outputs(notice.source, chosen)
+        if sent is not None:
+            archived[notice.stem], damaged = sent
+            report.problems += damaged
+    if report.problems and not keep_going:
+        raise ContentError(report.problems)
+    notices = [n for n in notices if n.stem not in archived]
+    if notices:
+        check_templates(template_path, chosen)
     outcomes = render_many(notices, chosen, template_path, jobs, progress) if notices else []
     failures = [o for o in outcomes if isinstance(o, RenderError)]
     if failures and not keep_going:
         raise failures[0]
     report.failures = failures
     built = {n.stem: o for n, o in zip(notices, outcomes, strict=True) if not isinstance(o, RenderError)}
+    built.update({stem: files_ for stem, files_ in archived.items() if files_})
     if built:
-        report.written = write_all(out_dir, {name: data for files_ in built.values() for name, data in files_.items()})
-        report.rendered = [n.source for n in notices if n.stem in built]
-        for stem, files_ in built.items():
-            manifest.record(stem, inputs[stem], files_)
-        manifest.save()
+        written = {name: data for files_ in built.values() for name, data in files_.items()}
+        # Another build into this folder waits here (or this one waits for it), so the outputs on
+        # disk and the manifest agree; the manifest is read again for what that build recorded.
+        with locked(prepare_dir(out_dir)):
+            report.written = write_all(out_dir, written)
+            current = Manifest.of(out_dir)
+            for stem, files_ in built.items():
+                current.record(stem, inputs[stem], files_)
+            current.save()
+        report.rendered = [n.source for n in valid if n.stem in built]
     return report
 
 

@@ -8,7 +8,6 @@ of that once paragraphs are re-wrapped or re-ordered. Tasks are matched by their
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -78,9 +77,12 @@ class Diff:
 
 
 def sections(items: Sequence[Item]) -> list[Section]:
-    """Return the mục and khoản of an outline with the labels the notice shows (II, 2.1, …) [§7]."""
+    """Return the mục and the khoản that are titles, with the labels the notice shows (II, 2.1, …) [§7].
+
+    A khoản without a title ("3. Giao Sở Nội vụ: …") is a sentence of the notice, not a part of it.
+    """
     return [Section(i.kind, i.label.rstrip("."), i.text, "" if i.kind == "muc" else i.section)
-            for i in items if i.kind in ("muc", "khoan")]
+            for i in items if i.kind in ("muc", "khoan") and i.is_title]
 
 
 def _norm(text: str) -> str:
@@ -165,7 +167,7 @@ def compare(old: ThongBao, new: ThongBao) -> Diff:
         a, b = old_tasks[i], new_tasks[j]
         if _norm(a.don_vi) != _norm(b.don_vi):
             result.reassigned.append(Change(a, b))
-        if a.han != b.han:
+        if _deadline_key(a) != _deadline_key(b):
             result.deadline_moved.append(Change(a, b))
         if _norm(a.text) != _norm(b.text):
             result.reworded.append(Change(a, b))
@@ -186,10 +188,15 @@ def _short(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1].rstrip() + "…"
 
 
+def _deadline_key(task: Task) -> object:
+    """Return what a task's deadline means, whatever words say it ("20/9/2026" = "20/09/2026")."""
+    return task.deadline.key if task.deadline else None
+
+
 def _task(task: Task) -> str:
     ma = f"[{task.ma}] " if task.ma else ""
     unit = task.don_vi or _("(chưa giao đơn vị)")
-    due = " " + _("(hạn {date})").format(date=rules.short_date(task.han)) if task.han else ""
+    due = " " + _("(hạn {date})").format(date=_day(task)) if task.deadline else ""
     return f"{ma}{unit}: {_short(task.text)}{due}"
 
 
@@ -197,8 +204,13 @@ def _brief(task: Task) -> str:
     return f"[{task.ma}] {_short(task.text)}" if task.ma else _short(task.text)
 
 
-def _day(day: dt.date | None) -> str:
-    return rules.short_date(day) if day else _("không có hạn")
+def _day(task: Task) -> str:
+    """Return a task's deadline as a report line shows it: the date of a one-day deadline, else its words."""
+    if task.deadline is None:
+        return _("không có hạn")
+    if task.deadline.kind == "ngay" and task.han is not None:
+        return rules.short_date(task.han)
+    return task.deadline.phrase
 
 
 def report(diff: Diff, old_name: str, new_name: str) -> str:
@@ -218,7 +230,7 @@ def report(diff: Diff, old_name: str, new_name: str) -> str:
           [f"~ {c.old.don_vi or unassigned} → {c.new.don_vi or unassigned}: {_brief(c.new)}"
            for c in diff.reassigned])
     group(_("Nhiệm vụ đổi thời hạn"),
-          [f"~ {_day(c.old.han)} → {_day(c.new.han)}, {c.new.don_vi}: {_brief(c.new)}" for c in diff.deadline_moved])
+          [f"~ {_day(c.old)} → {_day(c.new)}, {c.new.don_vi}: {_brief(c.new)}" for c in diff.deadline_moved])
     group(_("Nhiệm vụ sửa nội dung"),
           [f"~ {c.new.don_vi}: {_brief(c.old)}\n      {became} {_brief(c.new)}" for c in diff.reworded])
     group(_("Mục, khoản mới"), [f"+ {s}" for s in diff.sections_added])

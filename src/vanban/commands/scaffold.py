@@ -241,4 +241,4 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
 
 
 def _meeting_date_of(model: Any) -> dt.date:
-    return model.cuoc_hop.ngay if model.cuoc_hop else dt.date.min
+    return (model.cuoc_hop.ngay if model.cuoc_hop else None) or dt.date.min  # a meeting may have no date

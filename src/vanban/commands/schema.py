@@ -36,6 +36,13 @@ def content_schema() -> dict[str, Any]:
     for name, keep in (("CoQuan", ()), ("CuocHop", ("ngay",)), ("Luu", ())):
         definition = schema["$defs"][name]
         definition["required"] = [k for k in definition.get("required", []) if k in keep]
+    # Shorthands the model accepts: "giao: Sở Nội vụ" (or a list of units), "du_thao: trinh_ky".
+    units = [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    for definition in schema["$defs"].values():
+        giao = definition.get("properties", {}).get("giao")
+        if giao is not None:
+            definition["properties"]["giao"] = {"anyOf": [*giao["anyOf"], *units]}
+    props["du_thao"] = {"anyOf": [*props["du_thao"]["anyOf"], {"enum": ["gop_y", "trinh_ky"]}]}
     # A signer may be named (a key of the profile's nguoi_ky) instead of written out.
     named = {"type": "string", "description": "tên người ký trong vanban.yaml"}
     props["nguoi_ky"] = {"anyOf": [props["nguoi_ky"], named]}

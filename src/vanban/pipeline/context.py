@@ -9,75 +9,48 @@ disagree on a date, a number or a sentence.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
-from vanban.pipeline import rules
-from vanban.pipeline.fonts import line_pitch_em, text_width_mm, wrap
-from vanban.pipeline.model import ThongBao
+from vanban.pipeline import deadlines, inline, rules
+from vanban.pipeline.fonts import text_width_mm, wrap
+from vanban.pipeline.inline import Inline, Note, Run
+from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
+from vanban.pipeline.model import ThongBao, TrinhBay
 from vanban.pipeline.outline import Item, outline
 
-
-@dataclass(frozen=True)
-class Layout:
-    """Page geometry and type sizes: one consistent set inside every ND30 range [§16]."""
-
-    page_width_mm: float = 210.0  # R-PAGE-1
-    page_height_mm: float = 297.0
-    margin_top_mm: float = 20.0  # R-PAGE-3, R-PAGE-5
-    margin_bottom_mm: float = 20.0
-    margin_left_mm: float = 30.0
-    margin_right_mm: float = 15.0
-    header_distance_mm: float = 10.0  # R-PAGE-4
-    header_left_mm: float = 65.0  # §3.3: 65 | 100 on a 165 mm text block
-    header_right_mm: float = 100.0
-    cell_padding_mm: float = 1.9  # Word's default cell margin, kept in both renderers
-    sign_left_mm: float = 62.0  # §3.3: ≈ 62 | 103
-    sign_right_mm: float = 103.0
-    quoc_hieu_pt: float = 13.0  # R-EL-1a 12–13
-    tieu_ngu_pt: float = 14.0  # R-EL-1b 13–14
-    co_quan_pt: float = 13.0  # R-EL-2a/2b 12–13
-    so_pt: float = 13.0  # R-EL-3
-    ngay_pt: float = 14.0  # R-EL-4 13–14
-    ten_loai_pt: float = 14.0  # R-EL-5a-1 13–14
-    trich_yeu_pt: float = 14.0  # R-EL-5a-2 13–14
-    body_pt: float = 14.0  # R-BODY-1 13–14
-    indent_mm: float = 12.7  # R-BODY-2: 1 cm or 1.27 cm
-    para_space_pt: float = 6.0  # R-BODY-3: at least 6 pt
-    line_spacing: float = 1.0  # R-BODY-4: single to 1.5
-    noi_nhan_label_pt: float = 12.0  # R-NN-1
-    noi_nhan_pt: float = 11.0  # R-NN-2
-    chuc_vu_pt: float = 14.0  # R-EL-7a 13–14
-    ho_ten_pt: float = 14.0  # R-EL-7b 13–14
-    signature_gap_mm: float = 30.0  # R-SIG-6: 25–35 mm for signature and seal
-    page_number_pt: float = 14.0  # R-PGN-1 13–14
-    rule_ratio: float = 0.4  # R-EL-2b, R-EL-5a-2: 1/3–1/2 of the line; §16 recommends ≈ 40 %
-    rule_weight_pt: float = 0.75
-
-    @property
-    def line_height_em(self) -> float:
-        """Return the line pitch in em: ``line_spacing`` times the font's single spacing [R-BODY-4]."""
-        return round(self.line_spacing * line_pitch_em(), 4)
-
-    @property
-    def text_width_mm(self) -> float:
-        """Return the width of the text block (165 mm with the default margins)."""
-        return self.page_width_mm - self.margin_left_mm - self.margin_right_mm
-
-
-LAYOUT = Layout()
-
-#: Room kept free when breaking title lines, so a renderer's own shaping never re-wraps them.
-_WRAP_SLACK = 0.96
+__all__ = ["LAYOUT", "Block", "Context", "Layout", "Meta", "build_context"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One body paragraph, display-ready: its full text (label included) and its emphasis."""
+    """One body paragraph, display-ready: its runs (label included), weight and page-keeping.
+
+    Why runs: emphasis and footnote calls inside a sentence reach both renderers as data
+    (text plus style), so neither parses markup and both draw the same words.
+    """
 
     kind: str  # muc | khoan | diem | gach | cong | doan
-    text: str
-    bold: bool = False
+    runs: tuple[Run, ...]
+    bold: bool = False  # the whole paragraph: a mục heading or a khoản that is a title [§7; T-17]
     level: int = 0
+    keep_next: bool = False  # a lead-in ending with ":" never ends a page without what it introduces
+    #: The paragraph's words (footnote calls left out), as a reader and the .docx read them.
+    text: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", inline.runs_text(self.runs))
+
+    @property
+    def plain(self) -> bool:
+        """Tell whether the paragraph is one run of ordinary text (nothing marked inside it)."""
+        return len(self.runs) == 1 and self.runs[0].plain
+
+    @classmethod
+    def of(cls, kind: str, text: str, bold: bool = False) -> Block:
+        """Return a paragraph of ordinary text (for texts vanban writes itself, and for tests)."""
+        return cls(kind, (Run(text),), bold)
 
 
 @dataclass(frozen=True)
@@ -104,6 +77,7 @@ class Context:
     layout: Layout
     meta: Meta
     du_thao: bool
+    du_thao_mark: str  # "DỰ THẢO", "DỰ THẢO LẦN 2" on a review draft; "" on an issuing draft or a final
     chu_quan: tuple[str, ...]
     co_quan: tuple[str, ...]
     co_quan_rule_mm: float
@@ -120,6 +94,12 @@ class Context:
     noi_nhan: tuple[str, ...]
     chuc_vu: tuple[str, ...]
     ho_ten: str
+    footnotes: tuple[Note, ...] = ()  # every footnote, numbered 1, 2, 3 … in reading order
+
+    @property
+    def footnote_texts(self) -> list[str]:
+        """Return the words of each footnote, in order (both formats print them at the page foot)."""
+        return [n.text for n in self.footnotes]
 
     @property
     def trich_yeu_text(self) -> str:
@@ -143,35 +123,37 @@ def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Conte
     """Return the display-ready context of ``notice``; ``stem`` names its output files."""
     co = notice.co_quan
     issued = notice.reference_date or dt.date(1970, 1, 1)
-    year = issued.year
-    header_width = layout.header_left_mm - 2 * layout.cell_padding_mm
-    chu_quan = _wrap_lines([rules.upper_vi(x) for x in co.chu_quan], header_width, layout.co_quan_pt, False)
-    co_quan = _wrap_lines([rules.upper_vi(x) for x in co.ten], header_width, layout.co_quan_pt, True)
-    trich_yeu = _wrap_lines(
-        [rules.collapse_spaces(x) for x in notice.trich_yeu], layout.text_width_mm, layout.trich_yeu_pt, True
-    )
+    draft = notice.du_thao
+    # R-EL-2c: the issuing body's lines as the author gives them (validation checks each fits).
+    chu_quan = [rules.upper_vi(rules.collapse_spaces(x)) for x in co.chu_quan]
+    co_quan = [rules.upper_vi(rules.collapse_spaces(x)) for x in co.ten]
+    trich_yeu = title_lines(notice.trich_yeu, layout)
     body = _body(notice)
-    author = " ".join(co_quan)
+    notes = tuple(run.note for block in body for run in block.runs if run.note is not None)
     return Context(
         stem=stem,
         layout=layout,
         meta=Meta(
             title=" ".join(trich_yeu),
-            author=author,
+            author=" ".join(co_quan),
             subject=f"THÔNG BÁO {rules.number_line(notice.so, notice.symbol)}".replace(rules.BLANK, " "),
             created=dt.datetime.combine(issued, dt.time(0, 0), _VN),
         ),
-        du_thao=notice.du_thao,
+        du_thao=notice.is_draft,
+        du_thao_mark=rules.draft_mark(notice.draft_kind, draft.lan if draft else None),
         chu_quan=tuple(chu_quan),
         co_quan=tuple(co_quan),
         # R-EL-2b/2e: rule 1/3–1/2 of the longest bold line of the issuing body.
         co_quan_rule_mm=_rule(co_quan, layout.co_quan_pt, layout.rule_ratio),
-        so_ky_hieu=rules.number_line(notice.so, notice.symbol),
+        # R-NUM-8: an issuing draft leaves the number blank for the văn thư.
+        so_ky_hieu=rules.number_line(None if notice.draft_kind == "trinh_ky" else notice.so, notice.symbol),
         quoc_hieu=rules.QUOC_HIEU,
         tieu_ngu=rules.TIEU_NGU,
         # R-EL-1b: the rule is exactly as long as the Tiêu ngữ.
         tieu_ngu_rule_mm=round(text_width_mm(rules.TIEU_NGU, layout.tieu_ngu_pt, bold=True), 2),
-        dia_danh_ngay=rules.place_date_line(co.dia_danh, notice.ngay, year),
+        # R-DATE-5: a draft's date line shows the year, and the month when the draft states it.
+        dia_danh_ngay=rules.place_date_line(co.dia_danh, notice.ngay, (draft.year if draft else None) or issued.year,
+                                            draft.thang[1] if draft and draft.thang else None),
         ten_loai="THÔNG BÁO",
         trich_yeu=tuple(trich_yeu),
         # R-EL-5a-2: rule 1/3–1/2 of the trích yếu line.
@@ -181,14 +163,23 @@ def build_context(notice: ThongBao, stem: str, layout: Layout = LAYOUT) -> Conte
         noi_nhan=tuple(rules.recipient_lines(notice.noi_nhan, notice.luu.don_vi, notice.luu.so_ban)),
         chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in notice.nguoi_ky.chuc_vu),
         ho_ten=rules.collapse_spaces(notice.nguoi_ky.ho_ten),
+        footnotes=notes,
     )
 
 
-def _wrap_lines(lines: list[str], width_mm: float, size_pt: float, bold: bool) -> list[str]:
-    out: list[str] = []
-    for line in lines:
-        out.extend(wrap(line, width_mm * _WRAP_SLACK, size_pt, bold))
-    return out
+def title_lines(given: tuple[Inline, ...], layout: Layout = LAYOUT) -> list[str]:
+    """Return the trích yếu's lines: the author's own lines when there are several, else balanced.
+
+    Why: the author who splits a title knows where it reads well, so those lines are kept
+    (validation refuses one that does not fit); one line that is too long is balanced by
+    ``fonts.wrap``, which never breaks inside a person's name or a ``^lien[…]`` span [R-EL-5a-2].
+    """
+    lines = [inline.plain_inline(t) for t in given]
+    if len(lines) > 1:
+        return [t.plain for t in lines]
+    text = lines[0].plain
+    keep = [*rules.name_spans(text), *inline.title_breaks(lines[0])]
+    return wrap(text, layout.text_width_mm * WRAP_SLACK, layout.trich_yeu_pt, True, keep)
 
 
 def _rule(lines: list[str], size_pt: float, ratio: float) -> float:
@@ -200,22 +191,24 @@ def _rule(lines: list[str], size_pt: float, ratio: float) -> float:
 
 
 def _body(notice: ThongBao) -> list[Block]:
-    blocks: list[Block] = [Block("doan", t) for t in _opening(notice)]
-    blocks.extend(_block(item) for item in outline(notice.noi_dung))
-    blocks.extend(Block("doan", rules.collapse_spaces(t)) for t in notice.ket_thuc)
+    numbers = itertools.count(1)  # footnotes are numbered through the whole body, in reading order
+    blocks = [Block("doan", t.runs(numbers)) for t in _opening(notice)]
+    blocks.extend(_block(item, numbers, notice.trinh_bay) for item in outline(notice.noi_dung))
+    blocks.extend(Block("doan", inline.plain_inline(t).runs(numbers)) for t in notice.ket_thuc)
     last = blocks[-1]
     # R-END-1: "./." right after the last character of the body's last paragraph.
-    blocks[-1] = Block(last.kind, rules.end_mark(last.text), last.bold, last.level)
-    return blocks
+    blocks[-1] = replace(last, runs=inline.with_tail(last.runs, rules.end_mark))
+    # A lead-in ("… như sau:") stays on the page of the item it introduces.
+    return [replace(b, keep_next=rules.is_lead_in(b.text)) for b in blocks[:-1]] + blocks[-1:]
 
 
-def _opening(notice: ThongBao) -> list[str]:
+def _opening(notice: ThongBao) -> list[Inline]:
     """Write the opening paragraphs from the meeting data, unless ``mo_dau`` gives them (§15)."""
     if notice.mo_dau:
-        return [rules.collapse_spaces(t) for t in notice.mo_dau]
+        return [inline.plain_inline(t) for t in notice.mo_dau]  # plain when a command wrote it
     meeting = notice.cuoc_hop
-    if meeting is None:
-        return []
+    if meeting is None or meeting.ngay is None or meeting.chu_tri is None:
+        return []  # nothing to write from (validation asks for the meeting's date and chair)
     name = f"{meeting.hinh_thuc} {meeting.ten}".strip()
     chair = f"đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}"
     where = f", tại {meeting.dia_diem}" if meeting.dia_diem else ""
@@ -232,18 +225,31 @@ def _opening(notice: ThongBao) -> list[str]:
         f"Sau khi nghe {meeting.nghe}, ý kiến phát biểu của các đại biểu tham dự {meeting.hinh_thuc}, "
         f"{chair} kết luận:"
     )
-    return [rules.collapse_spaces(first), rules.collapse_spaces(second)]
+    return [inline.plain_inline(rules.collapse_spaces(first)), inline.plain_inline(rules.collapse_spaces(second))]
 
 
-def _block(item: Item) -> Block:
+def _block(item: Item, numbers: Iterator[int], style: TrinhBay) -> Block:
     """Return the display block of one outline item: label, emphasis, a task's deadline."""
     if item.kind == "muc":
-        # §7 report-style mục: Roman numeral, UPPER, bold [T-17].
-        return Block("muc", f"{item.label} {rules.upper_vi(item.text)}", bold=True, level=item.level)
-    if item.kind == "khoan":
-        # §7: a khoản with a title (children follow) is bold; without, upright [T-17].
-        return Block("khoan", f"{item.label} {item.text}", bold=item.has_children, level=item.level)
-    if item.kind == "nhiem_vu":
-        text = rules.with_deadline(item.text, item.deadline) if item.deadline else item.text
-        return Block(item.dang, f"{item.label} {text}" if item.label else text, level=item.level)
-    return Block(item.kind, f"{item.label} {item.text}" if item.label else item.text, level=item.level)
+        # §7 report-style mục: Roman numeral, UPPER, bold [T-17]; another form only when the
+        # notice asks (trinh_bay), which validation warns about.
+        runs = item.inline.runs(numbers, rules.upper_vi if style.muc_chu == "in_hoa" else None)
+        return Block("muc", _labelled(item.label, runs), bold=style.muc_net == "dam", level=item.level)
+    runs = item.inline.runs(numbers)
+    deadline = item.deadline
+    if deadline is not None and not item.deadline_in_text:
+        words = deadlines.printed(deadline)
+        runs = inline.with_tail(runs, lambda text: rules.with_deadline(text, words))
+    kind = item.dang if item.kind == "nhiem_vu" else item.kind
+    # §7: a khoản that is a title is bold; one without a title, and every other item, upright [T-17].
+    return Block(kind, _labelled(item.label, runs), bold=item.is_title, level=item.level)
+
+
+def _labelled(label: str, runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """Return ``runs`` after the item's label ("2.1.", "a)", "-"), joined to plain words when they start so."""
+    if not label:
+        return runs
+    first = runs[0] if runs else Run("")
+    if first.plain:
+        return (Run(f"{label} {first.text}"), *runs[1:])
+    return (Run(f"{label} "), *runs)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,36 +78,59 @@ def text_width_mm(text: str, size_pt: float, bold: bool = False, italic: bool = 
     return units / upem * size_pt * MM_PER_PT
 
 
-def wrap(text: str, width_mm: float, size_pt: float, bold: bool = False) -> list[str]:
-    """Break ``text`` into balanced lines no wider than ``width_mm``, at spaces.
+def wrap(text: str, width_mm: float, size_pt: float, bold: bool = False,
+         keep: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """Break ``text`` into balanced lines no wider than ``width_mm``, at spaces outside ``keep``.
 
     Why: title lines are computed once here and given to both renderers as explicit lines,
     so the .docx and the PDF break the trích yếu at the same places and its rule can be
     sized against its longest line [R-EL-5a-2]. Lines are balanced (the narrowest width
-    that needs no more lines than a greedy fill) so a title never ends on a lone word.
+    that needs no more lines than a greedy fill); a span in ``keep`` (character offsets: a
+    person's name, a no-break span) is never split, and the last line is never one lone word
+    while the line before it can give it a companion.
     """
-    lines = _greedy(text, width_mm, size_pt, bold)
-    if len(lines) < 2:
-        return lines
-    low = max(text_width_mm(word, size_pt, bold) for word in text.split())
-    high = width_mm
-    for _step in range(24):
-        middle = (low + high) / 2
-        if len(_greedy(text, middle, size_pt, bold)) <= len(lines):
-            high = middle
+    tokens = _tokens(text, keep)
+    lines = _greedy(tokens, width_mm, size_pt, bold)
+    if len(lines) >= 2:
+        low = max(text_width_mm(token, size_pt, bold) for token in tokens)
+        high = width_mm
+        for _step in range(24):
+            middle = (low + high) / 2
+            if len(_greedy(tokens, middle, size_pt, bold)) <= len(lines):
+                high = middle
+            else:
+                low = middle
+        lines = _greedy(tokens, high, size_pt, bold)
+        last, before = lines[-1], lines[-2]
+        if len(last) == 1 and " " not in last[0] and len(before) >= 2:
+            moved = [before[-1], *last]
+            if text_width_mm(" ".join(moved), size_pt, bold) <= width_mm:
+                lines[-2:] = [before[:-1], moved]
+    return [" ".join(line) for line in lines]
+
+
+def _tokens(text: str, keep: Sequence[tuple[int, int]]) -> list[str]:
+    """Return the unbreakable pieces of ``text``: its words, with the words of each kept span joined."""
+    pieces: list[tuple[int, int]] = []
+    for match in re.finditer(r"\S+", text):
+        start, end = match.span()
+        # The break between the previous word (ending at p) and this one lies inside a kept span
+        # when the span holds a character of each.
+        if pieces and any(s < pieces[-1][1] and start < e for s, e in keep):
+            pieces[-1] = (pieces[-1][0], end)
         else:
-            low = middle
-    return _greedy(text, high, size_pt, bold)
+            pieces.append((start, end))
+    return [" ".join(text[s:e].split()) for s, e in pieces]
 
 
-def _greedy(text: str, width_mm: float, size_pt: float, bold: bool) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and text_width_mm(candidate, size_pt, bold) > width_mm:
+def _greedy(tokens: Sequence[str], width_mm: float, size_pt: float, bold: bool) -> list[list[str]]:
+    lines: list[list[str]] = []
+    current: list[str] = []
+    for token in tokens:
+        candidate = [*current, token]
+        if current and text_width_mm(" ".join(candidate), size_pt, bold) > width_mm:
             lines.append(current)
-            current = word
+            current = [token]
         else:
             current = candidate
     if current:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -17,14 +17,18 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PlainValidator,
     StringConstraints,
     Tag,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from vanban.i18n import N_, _
-from vanban.pipeline import rules
+from vanban.pipeline import deadlines, inline, rules
+from vanban.pipeline.deadlines import Deadline
+from vanban.pipeline.inline import Inline
 
 #: How a draft's number reads where a number is cited (task lists, diffs).
 DRAFT_NUMBER = "(dự thảo)"
@@ -77,16 +81,57 @@ def _positive_int(value: Any) -> Any:
     return number
 
 
+def _inline(allowed: frozenset[str]) -> Any:
+    """Return the validator of text written in the inline grammar, accepting the marks ``allowed``."""
+
+    def parse(value: Any) -> Inline:
+        if isinstance(value, Inline):
+            return value
+        if not isinstance(value, str):
+            raise PydanticCustomError("vb_string", _("phải là chuỗi văn bản"))
+        if not value.strip():
+            raise PydanticCustomError("vb_string", _("không được để trống"))
+        try:
+            return inline.parse(value.strip(), allowed)
+        except inline.InlineError as exc:
+            raise PydanticCustomError("vb_inline", str(exc)) from None
+
+    return parse
+
+
+def _deadline(value: Any) -> Deadline:
+    """Read a task's ``han``: an ISO date (printed "trước ngày DD/MM/YYYY") or a deadline phrase."""
+    if isinstance(value, Deadline):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", value):
+        return deadlines.from_date(_date(value))
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError("vb_deadline", _("thời hạn phải là ngày YYYY-MM-DD hoặc cụm từ như "
+                                                   "'trong tháng 10/2026'"))
+    try:
+        return deadlines.parse(value)
+    except deadlines.DeadlineError as exc:
+        raise PydanticCustomError("vb_deadline", str(exc)) from None
+
+
 # JSON Schemas describe what authors write (text), not the converted Python values.
+_STRING = WithJsonSchema({"type": "string", "minLength": 1})
 Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+#: Text of a body item: every mark of the inline grammar (docs/inline.md).
+BodyText = Annotated[Inline, PlainValidator(_inline(inline.BODY)), _STRING]
+#: Text of an opening, closing or heading: emphasis, no-break and footnotes, no task marks.
+ParaText = Annotated[Inline, PlainValidator(_inline(inline.PARAGRAPH)), _STRING]
+#: A title line: only no-break spans (the line is bold and centred as a whole).
+TitleText = Annotated[Inline, PlainValidator(_inline(inline.TITLE)), _STRING]
+#: A deadline: an ISO date or a phrase (docs/deadlines.md).
+Han = Annotated[Deadline, PlainValidator(_deadline), _STRING]
 PositiveInt = Annotated[
     int, BeforeValidator(_positive_int), WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,6}\s*$"})
 ]
-Lines = Annotated[
-    tuple[Text, ...],
-    BeforeValidator(_lines),
-    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
-]
+_LINES_SCHEMA = WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+Lines = Annotated[tuple[Text, ...], BeforeValidator(_lines), _LINES_SCHEMA]
+ParaLines = Annotated[tuple[ParaText, ...], BeforeValidator(_lines), _LINES_SCHEMA]
+TitleLines = Annotated[tuple[TitleText, ...], BeforeValidator(_lines), _LINES_SCHEMA]
 
 
 class Model(BaseModel):
@@ -112,71 +157,159 @@ class Nguoi(Model):
 
 
 class CuocHop(Model):
-    """The meeting the notice reports on; the opening paragraphs are written from it."""
+    """The meeting the notice reports on; the opening paragraphs are written from it.
 
-    ngay: Date
+    Every field is optional here: a notice that writes its own opening (``mo_dau``) needs none
+    of them, and ``validate.nd30`` asks for the date, organiser and chair only when vanban
+    composes the opening [§15].
+    """
+
+    ngay: Date | None = None
     hinh_thuc: Text = "cuộc họp"
     ten: OptText = ""
-    don_vi_to_chuc: Text
+    don_vi_to_chuc: OptText = ""
     dia_diem: OptText = ""
-    chu_tri: Nguoi
+    chu_tri: Nguoi | None = None
     thanh_phan: Lines = ()
     noi_dung: Lines = ()
     nghe: Text = "báo cáo"
 
 
-class Doan(Model):
+def _giao(value: Any) -> Any:
+    """Accept ``giao: Sở Nội vụ`` (or a list of units) for ``giao: {don_vi: …}``."""
+    if isinstance(value, str | list):
+        return {"don_vi": value}
+    return value
+
+
+class Giao(Model):
+    """An assignment: the unit(s), lead and co-ordinating units, deadline and stable id of a task."""
+
+    don_vi: Lines = ()
+    chu_tri: Lines = ()
+    phoi_hop: Lines = ()
+    han: Han | None = None
+    ma: OptText = ""  # optional stable id ("KT-01") that later notices update by (see CapNhat)
+
+
+class _WrittenOnce(Model):
+    """A body item that may be a task: its deadline and units are written once, in text or as data."""
+
+    #: The key that names the item's kind and holds its text ("khoan", "diem", …).
+    TEXT_KEY: ClassVar[str]
+
+    def own_text(self) -> Inline:
+        """Return the item's own text (the value of its kind key)."""
+        text: Inline = getattr(self, self.TEXT_KEY)
+        return text
+
+    def assignment(self) -> Giao | None:
+        """Return the assignment given as data (``giao`` or a task's own fields), if any."""
+        raise NotImplementedError
+
+    @model_validator(mode="after")
+    def _written_once(self) -> _WrittenOnce:
+        """Refuse a deadline or unit given both in the sentence and as data (it would print twice)."""
+        text = self.own_text()
+        if len(text.spans(inline.DEADLINE)) > 1:
+            raise PydanticCustomError("vb_task", _("một nhiệm vụ chỉ có một thời hạn '^han[…]'"))
+        given = self.assignment()
+        if given is None:
+            return self
+        if text.deadline is not None and given.han is not None:
+            raise PydanticCustomError("vb_task", _("thời hạn đã đánh dấu trong câu bằng '^han[…]'; bỏ trường 'han'"))
+        for mark in inline.UNITS:
+            if text.marked(mark) and getattr(given, mark):
+                raise PydanticCustomError("vb_task", _(
+                    "đơn vị đã đánh dấu trong câu bằng '^{mark}[…]'; bỏ trường '{mark}'").format(mark=mark))
+        return self
+
+
+class Assignable(_WrittenOnce):
+    """A body item that becomes a task when given ``giao`` or when its text marks a unit or deadline."""
+
+    giao: Annotated[Giao | None, BeforeValidator(_giao)] = None
+
+    def assignment(self) -> Giao | None:
+        """Return the ``giao`` mapping, if any."""
+        return self.giao
+
+
+class Doan(Assignable):
     """A plain body paragraph given as a mapping (a bare string means the same)."""
 
-    doan: Text
+    TEXT_KEY: ClassVar[str] = "doan"
+
+    doan: BodyText
 
 
 class Muc(Model):
     """A titled section, numbered I, II, … [§7 report-style mục]."""
 
-    muc: Text
+    muc: ParaText
     noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
     don_vi: OptText = ""
 
 
-class Khoan(Model):
-    """A numbered item ``1.`` / ``2.1.``; bold title when it has children [§7 khoản]."""
+class Khoan(Assignable):
+    """A numbered item ``1.`` / ``2.1.``; bold when it is a title [§7 khoản; T-17].
 
-    khoan: Text
+    ``tieu_de`` says whether the khoản is a title; by default one with children is, unless it
+    assigns work ("3. Giao Sở Nội vụ: …" is a sentence, not a title).
+    """
+
+    TEXT_KEY: ClassVar[str] = "khoan"
+
+    khoan: BodyText
     noi_dung: tuple[Node, ...] = ()
-    don_vi: OptText = ""
+    don_vi: OptText = ""  # the unit of every task below, unless a task names its own
+    tieu_de: Literal["co", "khong"] | None = None
 
 
-class Diem(Model):
+class Diem(Assignable):
     """A lettered item ``a)`` ``b)`` … ``đ)`` [§7 điểm]."""
 
-    diem: Text
+    TEXT_KEY: ClassVar[str] = "diem"
+
+    diem: BodyText
     noi_dung: tuple[Node, ...] = ()
     don_vi: OptText = ""
 
 
-class Gach(Model):
+class Gach(Assignable):
     """A ``-`` bullet, optionally with ``+`` sub-bullets [§7 below điểm]."""
 
-    gach: Text
+    TEXT_KEY: ClassVar[str] = "gach"
+
+    gach: BodyText
     noi_dung: tuple[Node, ...] = ()
     don_vi: OptText = ""
 
 
-class Cong(Model):
+class Cong(Assignable):
     """A ``+`` bullet [§7 below điểm]."""
 
-    cong: Text
+    TEXT_KEY: ClassVar[str] = "cong"
+
+    cong: BodyText
 
 
-class NhiemVu(Model):
-    """A task assigned to a unit, with an optional deadline; shown as a bullet by default."""
+class NhiemVu(_WrittenOnce):
+    """A task assigned to unit(s), with an optional deadline; shown as a bullet by default."""
 
-    nhiem_vu: Text
-    don_vi: OptText = ""
-    han: Date | None = None
+    TEXT_KEY: ClassVar[str] = "nhiem_vu"
+
+    nhiem_vu: BodyText
+    don_vi: Lines = ()
+    chu_tri: Lines = ()
+    phoi_hop: Lines = ()
+    han: Han | None = None
     dang: Literal["gach", "cong", "doan"] = "gach"
     ma: OptText = ""  # optional stable id ("KT-01") that later notices update by (see CapNhat)
+
+    def assignment(self) -> Giao:
+        """Return the task's own fields as an assignment."""
+        return Giao(don_vi=self.don_vi, chu_tri=self.chu_tri, phoi_hop=self.phoi_hop, han=self.han, ma=self.ma)
 
 
 #: The error of a body item that is no known kind. pydantic reads ``custom_error_message`` once,
@@ -188,7 +321,7 @@ NODE_ERROR = N_(
 
 
 def _node_kind(value: Any) -> str | None:
-    if isinstance(value, str):
+    if isinstance(value, str | Inline):
         return "str"
     if isinstance(value, dict):
         for kind in (*NODE_KINDS, "doan"):
@@ -198,7 +331,7 @@ def _node_kind(value: Any) -> str | None:
 
 
 Node = Annotated[
-    Annotated[Text, Tag("str")]
+    Annotated[BodyText, Tag("str")]
     | Annotated[Doan, Tag("doan")]
     | Annotated[Muc, Tag("muc")]
     | Annotated[Khoan, Tag("khoan")]
@@ -238,6 +371,72 @@ class CapNhat(Model):
     ghi_chu: OptText = ""
 
 
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def _month(value: Any) -> Any:
+    """Read ``"2026-09"`` as (2026, 9): the month and year an issuing draft's date line prints."""
+    if isinstance(value, tuple):
+        return value
+    match = _MONTH.match(value) if isinstance(value, str) else None
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise PydanticCustomError("vb_month", _("tháng phải viết dạng YYYY-MM, ví dụ '2026-09'"))
+    return int(match[1]), int(match[2])
+
+
+def _year(value: Any) -> Any:
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\s*\d{4}\s*", value):
+        raise PydanticCustomError("vb_year", _("năm phải viết 4 chữ số, ví dụ '2026'"))
+    return int(value)
+
+
+Month = Annotated[tuple[int, int], BeforeValidator(_month),
+                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{1,2}$"})]
+Year = Annotated[int, BeforeValidator(_year), WithJsonSchema({"type": "string", "pattern": r"^\d{4}$"})]
+
+
+def _draft_kind(value: Any) -> Any:
+    """Accept ``du_thao: trinh_ky`` (or ``gop_y``) for ``du_thao: {loai: …}``."""
+    return {"loai": value} if isinstance(value, str) else value
+
+
+class DuThao(Model):
+    """What kind of draft a notice is, and what its date line already knows [R-NUM-8, R-DATE-5].
+
+    A review draft (``gop_y``, the default) is marked "DỰ THẢO" ("DỰ THẢO LẦN 2" with ``lan``);
+    an issuing draft (``trinh_ky``), the copy that goes to the signer, has no mark. Both leave
+    the number and the day blank for the văn thư; ``thang`` prints the month and year,
+    ``nam`` the year only.
+    """
+
+    loai: Literal["gop_y", "trinh_ky"] = "gop_y"
+    lan: PositiveInt | None = None
+    thang: Month | None = None
+    nam: Year | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DuThao:
+        if self.lan is not None and self.loai == "trinh_ky":
+            raise PydanticCustomError("vb_draft", _("bản trình ký không đánh số lần dự thảo ('lan')"))
+        if self.thang is not None and self.nam is not None:
+            raise PydanticCustomError("vb_draft", _("chỉ ghi một trong 'thang' hoặc 'nam'"))
+        return self
+
+    @property
+    def year(self) -> int | None:
+        """Return the year the date line prints, when the draft gives it."""
+        return self.thang[0] if self.thang else self.nam
+
+
+class TrinhBay(Model):
+    """Departures from ND30's heading forms an office asks for; each one is warned about [T-17]."""
+
+    muc_chu: Literal["in_hoa", "giu_nguyen"] = "in_hoa"  # mục headings upper case, or as written
+    muc_net: Literal["dam", "thuong"] = "dam"  # mục headings bold, or regular weight
+
+
 class ThongBao(Model):
     """A Thông báo (kết luận): everything the notice says, nothing about how it looks."""
 
@@ -246,31 +445,49 @@ class ThongBao(Model):
     so: PositiveInt | None = None
     ky_hieu: OptText = ""
     ngay: Date | None = None
-    trich_yeu: Annotated[Lines, Field(min_length=1)]
+    du_thao: Annotated[DuThao | None, BeforeValidator(_draft_kind)] = None
+    trich_yeu: Annotated[TitleLines, Field(min_length=1)]
     cuoc_hop: CuocHop | None = None
-    mo_dau: Lines = ()
+    mo_dau: ParaLines = ()
     noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
-    ket_thuc: Lines = ()
+    ket_thuc: ParaLines = ()
+    trinh_bay: TrinhBay = TrinhBay()
     nguoi_ky: NguoiKy
     noi_nhan: Annotated[Lines, Field(min_length=1)]
     luu: Luu
     cap_nhat_nhiem_vu: tuple[CapNhat, ...] = ()
 
     @property
-    def du_thao(self) -> bool:
-        """Tell whether the notice is still a draft (no number or no issue date) [R-NUM-8, R-DATE-5]."""
-        return self.so is None or self.ngay is None
+    def is_draft(self) -> bool:
+        """Tell whether the notice is still a draft: marked one, or no number or issue date [R-NUM-8, R-DATE-5]."""
+        return self.du_thao is not None or self.so is None or self.ngay is None
+
+    @property
+    def draft_kind(self) -> Literal["gop_y", "trinh_ky"] | None:
+        """Return the kind of draft (``gop_y`` review, ``trinh_ky`` issuing), or None for a final notice.
+
+        Why a default: a notice without number or date was always a review draft, and still is.
+        """
+        if self.du_thao is not None:
+            return self.du_thao.loai
+        return "gop_y" if self.is_draft else None
 
     @property
     def reference_date(self) -> dt.date | None:
-        """Return the date the notice speaks from: its issue date, else (a draft) its meeting's.
+        """Return the date the notice speaks from: its issue date, else its meeting's, else its draft's month.
 
         Why: a draft has no issue date yet, but its year (the date line, the number register)
-        and the status of its tasks are read from the meeting it reports on [R-DATE-5].
+        and the status of its tasks are read from the meeting it reports on, or from the month
+        or year the draft states (the first day of it) [R-DATE-5].
         """
         if self.ngay is not None:
             return self.ngay
-        return self.cuoc_hop.ngay if self.cuoc_hop else None
+        if self.cuoc_hop is not None and self.cuoc_hop.ngay is not None:
+            return self.cuoc_hop.ngay
+        if self.du_thao is not None and self.du_thao.year is not None:
+            month = self.du_thao.thang[1] if self.du_thao.thang else 1
+            return dt.date(self.du_thao.year, month, 1)
+        return None
 
     @property
     def symbol(self) -> str:

@@ -77,14 +77,18 @@ def screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     return kept, problems
 
 
-def load_notice(path: Path, revision: str | None = None,
-                profiles: ProfileCache | None = None) -> tuple[Notice | None, list[Problem]]:
+def load_notice(path: Path, revision: str | None = None, profiles: ProfileCache | None = None,
+                raw: bytes | None = None) -> tuple[Notice | None, list[Problem]]:
     """Load one notice (at git ``revision`` if given): profile merged, validated; or every problem.
 
-    ``profiles`` shares the loaded office profiles between the notices of one run.
+    ``profiles`` shares the loaded office profiles between the notices of one run; ``raw``
+    gives the file's bytes as they are about to be written (the issue step checks a notice
+    with its new number before writing anything).
     """
     profiles = profiles or ProfileCache()
-    if revision is None:
+    if raw is not None:
+        located, problems = load_bytes(raw, display(path))
+    elif revision is None:
         located, problems = load_file(path, display(path))
     else:
         located, problems = load_bytes(show_file(path, revision), f"{display(path)}@{revision}")

@@ -5,25 +5,29 @@ Word; the text comes formatted from the same ``Context`` the PDF uses, so the tw
 never disagree. Jinja escapes every value (docxtpl's lenient XML parser would otherwise drop
 ``&`` and ``<`` silently) and fails on unknown names. The widths of the three rules vary per
 notice and cannot sit inside XML attributes of the template, so they are set here after
-rendering. Zip times and core properties are fixed so the same notice gives the same bytes.
+rendering; so are the runs of a paragraph with emphasis, no-break spans or footnote calls
+(the template shows its words, the renderer gives them their runs) and the footnotes
+themselves, real Word footnotes in the template's footnotes part. Zip times and core
+properties are fixed so the same notice gives the same bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from vanban.errors import RenderError
 from vanban.i18n import _
 from vanban.pipeline.context import Context
+from vanban.pipeline.docx_check import fill, open_template
+from vanban.pipeline.inline import Run
 from vanban.pipeline.output import fixed_zip
-from vanban.pipeline.templates import find, variables
+from vanban.pipeline.templates import environment, find, variables
 
 DOCX_TEMPLATE = "thong_bao.docx"
 
@@ -44,16 +48,12 @@ def twips(mm: float) -> int:
 
 def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     """Return the .docx of ``ctx``, rendered from the first ``thong_bao.docx`` on ``template_path``."""
-    from docxtpl import DocxTemplate
-
-    template = DocxTemplate(str(find(DOCX_TEMPLATE, template_path)))
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    try:
-        template.render(variables(ctx), jinja_env=env, autoescape=True)
-    except jinja2.TemplateError as exc:
-        message = _("mẫu {template} lỗi: {error}").format(template=DOCX_TEMPLATE, error=exc)
-        raise RenderError(ctx.stem, message) from None
+    path = find(DOCX_TEMPLATE, template_path)
+    template = open_template(path)  # checked part by part: nothing external, active or hidden [docx_check]
+    fill(template, variables(ctx), environment(template_path), path)  # sandboxed Jinja, output checked again
     document = template.docx
+    _fill_runs(document, ctx)
+    _add_footnotes(document, ctx)
     _size_rules(document, ctx)
     _set_properties(document, ctx)
     out = io.BytesIO()
@@ -91,6 +91,146 @@ def _size_rules(document: Any, ctx: Context) -> None:
     if missing:
         raise RenderError(ctx.stem, _("mẫu {template} thiếu đường kẻ: {names}").format(
             template=DOCX_TEMPLATE, names=", ".join(sorted(missing))))
+
+
+FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+#: Style ids of Word's own footnote styles, which the template carries.
+FOOTNOTE_TEXT_ID, FOOTNOTE_REFERENCE_ID = "FootnoteText", "FootnoteReference"
+WORD_JOINER = "\u2060"
+FONT = "Times New Roman"  # R-FONT-1
+
+
+def _w(tag: str, **attrs: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    return OxmlElement(f"w:{tag}", {qn(f"w:{name}"): value for name, value in attrs.items()})
+
+
+def _fill_runs(document: Any, ctx: Context) -> None:
+    """Give each body paragraph with emphasis, no-break spans or footnotes its runs from the context.
+
+    Why after rendering: the template prints ``{{ block.text }}`` in the paragraph's style, so
+    an office can restyle it in Word; only a paragraph whose words are not one plain run is
+    rebuilt here, each run keeping the template run's own properties. Paragraphs an office
+    added to its template between the blocks are passed over.
+    """
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    pending = list(ctx.body)
+    started = False
+    for p in document.element.body.iterchildren(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if not started:
+            started = style is not None and RULE_STYLE_IDS.get(style.get(qn("w:val"))) == "trich_yeu"
+            continue
+        if not pending:
+            break
+        if Paragraph(p, document).text != pending[0].text:
+            continue
+        block = pending.pop(0)
+        if not block.plain:
+            _set_runs(p, block.runs)
+    if pending:
+        raise RenderError(ctx.stem, _("mẫu {template} thiếu đoạn nội dung").format(template=DOCX_TEMPLATE))
+
+
+def _set_runs(p: Any, runs: tuple[Run, ...]) -> None:
+    """Replace the runs of paragraph ``p`` with ``runs``, on the first run's properties."""
+    from docx.oxml.ns import qn
+
+    old = p.findall(qn("w:r"))
+    base = old[0].find(qn("w:rPr")) if old else None
+    for r in old:
+        p.remove(r)
+    for run in runs:
+        p.append(_run(run, base))
+
+
+def _properties(base: Any, style: str = "", bold: bool = False, italic: bool = False) -> Any:
+    """Return run properties: a copy of ``base`` with a character style, bold or italic added in order."""
+    from docx.oxml.ns import qn
+
+    rpr = copy.deepcopy(base) if base is not None else _w("rPr")
+    position = 0
+    if style:
+        rpr.insert(0, _w("rStyle", val=style))
+        position = 1
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:  # every run names the font itself [R-FONT-1; T-09]
+        fonts = _w("rFonts", ascii=FONT, hAnsi=FONT, cs=FONT, eastAsia=FONT)
+        rpr.insert(position, fonts)
+    position = list(rpr).index(fonts) + 1
+    for flag, tag in ((bold, "b"), (italic, "i")):
+        if flag and rpr.find(qn(f"w:{tag}")) is None:
+            rpr.insert(position, _w(tag))
+            position += 1
+    return rpr
+
+
+def _run(run: Run, base: Any) -> Any:
+    """Return one w:r: text (line breaks, tabs, no-break spans) or a footnote reference."""
+    element = _w("r")
+    if run.note is not None:
+        element.append(_properties(base, FOOTNOTE_REFERENCE_ID))
+        element.append(_w("footnoteReference", id=str(run.note.number)))
+        return element
+    element.append(_properties(base, bold=run.bold, italic=run.italic))
+    text = run.text
+    if run.nobreak:
+        # A span that must not break: no-break spaces, Word's no-break hyphen, a word joiner
+        # after other break points ("/", "–"); Liberation Serif has no U+2011 glyph.
+        text = text.replace(" ", "\u00a0").replace("/", "/" + WORD_JOINER).replace("–", "–" + WORD_JOINER)
+    piece: list[str] = []
+
+    def flush() -> None:
+        if piece:
+            node = _w("t")
+            node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            node.text = "".join(piece)
+            element.append(node)
+            piece.clear()
+
+    for ch in text:
+        special = {"\n": "br", "\t": "tab"}.get(ch) or ("noBreakHyphen" if run.nobreak and ch == "-" else "")
+        if special:
+            flush()
+            element.append(_w(special))
+        else:
+            piece.append(ch)
+    flush()
+    return element
+
+
+def _add_footnotes(document: Any, ctx: Context) -> None:
+    """Append the notice's footnotes to the template's footnotes part: same words, numbered in order."""
+    if not ctx.footnotes:
+        return
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import parse_xml
+
+    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == FOOTNOTES_REL), None)
+    if part is None:
+        raise RenderError(ctx.stem, _("mẫu {template} không có phần chú thích (footnotes); hãy tạo lại mẫu").format(
+            template=DOCX_TEMPLATE))
+    root = parse_xml(part.blob)
+    base = _w("rPr")
+    for note in ctx.footnotes:
+        footnote = _w("footnote", id=str(note.number))
+        p = _w("p")
+        ppr = _w("pPr")
+        ppr.append(_w("pStyle", val=FOOTNOTE_TEXT_ID))
+        p.append(ppr)
+        mark = _w("r")
+        mark.append(_properties(base, FOOTNOTE_REFERENCE_ID))
+        mark.append(_w("footnoteRef"))
+        p.append(mark)
+        for run in (Run(" "), *note.runs):
+            p.append(_run(run, base))
+        footnote.append(p)
+        root.append(footnote)
+    part._blob = serialize_part_xml(root)
 
 
 def _room_twips(p: Any, ctx: Context) -> int:

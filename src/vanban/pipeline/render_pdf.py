@@ -25,9 +25,13 @@ HTML_TEMPLATE = "thong_bao.html"
 
 
 def render_html(ctx: Context, template_path: tuple[Path, ...] | None = None) -> str:
-    """Return the notice as HTML (layout only; all text comes formatted from the context)."""
-    env = environment(template_path or search_path())
-    return env.get_template(HTML_TEMPLATE).render(variables(ctx))
+    """Return the notice as HTML (layout only; all text comes formatted from the context).
+
+    The template runs sandboxed; any template error is a RenderError naming its file and line.
+    """
+    from vanban.pipeline.sandbox import render
+
+    return render(environment(template_path or search_path()), HTML_TEMPLATE, variables(ctx))
 
 
 class _Collect(logging.Handler):
@@ -72,8 +76,13 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None) -> bytes:
-    """Return the PDF of ``ctx``; raise RenderError on any WeasyPrint warning or fetch attempt."""
+def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None, variant: str | None = None) -> bytes:
+    """Return the PDF of ``ctx``; raise RenderError on any WeasyPrint warning or fetch attempt.
+
+    ``variant`` names a PDF profile, e.g. ``pdf/a-2b`` for what is archived: XMP metadata with
+    ``pdfaid``, an sRGB output intent, every font embedded; it stays byte-reproducible
+    (measured with WeasyPrint 70.0; PDF/X-4 would not be, it writes a random id).
+    """
     html = render_html(ctx, template_path)
     weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -84,7 +93,7 @@ def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None) -> b
     try:
         fetcher = URLFetcher(allowed_protocols=set(), fail_on_errors=True)
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf()
+        pdf: bytes = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     except FatalURLFetchingError as exc:  # a BaseException: not caught by `except Exception`
         message = _("mẫu hoặc nội dung đòi tải tài nguyên bên ngoài: {error}").format(error=exc)
         raise RenderError(ctx.stem, message) from None

@@ -103,20 +103,37 @@ def number_line(number: int | None, symbol: str) -> str:
     return f"Số: {number_text(number)}/{symbol}"
 
 
+def month_text(month: int) -> str:
+    """Return a month as the date line writes it: 01 and 02 padded, 3–12 not [R-DATE-2]."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
 def date_words(day: dt.date) -> str:
     """Return ``ngày 05 tháng 3 năm 2020``: day padded below 10, month only for 1 and 2 [R-DATE-2]."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month_text(day.month)} năm {day.year}"
 
 
-def place_date_line(place: str, day: dt.date | None, year: int) -> str:
+def place_date_line(place: str, day: dt.date | None, year: int, month: int | None = None) -> str:
     """Return ``Hoàng Mai, ngày 05 tháng 01 năm 2024`` [R-DATE-1/2/3/4; T-01…T-04].
 
-    Without a date the day and month stay blank for the văn thư [R-DATE-5].
+    Without a date the day and month stay blank for the văn thư [R-DATE-5]; an issuing draft
+    that knows its month prints it, leaving only the day blank.
     """
     if day is None:
-        return f"{place}, ngày{BLANK}tháng{BLANK}năm {year}"
+        shown = f" {month_text(month)} " if month is not None else BLANK
+        return f"{place}, ngày{BLANK}tháng{shown}năm {year}"
     return f"{place}, {date_words(day)}"
+
+
+def draft_mark(kind: str | None, round_: int | None) -> str:
+    """Return the mark of a review draft, "DỰ THẢO" or "DỰ THẢO LẦN 2"; none on an issuing draft or a final.
+
+    Why: the copy sent for comments must not be mistaken for the issued text, while the copy
+    that goes to the signer is the text as it will be issued, number and day left blank [R-NUM-8].
+    """
+    if kind != "gop_y":
+        return ""
+    return f"DỰ THẢO LẦN {round_}" if round_ is not None else "DỰ THẢO"
 
 
 def short_date(day: dt.date) -> str:
@@ -175,6 +192,11 @@ def recipient_lines(items: Sequence[str], luu_units: Sequence[str], copies: int 
         tail += f" ({copies})"
     lines.append(f"- Lưu: {tail}.")
     return lines
+
+
+def unit_key(unit: str) -> str:
+    """Return the comparison key of a unit name: NFC, case-folded, spaces collapsed."""
+    return " ".join(nfc(unit).casefold().split())
 
 
 def clean_recipient(item: str) -> str:
@@ -261,18 +283,63 @@ def collapse_spaces(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def with_deadline(text: str, deadline: dt.date) -> str:
-    """Append a task's deadline, ``… (hoàn thành trước ngày 20/01/2024).``, keeping its end punctuation."""
+def with_deadline(text: str, words: str) -> str:
+    """Append a task's deadline words, ``… (hoàn thành trước ngày 20/01/2024).``, keeping its end punctuation."""
     core = text.rstrip(" .;:")
     tail = text[len(core):].strip() or "."
-    return f"{core} (hoàn thành trước ngày {short_date(deadline)}){tail}"
+    return f"{core} ({words}){tail}"
+
+
+def is_lead_in(text: str) -> bool:
+    """Tell whether a paragraph introduces what follows (it ends with ":"), so it must not end a page."""
+    return text.rstrip().endswith(":")
+
+
+#: Words that introduce a person's name: "đồng chí Trần Văn Thành", "ông …", "bà …".
+_NAME_LEAD = re.compile(r"(?:^|(?<=[\s(]))(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
+_SYLLABLE = re.compile(r"\S+")
+#: The longest personal name kept on one line (family, middle names, given name).
+_MAX_NAME_SYLLABLES = 6
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of each person's name in ``text`` (capitalised syllables after "đồng chí").
+
+    Why: a title re-wrapped by vanban must never put "Trần Văn" and "Thành" on two lines; a
+    name is the run of capitalised syllables after "đồng chí", "ông" or "bà"
+    ("đồng chí Trần Văn Thành - Phó Chủ tịch" → "Trần Văn Thành").
+    """
+    spans: list[tuple[int, int]] = []
+    for lead in _NAME_LEAD.finditer(text):
+        start = end = lead.end()
+        count = 0
+        for word in _SYLLABLE.finditer(text, lead.end()):
+            if word.start() != end + (1 if count else 0) and count:
+                break  # more than one space: the name has ended
+            core = word[0].rstrip(",.;:)")
+            if not (core[:1].isupper() and (core[1:].islower() or not core[1:]) and core.isalpha()):
+                break
+            count += 1
+            end = word.start() + len(core)
+            if core != word[0] or count == _MAX_NAME_SYLLABLES:
+                break  # punctuation closes the name
+        if count >= 2:
+            spans.append((start, end))
+    return spans
 
 
 #: What a drafter leaves to fill in later: "[tên đơn vị]", "___", "....", "XX", "TODO", "<<…>>".
 _PLACEHOLDER = re.compile(r"\[[^\]\n]*\]|_{3,}|\.{4,}|…{2,}|\bX{2,}\b|\bTODO\b|<<[^>\n]*>>")
 
 
+#: An escape (``^[`` is "[") or the opening of a mark (``^han[``) of the inline grammar (docs/inline.md).
+_MARK_OPENING = re.compile(r"\^([\^\[\]])|\^[a-z_]+\[")
+
+
 def placeholder(text: str) -> str | None:
-    """Return the first placeholder left in ``text`` (a final notice has none), or None."""
-    match = _PLACEHOLDER.search(text)
+    """Return the first placeholder left in ``text`` (a final notice has none), or None.
+
+    The brackets of a mark (``^han[trước ngày 20/9/2026]``) are not a blank to fill in.
+    """
+    match = _PLACEHOLDER.search(_MARK_OPENING.sub(lambda m: m.group(1) or "", text))
     return match.group(0) if match else None

@@ -21,6 +21,9 @@ from vanban.pipeline import rules
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.outline import outline, tasks
+from vanban.pipeline.rules import unit_key
+
+__all__ = ["UPDATES", "Source", "Update", "number_key", "reference_problems", "resolve_updates", "unit_key"]
 
 UPDATES = "cap_nhat_nhiem_vu"
 
@@ -39,11 +42,6 @@ class Source(Protocol):
 
 
 # --- identity of notices and units --------------------------------------------------------
-
-
-def unit_key(unit: str) -> str:
-    """Return the comparison key of a unit name: NFC, case-folded, spaces collapsed."""
-    return " ".join(rules.nfc(unit).casefold().split())
 
 
 def number_key(ref: str) -> str:

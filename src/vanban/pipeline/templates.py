@@ -1,7 +1,9 @@
-"""Find templates on an ordered search path: the user's folder first, then the defaults.
+"""Find templates on an ordered search path (the user's folder first, then the defaults) and run them sandboxed.
 
 Why: an office restyles a notice by copying one default template into its own
-``templates/`` folder; files found there override the packaged ones file by file.
+``templates/`` folder; files found there override the packaged ones file by file. Templates
+travel by e-mail, so they are untrusted: they run in the sandbox of ``vanban.pipeline.sandbox``
+and a template file that is a symlink out of its folder is refused (a zip can carry one).
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vanban.errors import UsageError
+from vanban.errors import RenderError, UsageError
 from vanban.i18n import _
+from vanban.repo import display
 
 if TYPE_CHECKING:  # imported on use: finding templates must stay cheap for unchanged rebuilds
-    import jinja2
-
     from vanban.pipeline.context import Context
+    from vanban.pipeline.sandbox import Sandbox
 
 
 def default_dir() -> Path:
@@ -39,25 +41,22 @@ def search_path(user_dir: Path | None = None) -> tuple[Path, ...]:
 
 
 def find(name: str, path: tuple[Path, ...]) -> Path:
-    """Return the first ``name`` on the search ``path``."""
+    """Return the first ``name`` on the search ``path``; raise RenderError when it leads out of its folder."""
     for folder in path:
         candidate = folder / name
         if candidate.is_file():
+            if not candidate.resolve().is_relative_to(folder.resolve()):
+                raise RenderError(display(folder), _("mẫu {name} trỏ ra ngoài thư mục mẫu").format(name=name))
             return candidate
     folders = ", ".join(map(str, path))
     raise UsageError(_("không tìm thấy mẫu {name} trong {folders}").format(name=name, folders=folders))
 
 
-def environment(path: tuple[Path, ...]) -> jinja2.Environment:
-    """Return a Jinja environment that escapes every value and fails on unknown names."""
-    import jinja2
+def environment(path: tuple[Path, ...]) -> Sandbox:
+    """Return the sandboxed Jinja environment of the templates on ``path``: escaping, strict, no file beyond them."""
+    from vanban.pipeline.sandbox import Sandbox
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in path]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return Sandbox(path)
 
 
 def variables(ctx: Context) -> dict[str, Any]:

@@ -18,7 +18,10 @@ In YAML (the January notice gives the task, the February notice records its stat
                                                    ghi_chu: "…"
 
 A task's status on a day is its latest update dated on or before that day; with none it is
-``chua_lam``.
+``chua_lam``. A task is overdue when it is still open after the last day on time of its
+deadline (``docs/deadlines.md``); a recurring task is never done, and is overdue when its
+latest occurrence already late has no update dated in that occurrence's period; a free-text
+deadline ("khi có yêu cầu") is never overdue, and such tasks are listed after the others.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 
 from vanban.errors import ContentError, UsageError
 from vanban.i18n import N_, _
+from vanban.pipeline.deadlines import Deadline, from_date
 from vanban.pipeline.notice import Notice
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.status import Update, resolve_updates, unit_key
@@ -49,8 +53,15 @@ class TaskRow:
     ma: str
     don_vi: str
     text: str
-    han: dt.date | None
+    han: dt.date | None  # the due date the register shows
     history: tuple[Update, ...] = ()
+    deadline: Deadline | None = None
+    units: tuple[str, ...] = ()  # every unit the task names (lead and co-ordinating included)
+    start: dt.date | None = None  # the notice's date: a schedule's occurrences count from the day after
+
+    def __post_init__(self) -> None:
+        if self.deadline is None and self.han is not None:  # a row made from a due date alone
+            object.__setattr__(self, "deadline", from_date(self.han))
 
     def last_update(self, as_of: dt.date | None = None) -> Update | None:
         """Return the latest update recorded on or before ``as_of`` (any date when None)."""
@@ -62,13 +73,31 @@ class TaskRow:
         last = self.last_update(as_of)
         return last.trang_thai if last else "chua_lam"
 
+    @property
+    def recurring(self) -> bool:
+        """Tell whether the task repeats on a schedule (it is never done once and for all)."""
+        return self.deadline is not None and self.deadline.recurring
+
     def is_open(self, as_of: dt.date | None = None) -> bool:
-        """Tell whether the task was not done yet on ``as_of``."""
-        return self.status(as_of) != "xong"
+        """Tell whether the task was not done yet on ``as_of`` (a recurring task always is)."""
+        return self.recurring or self.status(as_of) != "xong"
 
     def is_overdue(self, as_of: dt.date) -> bool:
-        """Tell whether the task was open on ``as_of`` and its deadline had passed."""
-        return self.is_open(as_of) and self.han is not None and self.han < as_of
+        """Tell whether the task was late on ``as_of`` (docs/deadlines.md).
+
+        A one-off task is late when still open after its last day on time; a recurring one when
+        its latest occurrence already late has no update dated in that occurrence's period.
+        """
+        if self.deadline is None:
+            return False
+        if self.recurring:
+            closed = self.deadline.occurrence_closed_by(as_of, self.start)
+            if closed is None:
+                return False
+            begin, end = closed
+            return not any(u.ngay is not None and begin <= u.ngay <= end for u in self.history)
+        last = self.deadline.last_on_time
+        return self.is_open(as_of) and last is not None and last < as_of
 
     def status_label(self, as_of: dt.date | None = None, translated: bool = False) -> str:
         """Return the status as read in a listing: ``Chưa làm``, ``Đang làm – quá hạn`` …
@@ -94,10 +123,12 @@ def collect(notices: Sequence[Notice]) -> list[TaskRow]:
     rows: list[TaskRow] = []
     for notice in sorted(notices, key=lambda n: (n.model.reference_date or dt.date.min, n.stem)):
         number = notice.model.cited_number
+        start = notice.model.reference_date
         for task in tasks(outline(notice.model.noi_dung)):
             history = sorted(updates.get((notice.stem, task.ma), []), key=_order) if task.ma else []
+            deadline = task.deadline.with_anchor(start) if task.deadline else None
             rows.append(TaskRow(notice.stem, number, notice.model.ngay, task.ma, task.don_vi, task.text,
-                                task.han, tuple(history)))
+                                task.han, tuple(history), deadline, task.units, start))
     return rows
 
 
@@ -109,11 +140,12 @@ def select(rows: Sequence[TaskRow], unit: str | None = None, open_only: bool = F
     key = unit_key(unit) if unit else None
     out = []
     for row in rows:
-        if key is not None and unit_key(row.don_vi) != key:
+        if key is not None and key not in {unit_key(u) for u in (*row.units, row.don_vi)}:
             continue
         if open_only and not row.is_open(as_of):
             continue
         if overdue and as_of is not None and not row.is_overdue(as_of):
             continue
         out.append(row)
-    return out
+    # A deadline in words without a date ("khi có yêu cầu") is listed apart, after the others.
+    return sorted(out, key=lambda r: r.deadline is not None and r.deadline.kind == "khac")

@@ -1,7 +1,9 @@
 """Write task rows for people and spreadsheets: an aligned table, CSV, and .xlsx.
 
 Why apart from the rows: the formats change for their readers (column widths, date cells,
-fixed metadata so equal input gives equal bytes) while the rows stay the same.
+fixed metadata so equal input gives equal bytes) while the rows stay the same. A spreadsheet
+runs any cell that looks like a formula, so no text from a notice ever reaches one as a
+formula (see ``sheet.FORMULA_START``).
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from typing import Any
 
+from vanban.commands.sheet import Sheet, defused, workbook_bytes
 from vanban.commands.tasks import TaskRow
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
-from vanban.pipeline.output import fixed_zip
 
 #: Column headers: fixed Vietnamese in CSV/XLSX (stable for spreadsheets and scripts whatever
 #: the user's language), translated in the terminal table.
@@ -54,58 +55,18 @@ def csv_text(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else defused(v)
                          for v in _cells(row, as_of)])
     return buffer.getvalue()
 
 
 #: Widest a column grows in the spreadsheet (characters); long task text wraps instead.
 _MAX_WIDTH = {"Nhiệm vụ": 80, "Ghi chú": 50, "Đơn vị": 32}
-_DATE_FORMAT = "DD/MM/YYYY"
 
 
 def xlsx_bytes(rows: Sequence[TaskRow], as_of: dt.date | None = None) -> bytes:
     """Return the rows as an .xlsx workbook: real dates, a frozen header, set widths, fixed metadata."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Nhiệm vụ"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(_cells(row, as_of)))
-    widths = [len(c) for c in COLUMNS]
-    for line in sheet.iter_rows(min_row=2):
-        for i, cell in enumerate(line):
-            if isinstance(cell.value, dt.date):
-                cell.number_format = _DATE_FORMAT
-                widths[i] = max(widths[i], 10)
-            else:
-                widths[i] = max(widths[i], len(str(cell.value or "")))
-            cell.alignment = Alignment(vertical="top", wrap_text=COLUMNS[i] in _MAX_WIDTH)
-    for i, name in enumerate(COLUMNS):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = min(widths[i], _MAX_WIDTH.get(name, 40)) + 2
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
     # Fixed metadata from the content, never the clock, so equal input gives equal bytes.
     days = [d for r in rows for d in (r.ngay, *(u.ngay for u in r.history)) if d is not None]
-    stamp = dt.datetime.combine(max(days, default=dt.date(2000, 1, 1)), dt.time(0, 0))
-    book.properties.creator = "vanban"
-    book.properties.created = stamp
-    book.properties.lastModifiedBy = "vanban"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    book.properties.modified = stamp  # openpyxl stamps "now" while saving; rewrite it below
-    return fixed_zip(buffer.getvalue(), {"docProps/core.xml": _core_xml(book)})
-
-
-def _core_xml(book: Any) -> bytes:
-    from openpyxl.xml.functions import tostring
-
-    data: bytes = tostring(book.properties.to_tree())
-    return data
+    sheet = Sheet("Nhiệm vụ", COLUMNS, [_cells(row, as_of) for row in rows], _MAX_WIDTH)
+    return workbook_bytes([sheet], max(days, default=dt.date(2000, 1, 1)))

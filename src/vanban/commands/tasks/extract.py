@@ -24,7 +24,7 @@ def extract(notice: ThongBao, unit: str) -> ThongBao:
     Raise UsageError when the notice gives that unit no task (the message lists the units).
     """
     given = tasks(outline(notice.noi_dung))
-    mine = [t for t in given if unit_key(t.don_vi) == unit_key(unit)]
+    mine = [t for t in given if t.assigned_to(unit_key(unit))]
     if not mine:
         units = sorted({t.don_vi for t in given if t.don_vi}, key=unit_key)
         raise UsageError(_("thông báo không giao nhiệm vụ nào cho '{unit}'; các đơn vị: {units}").format(
@@ -34,7 +34,9 @@ def extract(notice: ThongBao, unit: str) -> ThongBao:
     short = "dự thảo Thông báo" if notice.so is None else f"Thông báo số {number}"
     cited = f"{short} ngày {rules.short_date(notice.ngay)}" if notice.ngay is not None else short
     subject = rules.collapse_spaces(" ".join(notice.trich_yeu))
-    body = tuple(NhiemVu(nhiem_vu=t.text, don_vi=t.don_vi, han=t.han, ma=t.ma) for t in mine)
+    # Each task as the notice writes it: its marks kept, its deadline printed only if the sentence lacks it.
+    body = tuple(NhiemVu.model_validate({"nhiem_vu": t.inline or t.text, "don_vi": t.don_vi, "ma": t.ma,
+                                         "han": None if t.deadline_in_text else t.deadline}) for t in mine)
     return notice.model_copy(update={
         "trich_yeu": (f"Trích {short} – nhiệm vụ giao {name}",),
         # R-BODY-8: cite the source document by type, number, date and subject.

@@ -19,7 +19,7 @@ from vanban.pipeline.model import ThongBao
 from vanban.pipeline.validate.boxes import box_problems
 from vanban.pipeline.validate.dates import date_problems
 from vanban.pipeline.validate.fields import model_problems
-from vanban.pipeline.validate.nd30 import notice_problems
+from vanban.pipeline.validate.nd30 import heading_warnings, notice_problems
 from vanban.pipeline.validate.tasks import deadline_warnings
 from vanban.pipeline.validate.text import (
     MAX_BLOCKS,
@@ -67,4 +67,4 @@ def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
 
 def warnings(located: Located, model: ThongBao | None = None) -> list[Problem]:
     """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
-    return deadline_warnings(located)
+    return deadline_warnings(located) + heading_warnings(located)

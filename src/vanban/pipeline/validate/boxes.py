@@ -4,9 +4,11 @@ Why: the header and the signer block are table cells of fixed width [§3.3]. "S�
 never wraps [R-EL-3], so a long ký hiệu (or the body abbreviation it is made of) runs over
 its 65 mm column onto the date line; the place and date stay on one line under the Quốc
 hiệu [R-DATE-1, R-EL-4]; the signer's name is one line [R-EL-7b]. Lines that may wrap (the
-issuing body's name, the signer's titles, the recipients, the trích yếu) still cannot hold a
-word wider than their box: a renderer would cut it in two [R-EL-2c]. Widths come from
-``fonts.text_width_mm`` and the sizes of ``context.Layout``, which the PDF matches to
+signer's titles, the recipients, the trích yếu) still cannot hold a word wider than their
+box: a renderer would cut it in two; in running text such a word is allowed (a long web
+address) but only in a short paragraph, since each cut costs the rest of the paragraph. (The
+issuing body's lines are printed as given; ``nd30`` checks each whole [R-EL-2c].) Widths come
+from ``fonts.text_width_mm`` and the sizes of ``layout.Layout``, which the PDF matches to
 0.01 mm (kerning is off in both formats).
 """
 
@@ -15,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import _, digits, language
-from vanban.pipeline import rules
-from vanban.pipeline.context import LAYOUT, Layout
-from vanban.pipeline.fonts import text_width_mm
+from vanban.pipeline import inline, rules
+from vanban.pipeline.fonts import text_width_mm, wrap
+from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.validate.raw import as_date, get, strings
@@ -32,6 +35,10 @@ from vanban.pipeline.validate.text import MAX_WORD_CHARS, walk_strings
 #: words at the head of each of ten 49,000-character paragraphs took 10 s, twenty took 28 s.
 #: Within 2,000 characters (two thirds of a page) a whole notice of such words renders in ~9 s.
 MAX_BROKEN_PARAGRAPH = 2_000
+#: Most lines the footnotes of a notice may take together, at their size across the text block
+#: (about 2/3 of the lines a page holds; ~3,400 characters): however they fell on the pages,
+#: footnotes within it stayed on the paper, and more did not (see ``_marks``).
+MAX_FOOTNOTE_LINES = 36
 #: Words that may be wider than the text block: a shorter one cannot be (the widest glyph is
 #: under 1 em), a longer one is refused by the limit on words (``text.MAX_WORD_CHARS``).
 _MAYBE_WIDE = re.compile(rf"(?<!\S)\S{{30,{MAX_WORD_CHARS}}}(?!\S)")
@@ -43,13 +50,8 @@ _WIDEST_DAY = (12, 28)  # month, day
 def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[Problem]:
     """Return a problem for each value that would not fit its fixed-width box."""
     out: list[Problem] = []
-    header = layout.header_left_mm - 2 * layout.cell_padding_mm
-    out += _number_line(located, data, header, layout)
-    for key, bold in (("chu_quan", False), ("ten", True)):
-        for i, line in strings(get(data, "co_quan", key)):
-            out += _words(located, ("co_quan", key) if i is None else ("co_quan", key, i),
-                          rules.upper_vi(line), header, layout.co_quan_pt, bold, "R-EL-2c",
-                          _("ô tên cơ quan"))
+    # The issuing body's lines are printed as given and checked whole (validate.nd30) [R-EL-2c].
+    out += _number_line(located, data, layout.header_text_mm, layout)
     out += _date_line(located, data, layout)
     sign = layout.sign_right_mm - 2 * layout.cell_padding_mm
     for i, line in strings(get(data, "nguoi_ky", "chuc_vu")):
@@ -76,6 +78,7 @@ def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[P
         out += _words(located, ("trich_yeu",) if i is None else ("trich_yeu", i), line, layout.text_width_mm,
                       layout.trich_yeu_pt, True, "R-EL-5a-2", _("khổ giấy"))
     out += _forced_breaks(located, data, layout)
+    out += _marks(located, data, layout)
     return out
 
 
@@ -87,39 +90,87 @@ def _forced_breaks(located: Located, data: Any, layout: Layout) -> list[Problem]
     a notice that passed every other limit take minutes to render.
     """
     out: list[Problem] = []
-    for path, text, length, bold in _paragraphs(data):
-        if length <= MAX_BROKEN_PARAGRAPH:
+    for paragraph in _paragraphs(data):
+        if paragraph.length <= MAX_BROKEN_PARAGRAPH:
             continue
-        for found in _MAYBE_WIDE.finditer(text):
-            word = rules.upper_vi(found.group()) if path[-1] == "muc" else found.group()
-            width = text_width_mm(word, layout.body_pt, bold)
+        for found in _MAYBE_WIDE.finditer(paragraph.text):
+            word = rules.upper_vi(found.group()) if paragraph.path[-1] == "muc" else found.group()
+            width = text_width_mm(word, layout.body_pt, paragraph.bold)
             if width > layout.text_width_mm:
                 shown = word if len(word) <= 40 else word[:40] + "…"
-                out.append(located.problem(path, _(
+                out.append(located.problem(paragraph.path, _(
                     "chữ '{word}' rộng {width} mm, dài hơn một dòng ({line} mm) nên phải cắt ngang, trong một đoạn "
                     "dài {length} ký tự; đoạn có chữ như vậy tối đa {limit} ký tự: hãy tách đoạn hoặc thêm dấu cách "
                     "vào chữ đó").format(word=shown, width=_mm(width), line=_mm(layout.text_width_mm),
-                                         length=digits(length), limit=digits(MAX_BROKEN_PARAGRAPH))))
+                                         length=digits(paragraph.length), limit=digits(MAX_BROKEN_PARAGRAPH))))
                 break
     return out
 
 
-def _paragraphs(data: Any) -> Iterator[tuple[Path_, str, int, bool]]:
-    """Yield (path, text, length of its printed paragraph, bold) of every paragraph of running text."""
-    for key in ("mo_dau", "ket_thuc"):
-        for i, text in strings(get(data, key)):
-            yield (key,) if i is None else (key, i), text, len(text), False
-    stack: list[tuple[Path_, Any]] = [(("noi_dung",), get(data, "noi_dung"))]
-    while stack:
-        path, nodes = stack.pop()
-        for i, node in enumerate(nodes if isinstance(nodes, list) else []):
-            if isinstance(node, str):
-                yield (*path, i), node, len(node), False
-            elif isinstance(node, dict):
-                for kind in (*NODE_KINDS, "doan"):
-                    if isinstance(node.get(kind), str):
-                        yield (*path, i, kind), node[kind], len(node[kind]), kind in ("muc", "khoan")
-                stack.append(((*path, i, "noi_dung"), node.get("noi_dung")))
+def _marks(located: Located, data: Any, layout: Layout) -> list[Problem]:
+    """Refuse a ``^lien`` span wider than its line, and footnotes longer than a page can hold.
+
+    Why: a span that must not break is printed on one line whatever its length, so one wider
+    than the line runs off the paper (a 1,000-character span ended 2 m to the right of it);
+    the PDF renderer sets footnotes at the foot of the page of their call and, when those of
+    one page outgrow it, draws them above the top of the paper (one footnote of 57 lines, or
+    twenty short paragraphs each calling a 12-line footnote). Footnotes of at most
+    MAX_FOOTNOTE_LINES lines in all never did, however they fell on the pages.
+    """
+    out: list[Problem] = []
+    note_lines = 0
+    # A trích yếu given as several lines is checked line by line (validate.nd30); one vanban
+    # breaks itself never breaks inside a ^lien span.
+    lines = strings(get(data, "trich_yeu"))
+    title = [_Paragraph(("trich_yeu",) if i is None else ("trich_yeu", i), text, len(text), True, inline.TITLE)
+             for i, text in (lines if len(lines) == 1 else [])]
+    for paragraph in [*title, *_paragraphs(data)]:
+        if paragraph.allowed is None or inline.SIGIL not in paragraph.text:
+            continue
+        try:
+            parsed = inline.parse(paragraph.text.strip(), paragraph.allowed)
+        except inline.InlineError:
+            continue  # the model reports the mark
+        size, room = ((layout.trich_yeu_pt, layout.text_width_mm * WRAP_SLACK) if paragraph.path[0] == "trich_yeu"
+                      else (layout.body_pt, layout.text_width_mm))
+        for span in parsed.marked(inline.NOBREAK):
+            width = text_width_mm(span, size, bold=True)  # the widest it can be printed
+            if width > room:
+                shown = span if len(span) <= 40 else span[:40] + "…"
+                out.append(located.problem(paragraph.path, _(
+                    "phần giữ liền một dòng '^lien[{span}]' rộng {width} mm, dài hơn một dòng ({line} mm) nên sẽ "
+                    "in ra ngoài lề giấy; hãy rút ngắn nó hoặc bỏ dấu ^lien").format(
+                        span=shown, width=_mm(width), line=_mm(room))))
+                break
+        for note in parsed.spans(inline.NOTE):
+            before = note_lines
+            note_lines += len(wrap(inline.Inline(note.children).plain, layout.text_width_mm, layout.footnote_pt))
+            if before <= MAX_FOOTNOTE_LINES < note_lines:
+                message = _("các chú thích đến đây đã dài {count} dòng (tối đa {limit} dòng cho cả văn bản, "
+                            "khoảng 2/3 trang); chú thích dài hơn sẽ bị in ra ngoài trang giấy: hãy rút ngắn chú thích "
+                            "hoặc đưa vào nội dung")
+                out.append(located.problem(paragraph.path, message.format(count=note_lines, limit=MAX_FOOTNOTE_LINES)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """A piece of running text: where it is, its length as printed, its weight, the marks it takes."""
+
+    path: Path_
+    text: str
+    length: int
+    bold: bool
+    allowed: frozenset[str] | None  # the inline marks it may hold; None for text vanban assembles
+
+
+def _paragraphs(data: Any) -> Iterator[_Paragraph]:
+    """Yield every paragraph of running text, in reading order: opening, body, closing."""
+    for i, text in strings(get(data, "mo_dau")):
+        yield _Paragraph(("mo_dau",) if i is None else ("mo_dau", i), text, len(text), False, inline.PARAGRAPH)
+    yield from _body(get(data, "noi_dung"), ("noi_dung",))
+    for i, text in strings(get(data, "ket_thuc")):
+        yield _Paragraph(("ket_thuc",) if i is None else ("ket_thuc", i), text, len(text), False, inline.PARAGRAPH)
     meeting = get(data, "cuoc_hop")
     if get(data, "mo_dau") in (None, "", []) and isinstance(meeting, dict):
         # The opening paragraph is written from the meeting: all its fields, the form of the
@@ -128,7 +179,19 @@ def _paragraphs(data: Any) -> Iterator[tuple[Path_, str, int, bool]]:
         length = sum(len(text) for _, text in fields) + 200
         length += 3 * len(str(meeting.get("hinh_thuc", ""))) + len(str(meeting.get("don_vi_to_chuc", "")))
         for path, text in fields:
-            yield path, text, length, False
+            yield _Paragraph(path, text, length, False, None)
+
+
+def _body(nodes: Any, path: Path_) -> Iterator[_Paragraph]:
+    for i, node in enumerate(nodes if isinstance(nodes, list) else []):
+        if isinstance(node, str):
+            yield _Paragraph((*path, i), node, len(node), False, inline.BODY)
+        elif isinstance(node, dict):
+            for kind in (*NODE_KINDS, "doan"):
+                if isinstance(node.get(kind), str):
+                    allowed = inline.PARAGRAPH if kind == "muc" else inline.BODY
+                    yield _Paragraph((*path, i, kind), node[kind], len(node[kind]), kind in ("muc", "khoan"), allowed)
+            yield from _body(node.get("noi_dung"), (*path, i, "noi_dung"))
 
 
 def _mm(value: float) -> str:

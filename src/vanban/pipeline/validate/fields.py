@@ -17,7 +17,7 @@ from vanban.errors import Problem
 from vanban.hints import closest, did_you_mean
 from vanban.i18n import N_, _
 from vanban.pipeline.loader import Located, Path_, dotted
-from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Gach, Khoan, Muc, NhiemVu, ThongBao
+from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, ThongBao
 from vanban.pipeline.validate.raw import get
 
 _TAGS = {"str", "doan", *NODE_KINDS}
@@ -93,6 +93,7 @@ def _model_types(annotation: Any) -> Iterator[Any]:
 
 
 _NODE_MODELS: dict[str, type[BaseModel]] = {
+    "doan": Doan,
     "muc": Muc,
     "khoan": Khoan,
     "diem": Diem,

@@ -6,16 +6,19 @@ report even when another part of the file fails the model — every problem at o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import N_, _
-from vanban.pipeline import rules
+from vanban.pipeline import inline, rules
+from vanban.pipeline.fonts import text_width_mm
+from vanban.pipeline.layout import LAYOUT, WRAP_SLACK
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.validate.raw import as_date, get, strings
-from vanban.pipeline.validate.tasks import id_problems
+from vanban.pipeline.validate.tasks import data_deadline, id_problems, marked_deadline
 
 
 def notice_problems(located: Located, data: Any) -> list[Problem]:
@@ -66,11 +69,9 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
     meeting = as_date(get(data, "cuoc_hop", "ngay"))
     if issued and meeting and issued < meeting:
         out.append(located.problem(("ngay",), _("ngày ban hành trước ngày cuộc họp"), "R-DATE-1"))
-    if get(data, "ngay") in (None, "") and get(data, "cuoc_hop", "ngay") in (None, ""):
-        out.append(
-            located.problem(("ngay",), _("bản dự thảo chưa có ngày ban hành cần 'cuoc_hop.ngay' để ghi năm"),
-                            "R-DATE-5")
-        )
+    out.extend(_draft_problems(located, data))
+    out.extend(_meeting_problems(located, data))
+    out.extend(_line_problems(located, data))
     for key in ("mo_dau", "ket_thuc"):
         items = strings(get(data, key))
         for n, (i, text) in enumerate(items):
@@ -86,6 +87,93 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
 
 
 _END_MARK = N_("dấu kết thúc './.' chỉ đặt ở cuối văn bản; vanban tự thêm")
+
+
+def _draft_problems(located: Located, data: Any) -> list[Problem]:
+    """Check what a draft prints: a year for its date line, no issue date if marked, no number if issuing.
+
+    Why: a draft needs only what it prints [R-DATE-5]; a marked draft with an issue date, or
+    an issuing draft with a number, would print what the văn thư fills in after signing [R-NUM-8].
+    """
+    out: list[Problem] = []
+    draft = get(data, "du_thao")
+    marked = draft not in (None, "")
+    kind = draft if isinstance(draft, str) else get(draft, "loai")
+    if marked and get(data, "ngay") not in (None, ""):
+        out.append(located.problem(("ngay",), _("bản dự thảo chưa có ngày ban hành; bỏ 'ngay' (hoặc bỏ 'du_thao' "
+                                                "khi ban hành)"), "R-DATE-5"))
+    if kind == "trinh_ky" and get(data, "so") not in (None, ""):
+        out.append(located.problem(("so",), _("bản trình ký để trống số cho văn thư; bỏ 'so'"), "R-NUM-8"))
+    draft_year = get(draft, "thang") or get(draft, "nam")
+    if get(data, "ngay") in (None, "") and get(data, "cuoc_hop", "ngay") in (None, "") and not draft_year:
+        out.append(located.problem(
+            ("du_thao",) if marked else ("ngay",),
+            _("bản dự thảo cần năm để ghi dòng ngày tháng: ghi 'du_thao: {nam: \"2026\"}' (hoặc 'thang: "
+              "\"2026-09\"'), hoặc 'cuoc_hop.ngay'"), "R-DATE-5"))
+    return out
+
+
+def _meeting_problems(located: Located, data: Any) -> list[Problem]:
+    """Ask for the meeting's date, organiser and chair when vanban writes the opening from them (§15)."""
+    meeting = get(data, "cuoc_hop")
+    if not isinstance(meeting, dict) or get(data, "mo_dau") not in (None, "", []):
+        return []
+    out = []
+    for key in ("ngay", "don_vi_to_chuc", "chu_tri"):
+        if meeting.get(key) in (None, ""):
+            problem = located.problem(("cuoc_hop",), _("thiếu '{field}' để viết đoạn mở đầu (hoặc tự viết "
+                                                       "đoạn mở đầu trong 'mo_dau')").format(field=f"cuoc_hop.{key}"))
+            out.append(dataclasses.replace(problem, field=f"cuoc_hop.{key}"))
+    return out
+
+
+def _line_problems(located: Located, data: Any) -> list[Problem]:
+    """Refuse a given line too wide for its place: an issuing-body line in its column, a trích yếu line.
+
+    Why: lines the author gives are printed as given, never re-wrapped mid-phrase, so one that
+    cannot fit is the author's to split [R-EL-2c, R-EL-5a-2].
+    """
+    out: list[Problem] = []
+    header = LAYOUT.header_text_mm * WRAP_SLACK
+    for key, bold in (("chu_quan", False), ("ten", True)):
+        for i, line in strings(get(data, "co_quan", key)):
+            width = text_width_mm(rules.upper_vi(rules.collapse_spaces(line)), LAYOUT.co_quan_pt, bold)
+            if width > header:
+                path: Path_ = ("co_quan", key) if i is None else ("co_quan", key, i)
+                out.append(located.problem(path, _(_TOO_WIDE).format(width=round(width), room=round(header)),
+                                           "R-EL-2c"))
+    lines = strings(get(data, "trich_yeu"))
+    room = LAYOUT.text_width_mm * WRAP_SLACK
+    for i, line in lines if len(lines) > 1 else []:
+        try:
+            text = inline.parse(line, inline.TITLE).plain
+        except inline.InlineError:
+            continue  # the model reports the mark
+        width = text_width_mm(text, LAYOUT.trich_yeu_pt, bold=True)
+        if width > room:
+            out.append(located.problem(("trich_yeu", i or 0), _(_TOO_WIDE).format(width=round(width), room=round(room)),
+                                       "R-EL-5a-2"))
+    return out
+
+
+_TOO_WIDE = N_("dòng dài {width} mm, không vừa {room} mm; hãy tách thành nhiều dòng")
+
+
+def heading_warnings(located: Located) -> list[Problem]:
+    """Warn, citing the rule, about each ND30 heading form the notice turns off in ``trinh_bay`` [T-17].
+
+    Why a warning: a mục heading is upper case and bold [Phụ lục I, Mục V row 6.b]; an office may
+    ask otherwise, but the notice then departs from the decree and ``build --final`` says so.
+    """
+    out: list[Problem] = []
+    for key, default, message in (
+        ("muc_chu", "in_hoa", _("đề mục (I, II, …) không viết in hoa như ND30 quy định")),
+        ("muc_net", "dam", _("đề mục (I, II, …) không in đậm như ND30 quy định")),
+    ):
+        value = get(located.data, "trinh_bay", key)
+        if isinstance(value, str) and value.strip() and value.strip() != default:
+            out.append(dataclasses.replace(located.problem(("trinh_bay", key), message, "T-17"), warning=True))
+    return out
 
 
 def _node_problems(located: Located, nodes: list[Any], path: Path_, meeting: dt.date | None,
@@ -111,9 +199,12 @@ def _node_problems(located: Located, nodes: list[Any], path: Path_, meeting: dt.
             for j, child in enumerate(children):
                 if isinstance(child, dict) and not ({"cong", "nhiem_vu"} & child.keys()):
                     out.append(located.problem((*here, "noi_dung", j), _("dưới gạch đầu dòng '-' chỉ có ý '+' (cong)")))
-        deadline = as_date(node.get("han"))
-        if deadline and meeting and deadline < meeting:
-            out.append(located.problem((*here, "han"), _("thời hạn trước ngày cuộc họp")))
+        given = (((*here, "han"), data_deadline(node.get("han"))),
+                 ((*here, "giao", "han"), data_deadline(get(node, "giao", "han"))),
+                 *(((*here, kind), marked_deadline(node[kind])) for kind in kinds))
+        for where, deadline in given:
+            if deadline and deadline.due and meeting and deadline.due < meeting:
+                out.append(located.problem(where, _("thời hạn trước ngày cuộc họp")))
         if isinstance(children, list):
             out.extend(_node_problems(located, children, (*here, "noi_dung"), meeting, top=False))
     return out

@@ -1,0 +1,379 @@
+"""The inline grammar: what an author marks inside a sentence, parsed once into data and runs.
+
+Why one grammar: emphasis, footnotes, the deadline phrase, the units a sentence assigns and a
+span that must not break are all "this part of the sentence is special". One sigil, ``^``,
+followed by a name and a bracketed part, says so for all of them; ``docs/inline.md`` is the
+reference. ``^`` can open a plain YAML scalar (``*``, ``&``, ``[``, ``{`` … cannot) and means
+nothing inside double quotes, and office prose almost never contains it: a ``^`` not followed
+by a known name and ``[`` is printed as written. The parser runs when the model is built, so a
+mistake is a located content error, and renderers only ever see runs (text plus bold, italic,
+no-break or a footnote), never markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from vanban.hints import did_you_mean
+from vanban.i18n import _
+from vanban.pipeline import deadlines
+
+SIGIL = "^"
+#: Marks that change how the words look.
+BOLD, ITALIC, NOBREAK = "dam", "nghieng", "lien"
+#: A footnote: its words go to the foot of the page, numbered 1, 2, 3 … through the notice.
+NOTE = "chu_thich"
+#: The deadline phrase of a task, and the units it assigns (the item becomes a task).
+DEADLINE = "han"
+UNITS = ("don_vi", "chu_tri", "phoi_hop")
+TASK_MARKS = frozenset({DEADLINE, *UNITS})
+STYLE_MARKS = frozenset({BOLD, ITALIC, NOBREAK})
+ALL_MARKS = frozenset({*STYLE_MARKS, NOTE, *TASK_MARKS})
+#: What each kind of text accepts: a body item everything; an opening, closing or heading no
+#: task marks; a title line only the no-break span (it is bold and centred as a whole).
+BODY = ALL_MARKS
+PARAGRAPH = frozenset({*STYLE_MARKS, NOTE})
+TITLE = frozenset({NOBREAK})
+
+_NAME = re.compile(r"([a-z_]+)\[")
+#: How a footnote reads in plain text (task lists, diffs): in place, in parentheses.
+NOTE_PLAIN = " (chú thích: {text})"
+
+
+class InlineError(ValueError):
+    """Raise when marked text cannot be read (unknown mark, unclosed bracket, mark not allowed here)."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A marked part of a sentence: ``^dam[…]`` is ``Span("dam", …)``; ``deadline`` for ``^han``."""
+
+    mark: str
+    children: tuple[Node, ...]
+    deadline: deadlines.Deadline | None = None
+
+
+Node = str | Span
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote as both renderers draw it: its number in the notice and its runs."""
+
+    number: int
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        """Return the footnote's words."""
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text in one style, or (``note`` set, ``text`` empty) a footnote call."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    nobreak: bool = False
+    note: Note | None = None
+
+    @property
+    def plain(self) -> bool:
+        """Tell whether the run is ordinary text (no style, no footnote)."""
+        return not (self.bold or self.italic or self.nobreak or self.note)
+
+
+class Inline(str):
+    """One parsed piece of text: as a string, what a reader reads; ``nodes`` hold the marks.
+
+    Why a string: code that only needs the words (a joined title, a task list, a cited
+    subject) keeps treating it as the text it always was; the marks ride along.
+    """
+
+    nodes: tuple[Node, ...]
+
+    def __new__(cls, nodes: tuple[Node, ...]) -> Inline:
+        """Return the parsed text whose string value is its plain words (footnotes left out)."""
+        self = super().__new__(cls, "".join(r.text for r in _runs(nodes, None, _no_notes())))
+        self.nodes = nodes
+        return self
+
+    def __reduce__(self) -> tuple[type[Inline], tuple[tuple[Node, ...]]]:
+        return Inline, (self.nodes,)
+
+    @property
+    def plain(self) -> str:
+        """Return what a reader reads, without footnotes, spaces collapsed as in the notice."""
+        return str.__str__(self)
+
+    @property
+    def text(self) -> str:
+        """Return the text with each footnote in place as " (chú thích: …)" (for task lists and diffs)."""
+        return "".join(r.text if r.note is None else NOTE_PLAIN.format(text=r.note.text)
+                       for r in _runs(self.nodes, None, _numbered()))
+
+    def spans(self, mark: str) -> list[Span]:
+        """Return the spans of one mark, in reading order (footnotes included)."""
+        return [s for s in _walk(self.nodes) if s.mark == mark]
+
+    def marked(self, mark: str) -> tuple[str, ...]:
+        """Return the plain words of every span of ``mark`` (the units a sentence assigns)."""
+        return tuple(Inline(s.children).plain for s in self.spans(mark))
+
+    @property
+    def deadline(self) -> deadlines.Deadline | None:
+        """Return the deadline marked ``^han[…]`` in the sentence, if any."""
+        found = self.spans(DEADLINE)
+        return found[0].deadline if found else None
+
+    @property
+    def has_task_marks(self) -> bool:
+        """Tell whether the sentence marks a deadline or a unit (which makes its item a task)."""
+        return any(s.mark in TASK_MARKS for s in _walk(self.nodes))
+
+    @property
+    def note_count(self) -> int:
+        """Return how many footnotes the text holds."""
+        return len(self.spans(NOTE))
+
+    def runs(self, numbers: Iterator[int], case: Callable[[str], str] | None = None) -> tuple[Run, ...]:
+        """Return the runs renderers draw; footnotes take their numbers from ``numbers`` in order.
+
+        ``case`` changes the words (a mục heading's upper case), never a footnote's.
+        """
+        return tuple(_runs(self.nodes, case, numbers))
+
+
+def _walk(nodes: tuple[Node, ...]) -> Iterator[Span]:
+    for node in nodes:
+        if isinstance(node, Span):
+            yield node
+            yield from _walk(node.children)
+
+
+def _numbered() -> Iterator[int]:
+    number = 0
+    while True:
+        number += 1
+        yield number
+
+
+def _no_notes() -> Iterator[int]:
+    return iter(())
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+
+def parse(source: str, allowed: frozenset[str] = BODY) -> Inline:
+    """Return the parsed text; raise InlineError for a mark that is unknown, unclosed or not allowed here."""
+    nodes, end = _parse(source, 0, allowed, None)
+    assert end == len(source)
+    return Inline(nodes)
+
+
+def plain_inline(text: str) -> Inline:
+    """Return text vanban writes itself as an Inline without marks (nothing in it is parsed)."""
+    return text if isinstance(text, Inline) else Inline((text,))
+
+
+def _parse(src: str, i: int, allowed: frozenset[str], inside: str | None) -> tuple[tuple[Node, ...], int]:
+    """Parse from ``i`` to the end (or, ``inside`` a span, to its closing ``]``)."""
+    nodes: list[Node] = []
+    buf: list[str] = []
+    depth = 0  # brackets opened inside a span that are ordinary text: "^chu_thich[xem [1]]"
+    while i < len(src):
+        ch = src[i]
+        if ch == SIGIL:
+            nxt = src[i + 1] if i + 1 < len(src) else ""
+            if nxt in (SIGIL, "[", "]"):
+                buf.append(nxt)  # the escape: ^^ ^[ ^]
+                i += 2
+                continue
+            match = _NAME.match(src, i + 1)
+            if match is None:
+                buf.append(ch)
+                i += 1
+                continue
+            name = match[1]
+            _check_mark(name, allowed, inside)
+            children, i = _parse(src, match.end(), _inner(allowed, name), name)
+            if buf:
+                nodes.append("".join(buf))
+                buf = []
+            nodes.append(_span(name, children))
+            continue
+        if inside is not None and ch == "[":
+            depth += 1
+        elif inside is not None and ch == "]":
+            if depth == 0:
+                if buf:
+                    nodes.append("".join(buf))
+                if not nodes or not Inline(tuple(nodes)).plain.strip():
+                    raise InlineError(_("'^{mark}[…]' không được để trống").format(mark=inside))
+                return tuple(nodes), i + 1
+            depth -= 1
+        buf.append(ch)
+        i += 1
+    if inside is not None:
+        raise InlineError(_("thiếu ']' đóng '^{mark}['").format(mark=inside))
+    if buf:
+        nodes.append("".join(buf))
+    return tuple(nodes), i
+
+
+def _check_mark(name: str, allowed: frozenset[str], inside: str | None) -> None:
+    if name not in ALL_MARKS:
+        raise InlineError(_("không có dấu '^{mark}[…]'").format(mark=name)
+                          + did_you_mean(name, sorted(ALL_MARKS)) + " " + _("(xem docs/inline.md)"))
+    if name not in allowed:
+        where = _("trong chú thích") if inside == NOTE else _("ở đây")
+        if inside in (DEADLINE, *UNITS) and name == inside:
+            where = _("lồng trong chính nó")
+        raise InlineError(_("không dùng '^{mark}[…]' {where}").format(mark=name, where=where))
+
+
+def _inner(allowed: frozenset[str], name: str) -> frozenset[str]:
+    """Return the marks allowed inside a span of ``name``: no footnote or task mark in a footnote."""
+    if name == NOTE:
+        return allowed & STYLE_MARKS
+    if name == DEADLINE:
+        return allowed & STYLE_MARKS
+    if name in UNITS:
+        return allowed & (STYLE_MARKS | {NOTE})
+    return allowed
+
+
+def _span(name: str, children: tuple[Node, ...]) -> Span:
+    if name != DEADLINE:
+        return Span(name, children)
+    phrase = Inline(children).plain
+    try:
+        return Span(name, children, deadlines.parse(phrase))
+    except deadlines.DeadlineError as exc:
+        raise InlineError(str(exc)) from None
+
+
+# --- runs -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Style:
+    bold: bool = False
+    italic: bool = False
+    nobreak: bool = False
+
+
+_NEWLINE = "\n"
+
+
+def _tokens(nodes: tuple[Node, ...], style: _Style) -> Iterator[tuple[str, _Style] | Span]:
+    """Yield each character with its style, and each footnote as itself."""
+    for node in nodes:
+        if isinstance(node, str):
+            for ch in node:
+                yield ch, style
+        elif node.mark == NOTE:
+            yield node
+        else:
+            inner = _Style(style.bold or node.mark == BOLD, style.italic or node.mark == ITALIC,
+                           style.nobreak or node.mark == NOBREAK)
+            yield from _tokens(node.children, inner)
+
+
+def _runs(nodes: tuple[Node, ...], case: Callable[[str], str] | None,
+          numbers: Iterator[int]) -> Iterator[Run]:
+    """Yield runs with spaces collapsed exactly as ``rules.collapse_spaces`` does on plain text.
+
+    Within a line, runs of whitespace become one space and the line is trimmed; empty lines go.
+    A footnote swallows the space before it ("kế hoạch ^chu_thich[…]" calls right after "hoạch").
+    """
+    lines: list[list[tuple[str, _Style] | Span]] = [[]]
+    for token in _tokens(nodes, _Style()):
+        if isinstance(token, tuple) and token[0] == _NEWLINE:
+            lines.append([])
+        else:
+            lines[-1].append(token)
+    out: list[tuple[str, _Style] | Span] = []
+    for line in lines:
+        kept: list[tuple[str, _Style] | Span] = []
+        pending: _Style | None = None
+        for token in line:
+            if isinstance(token, tuple) and token[0].isspace():
+                if kept and pending is None:
+                    pending = token[1]
+                continue
+            if pending is not None and isinstance(token, tuple):
+                kept.append((" ", pending))
+            pending = None
+            kept.append(token)
+        if kept:
+            if out:
+                out.append((_NEWLINE, _Style()))
+            out.extend(kept)
+    yield from _merge(out, case, numbers)
+
+
+def _merge(tokens: list[tuple[str, _Style] | Span], case: Callable[[str], str] | None,
+           numbers: Iterator[int]) -> Iterator[Run]:
+    text: list[str] = []
+    style = _Style()
+    for token in tokens:
+        if isinstance(token, Span):
+            if text:
+                yield _run("".join(text), style, case)
+                text = []
+            number = next(numbers, 0)
+            yield Run("", note=Note(number, tuple(_runs(token.children, None, _no_notes()))))
+            continue
+        ch, here = token
+        if here != style and text:
+            yield _run("".join(text), style, case)
+            text = []
+        style = here
+        text.append(ch)
+    if text:
+        yield _run("".join(text), style, case)
+
+
+def _run(text: str, style: _Style, case: Callable[[str], str] | None) -> Run:
+    return Run(case(text) if case else text, style.bold, style.italic, style.nobreak)
+
+
+# --- runs as text ---------------------------------------------------------------------------------
+
+
+def runs_text(runs: tuple[Run, ...]) -> str:
+    """Return the words of ``runs`` without footnote calls (what a paragraph reads as)."""
+    return "".join(r.text for r in runs)
+
+
+def with_tail(runs: tuple[Run, ...], change: Callable[[str], str]) -> tuple[Run, ...]:
+    """Return ``runs`` with the end of the last words changed by ``change`` (end mark, deadline).
+
+    Why on the last text run: the end mark and an appended deadline go right after the last
+    character the reader sees [R-END-1]; footnote calls after it stay after it.
+    """
+    index = max((i for i, r in enumerate(runs) if r.note is None), default=-1)
+    if index < 0:
+        return (*runs, Run(change("")))
+    last = runs[index]
+    return (*runs[:index], Run(change(last.text), last.bold, last.italic, last.nobreak), *runs[index + 1:])
+
+
+def title_breaks(source: Inline) -> list[tuple[int, int]]:
+    """Return the (start, end) character spans of ``source.plain`` marked ``^lien[…]`` (must not break)."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for run in source.runs(_no_notes()):
+        if run.nobreak:
+            if spans and spans[-1][1] == offset:
+                spans[-1] = (spans[-1][0], offset + len(run.text))
+            else:
+                spans.append((offset, offset + len(run.text)))
+        offset += len(run.text)
+    return spans

@@ -1,0 +1,72 @@
+"""Page geometry and type sizes: one consistent set of values inside every ND30 range [§16].
+
+Why its own module: the context lays text out with these numbers, the Word template is built
+from them, and validation measures title and issuing-body lines against the same columns, so
+a line the author gives is refused exactly when it would not fit on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vanban.pipeline.fonts import line_pitch_em
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry and type sizes: one consistent set inside every ND30 range [§16]."""
+
+    page_width_mm: float = 210.0  # R-PAGE-1
+    page_height_mm: float = 297.0
+    margin_top_mm: float = 20.0  # R-PAGE-3, R-PAGE-5
+    margin_bottom_mm: float = 20.0
+    margin_left_mm: float = 30.0
+    margin_right_mm: float = 15.0
+    header_distance_mm: float = 10.0  # R-PAGE-4
+    header_left_mm: float = 65.0  # §3.3: 65 | 100 on a 165 mm text block
+    header_right_mm: float = 100.0
+    cell_padding_mm: float = 1.9  # Word's default cell margin, kept in both renderers
+    sign_left_mm: float = 62.0  # §3.3: ≈ 62 | 103
+    sign_right_mm: float = 103.0
+    quoc_hieu_pt: float = 13.0  # R-EL-1a 12–13
+    tieu_ngu_pt: float = 14.0  # R-EL-1b 13–14
+    co_quan_pt: float = 13.0  # R-EL-2a/2b 12–13
+    so_pt: float = 13.0  # R-EL-3
+    ngay_pt: float = 14.0  # R-EL-4 13–14
+    ten_loai_pt: float = 14.0  # R-EL-5a-1 13–14
+    trich_yeu_pt: float = 14.0  # R-EL-5a-2 13–14
+    body_pt: float = 14.0  # R-BODY-1 13–14
+    indent_mm: float = 12.7  # R-BODY-2: 1 cm or 1.27 cm
+    para_space_pt: float = 6.0  # R-BODY-3: at least 6 pt
+    line_spacing: float = 1.0  # R-BODY-4: single to 1.5
+    noi_nhan_label_pt: float = 12.0  # R-NN-1
+    noi_nhan_pt: float = 11.0  # R-NN-2
+    chuc_vu_pt: float = 14.0  # R-EL-7a 13–14
+    ho_ten_pt: float = 14.0  # R-EL-7b 13–14
+    signature_gap_mm: float = 30.0  # R-SIG-6: 25–35 mm for signature and seal
+    page_number_pt: float = 14.0  # R-PGN-1 13–14
+    footnote_pt: float = 12.0  # footnotes: ND30 sets no size; smaller than the body, one size throughout [R-FONT-4]
+    footnote_call_pt: float = 9.0  # the superscript number in the text (≈ 2/3 of the body, as Word draws it)
+    rule_ratio: float = 0.4  # R-EL-2b, R-EL-5a-2: 1/3–1/2 of the line; §16 recommends ≈ 40 %
+    rule_weight_pt: float = 0.75
+
+    @property
+    def line_height_em(self) -> float:
+        """Return the line pitch in em: ``line_spacing`` times the font's single spacing [R-BODY-4]."""
+        return round(self.line_spacing * line_pitch_em(), 4)
+
+    @property
+    def text_width_mm(self) -> float:
+        """Return the width of the text block (165 mm with the default margins)."""
+        return self.page_width_mm - self.margin_left_mm - self.margin_right_mm
+
+    @property
+    def header_text_mm(self) -> float:
+        """Return the width a line of the issuing body may take: its column less the cell padding."""
+        return self.header_left_mm - 2 * self.cell_padding_mm
+
+
+LAYOUT = Layout()
+
+#: Room kept free when breaking title lines, so a renderer's own shaping never re-wraps them.
+WRAP_SLACK = 0.96
