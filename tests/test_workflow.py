@@ -33,7 +33,10 @@ def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: p
     assert names == [
         ".gitignore",
         "content/2023-12-phien-hop-thuong-ky.yaml",
+        "schemas/vanban-cong-van.schema.json",
+        "schemas/vanban-giay-moi.schema.json",
         "schemas/vanban-noi-dung.schema.json",
+        "schemas/vanban-thong-bao.schema.json",
         "schemas/vanban.schema.json",
         *(f"templates/{p.name}" for p in sorted(default_dir().iterdir()) if p.is_file()),
         "vanban.yaml",
@@ -66,13 +69,19 @@ def test_scaffolded_files_validate_against_the_generated_schemas(office: Path) -
         jsonschema.validate({"trich_yeu": "x", "noi_dung": ["a"], "nguoi_ki": "x"}, content_schema())
 
 
-def test_schema_command_writes_both_schemas(tmp_path: Path) -> None:
+def test_schema_command_writes_every_schema(tmp_path: Path) -> None:
+    """One schema per kind, one for any kind (what older files point at), one for vanban.yaml."""
     assert main(["schema", "--out", str(tmp_path)]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["vanban-noi-dung.schema.json", "vanban.schema.json"]
-    data = json.loads((tmp_path / "vanban-noi-dung.schema.json").read_text(encoding="utf-8"))
+    assert written == ["vanban-cong-van.schema.json", "vanban-giay-moi.schema.json", "vanban-noi-dung.schema.json",
+                       "vanban-thong-bao.schema.json", "vanban.schema.json"]
+    data = json.loads((tmp_path / "vanban-thong-bao.schema.json").read_text(encoding="utf-8"))
     assert {"trich_yeu", "noi_dung", "nguoi_ky", "noi_nhan"} <= set(data["properties"])
     assert data["additionalProperties"] is False
+    letter = json.loads((tmp_path / "vanban-cong-van.schema.json").read_text(encoding="utf-8"))
+    assert {"kinh_gui", "don_vi_soan_thao"} <= set(letter["properties"]) and "loai" in letter["required"]
+    any_kind = json.loads((tmp_path / "vanban-noi-dung.schema.json").read_text(encoding="utf-8"))
+    assert len(any_kind["oneOf"]) == 3
 
 
 def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pytest.CaptureFixture[str]) -> None:

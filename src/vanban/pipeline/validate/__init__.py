@@ -1,9 +1,12 @@
 """Validate located content and build the frozen model, collecting every problem at once.
 
 Why: a notice that breaks ND30 is sent back, and a renderer that meets bad text loses it
-silently. So, before any renderer sees a notice: its text is cleaned and held to the limits
-(``text``), the ND30 rules across fields are checked on the raw data (``nd30``, ``tasks``),
-and the typed model is built, its errors located in the author's words (``fields``).
+silently. So, before any renderer sees a notice: its text is cleaned, its invisible and
+look-alike characters refused (``structure``) and held to the limits (``text``), the ND30
+rules across fields are checked on the raw data (``nd30``, ``tasks``), every value printed in
+a fixed-width box is measured against it (``boxes``), every date held to the years a notice
+can bear (``dates``), and the typed model is built, its errors located in the author's words
+(``fields``).
 """
 
 from __future__ import annotations
@@ -14,25 +17,31 @@ from vanban.errors import Problem
 from vanban.pipeline import kinds
 from vanban.pipeline.loader import Located, cap_problems
 from vanban.pipeline.model import Frame
+from vanban.pipeline.validate.boxes import box_problems
+from vanban.pipeline.validate.dates import date_problems
 from vanban.pipeline.validate.fields import model_problems
 from vanban.pipeline.validate.nd30 import heading_warnings, notice_problems
 from vanban.pipeline.validate.tasks import deadline_warnings
 from vanban.pipeline.validate.text import (
+    MAX_BLOCKS,
     MAX_BODY_NODES,
     MAX_RECIPIENTS,
     MAX_SECTIONS,
     MAX_TEXT_CHARS,
     MAX_VALUE_CHARS,
+    MAX_WORD_CHARS,
     clean_text,
     limit_problems,
 )
 
 __all__ = [
+    "MAX_BLOCKS",
     "MAX_BODY_NODES",
     "MAX_RECIPIENTS",
     "MAX_SECTIONS",
     "MAX_TEXT_CHARS",
     "MAX_VALUE_CHARS",
+    "MAX_WORD_CHARS",
     "check",
     "clean_text",
     "model_problems",
@@ -47,6 +56,8 @@ def check(located: Located) -> tuple[Frame | None, list[Problem]]:
     if limits:
         return None, cap_problems(problems + limits)  # an oversized notice's model is not worth building
     problems.extend(notice_problems(located, data))
+    problems.extend(box_problems(located, data))
+    problems.extend(date_problems(located, data))
     unknown = kinds.unknown(located, data)
     if unknown is not None:
         return None, cap_problems([*problems, unknown])
