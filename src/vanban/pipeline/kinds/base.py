@@ -62,6 +62,9 @@ class Kind:
     has_tasks: bool = True
     #: The example content file ``vanban init`` writes for it (name, YAML text).
     example: tuple[str, str] = ("", "")
+    #: Its own top-level keys of running text, each with the inline marks it takes (None: none), so
+    #: that the checks of long words and marks (``validate.boxes``) read them like the body's.
+    texts: tuple[tuple[str, frozenset[str] | None], ...] = ()
     #: The top-level keys a document of this kind takes from the office profile, given its data.
     keys: Callable[[type[Frame], Any], frozenset[str]] = all_fields
 

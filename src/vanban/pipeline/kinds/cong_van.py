@@ -79,4 +79,4 @@ def problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
-KIND = Kind("cong_van", CongVan, cells, problems)
+KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),))

@@ -109,4 +109,5 @@ def problems(located: Located, data: Any) -> list[Problem]:
     return out
 
 
-KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False)
+KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False,
+            texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)))

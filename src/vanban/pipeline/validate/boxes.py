@@ -22,7 +22,7 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import _, digits, language
-from vanban.pipeline import inline, rules
+from vanban.pipeline import inline, kinds, rules
 from vanban.pipeline.fonts import text_width_mm, wrap
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
 from vanban.pipeline.loader import Located, Path_
@@ -74,9 +74,12 @@ def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[P
     for i, unit in strings(get(data, "luu", "don_vi")):
         out += _words(located, ("luu", "don_vi") if i is None else ("luu", "don_vi", i), unit, column,
                       layout.noi_nhan_pt, False, "R-NN-3", _("cột nơi nhận"))
+    named = _named(data)
+    place = layout.title_place(named)  # a công văn's "V/v …" is in the header's left column [R-EL-5b]
     for i, line in strings(get(data, "trich_yeu")):
-        out += _words(located, ("trich_yeu",) if i is None else ("trich_yeu", i), line, layout.text_width_mm,
-                      layout.trich_yeu_pt, True, "R-EL-5a-2", _("khổ giấy"))
+        out += _words(located, ("trich_yeu",) if i is None else ("trich_yeu", i), line, place.room_mm,
+                      place.size_pt, place.bold, "R-EL-5a-2" if named else "R-EL-5b",
+                      _("khổ giấy") if named else _("cột trái phần đầu"))
     out += _forced_breaks(located, data, layout)
     out += _marks(located, data, layout)
     return out
@@ -131,7 +134,8 @@ def _marks(located: Located, data: Any, layout: Layout) -> list[Problem]:
             parsed = inline.parse(paragraph.text.strip(), paragraph.allowed)
         except inline.InlineError:
             continue  # the model reports the mark
-        size, room = ((layout.trich_yeu_pt, layout.text_width_mm * WRAP_SLACK) if paragraph.path[0] == "trich_yeu"
+        place = layout.title_place(_named(data))
+        size, room = ((place.size_pt, place.room_mm * WRAP_SLACK) if paragraph.path[0] == "trich_yeu"
                       else (layout.body_pt, layout.text_width_mm))
         for span in parsed.marked(inline.NOBREAK):
             width = text_width_mm(span, size, bold=True)  # the widest it can be printed
@@ -153,6 +157,12 @@ def _marks(located: Located, data: Any, layout: Layout) -> list[Problem]:
     return out
 
 
+def _named(data: Any) -> bool:
+    """Tell whether the document's trích yếu follows a tên loại (ô 5a), not "V/v …" under the number (ô 5b)."""
+    kind = kinds.KINDS.get(kinds.loai_of(data))
+    return kind is None or kind.model.NAMED
+
+
 @dataclass(frozen=True)
 class _Paragraph:
     """A piece of running text: where it is, its length as printed, its weight, the marks it takes."""
@@ -171,6 +181,10 @@ def _paragraphs(data: Any) -> Iterator[_Paragraph]:
     yield from _body(get(data, "noi_dung"), ("noi_dung",))
     for i, text in strings(get(data, "ket_thuc")):
         yield _Paragraph(("ket_thuc",) if i is None else ("ket_thuc", i), text, len(text), False, inline.PARAGRAPH)
+    kind = kinds.KINDS.get(kinds.loai_of(data))
+    for key, allowed in kind.texts if kind is not None else ():  # a kind's own running text (a giấy mời's notes)
+        for i, text in strings(get(data, key)):
+            yield _Paragraph((key,) if i is None else (key, i), text, len(text), False, allowed)
     meeting = get(data, "cuoc_hop")
     if get(data, "mo_dau") in (None, "", []) and isinstance(meeting, dict):
         # The opening paragraph is written from the meeting: all its fields, the form of the
