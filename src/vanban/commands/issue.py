@@ -31,7 +31,7 @@ from vanban.commands.archive import (
     require_clean,
     sha256,
 )
-from vanban.commands.register import body_name, final_problems, notice_year
+from vanban.commands.register import Series, body_name, final_problems, numbering, series
 from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
@@ -75,27 +75,23 @@ class Proposal:
     year: int
 
 
-def _series(model: Frame) -> tuple[str, int | None]:
-    """Return the numbering series of a notice: its body and year [R-NUM-3].
-
-    One sequence per body and year for every kind, the ND30 default; a profile setting for
-    a per-kind scheme [Điều 15.1.c] belongs here when more kinds exist.
-    """
-    return body_name(model), notice_year(model)
-
-
 def _taken(root: Path, model: Frame, notices: list[Notice], source: Path) -> dict[int, list[str]]:
-    """Return the numbers already used in ``model``'s series: number → where (register line or file)."""
-    body, year = _series(model)
+    """Return the numbers already used in ``model``'s series: number → where (register line or file).
+
+    The series is the body and year [R-NUM-3], for every kind (ND30's default), or for the
+    document's kind alone when the office's profile says ``danh_so: theo_loai`` [Điều 15.1.c].
+    """
+    scheme = numbering(source)
+    mine: Series = series(model, scheme)
     used: dict[int, list[str]] = {}
     entries, _problems = read_register(root)
     for entry in entries:
-        if entry.su_kien == "phat_hanh" and entry.co_quan == body and entry.year == year:
+        if entry.su_kien == "phat_hanh" and (entry.co_quan, entry.year, entry.loai if mine[2] else "") == mine:
             used.setdefault(entry.so, []).append(f"{entry.number} ({entry.nguon})")
     for other in notices:
         if other.source.resolve() == source.resolve() or other.model.so is None:
             continue
-        if _series(other.model) == (body, year):
+        if series(other.model, scheme) == mine:
             used.setdefault(other.model.so, []).append(display(other.source))
     return used
 
@@ -104,7 +100,7 @@ def propose(path: Path, day: dt.date | None = None) -> Proposal:
     """Return the next number for the notice at ``path`` as far as this repository knows."""
     notice, root, notices = _load(path)
     model = notice.model.model_copy(update={"ngay": day or today()})
-    body, year = _series(model)
+    body, year, _kind = series(model)
     assert year is not None
     taken = _taken(root, model, notices, path)
     return Proposal(max(taken, default=0) + 1, body, year)
@@ -174,7 +170,7 @@ def _write_and_commit(root: Path, path: Path, relative: str, new_text: str, noti
     entry = Entry(
         su_kien="phat_hanh", co_quan=body_name(model), so=model.so, ky_hieu=model.symbol,
         ngay=model.ngay.isoformat(), loai=model.loai, trich_yeu=ctx.trich_yeu_text, nguoi_ky=ctx.ho_ten,
-        noi_nhan=model.noi_nhan, luu=ctx.noi_nhan[-1].removeprefix("- ").removeprefix("Lưu: ").rstrip("."),
+        noi_nhan=model.recipients, luu=ctx.noi_nhan[-1].removeprefix("- ").removeprefix("Lưu: ").rstrip("."),
         nguon=relative,
         tep={name: sha256(data) for name, data in files.items()},
     )

@@ -19,17 +19,17 @@ from vanban.commands.sheet import Sheet, workbook_bytes
 from vanban.errors import ContentError, Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
+from vanban.pipeline.kinds import KINDS
 from vanban.pipeline.loader import Path_
 from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice, load, load_notices
+from vanban.pipeline.profile import find_entry, load_profile
 from vanban.pipeline.validate.nd30 import heading_warnings
 from vanban.repo import display, repository_root
 
 #: The note of a numbered notice that ``vanban issue`` did not archive: data in the sheet
 #: (always Vietnamese), translated on the terminal.
 NOT_ISSUED = N_("chưa phát hành qua vanban issue")
-#: How a document type reads in the register's "Tên loại" column.
-TYPE_NAMES = {"thong_bao": "Thông báo"}
 #: The columns of the outgoing register [Phụ lục IV, I.2]; the sheet's headers, always Vietnamese.
 COLUMNS = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
            "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú",
@@ -61,7 +61,7 @@ class Row:
 
 @dataclass(frozen=True)
 class YearRegister:
-    """What one body numbered in one year: rows in number order, duplicates, explained holes, next number."""
+    """What one body numbered in one year (in one kind's series): rows in number order, duplicates, holes, next."""
 
     co_quan: str
     nam: int
@@ -69,6 +69,13 @@ class YearRegister:
     duplicates: tuple[int, ...]
     holes: tuple[str, ...]  # numbers taken whose file is gone, each with what the archive knows
     next_free: int
+    loai: str = ""  # the kind, when the office numbers each kind apart (``danh_so: theo_loai``)
+
+
+#: A numbering series: the issuing body, the year, and the kind when each kind is numbered apart.
+Series = tuple[str, int | None, str]
+#: The numbering schemes an office may choose in vanban.yaml's ``danh_so`` [Điều 15.1.c].
+SCHEMES = ("chung", "theo_loai")
 
 
 def body_name(notice: Frame) -> str:
@@ -82,43 +89,79 @@ def notice_year(notice: Frame) -> int | None:
     return day.year if day else None
 
 
+def series(document: Frame, scheme: str = "chung") -> Series:
+    """Return a document's numbering series: its body and year [R-NUM-3], and its kind if numbered apart.
+
+    Why a scheme: the head of the body decides the numbering [Điều 15.1.c]; one sequence for
+    every kind is ND30's default (``danh_so: chung``), ``theo_loai`` gives each kind its own.
+    """
+    return body_name(document), notice_year(document), document.loai if scheme == "theo_loai" else ""
+
+
+def numbering(start: Path) -> str:
+    """Return the numbering scheme (``danh_so``) of the office profile governing ``start``; ``chung`` without one.
+
+    A broken profile counts as the default: loading the documents reports its problems.
+    """
+    path = find_entry(start)
+    located = load_profile(path, display(path))[0] if path is not None and path.is_file() else None
+    value = located.data.get("danh_so") if located is not None and isinstance(located.data, dict) else None
+    return value if value in SCHEMES else "chung"
+
+
+def _schemes(notices: Iterable[Notice]) -> dict[Path, str]:
+    """Return the numbering scheme of each document's office (the profile read once per folder)."""
+    by_folder: dict[Path, str] = {}
+    out: dict[Path, str] = {}
+    for notice in notices:
+        folder = notice.source.resolve().parent
+        if folder not in by_folder:
+            by_folder[folder] = numbering(folder)
+        out[notice.source] = by_folder[folder]
+    return out
+
+
 def _row(notice: Notice, entry: Entry | None) -> Row:
     model = notice.model
     assert model.so is not None
     copies = rules.recipient_lines(model.noi_nhan, model.luu.don_vi, model.luu.so_ban)[-1]
     luu = copies.removeprefix("- Lưu: ").rstrip(".")
     note = "" if entry is not None else NOT_ISSUED
-    return Row(model.so, model.symbol, model.ngay, TYPE_NAMES.get(model.loai, model.loai),
-               rules.collapse_spaces(" ".join(model.trich_yeu)), model.nguoi_ky.ho_ten, "; ".join(model.noi_nhan),
+    return Row(model.so, model.symbol, model.ngay, model.TYPE_NAME,
+               rules.collapse_spaces(" ".join(model.trich_yeu)), model.nguoi_ky.ho_ten, "; ".join(model.recipients),
                luu, str(model.luu.so_ban or ""), display(notice.source), entry is not None, note)
 
 
 def build_register(notices: Iterable[Notice]) -> list[YearRegister]:
-    """Return one register per (body, year): numbered notices, with what their repositories archived.
+    """Return one register per series (body and year, and kind if numbered apart), with what was archived.
 
     A number the archive records whose content file is gone is a hole the register can
     explain; numbers never seen are not listed: the body issues documents outside this
     repository too [Điều 15.3], so a missing number proves nothing.
     """
-    groups: dict[tuple[str, int], list[Row]] = defaultdict(list)
-    holes: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    notices = list(notices)
+    schemes = _schemes(notices)
+    groups: dict[tuple[str, int, str], list[Row]] = defaultdict(list)
+    holes: dict[tuple[str, int, str], list[tuple[int, str]]] = defaultdict(list)
     archives: dict[Path, list[Entry]] = {}
+    apart: dict[Path, bool] = {}
     for notice in notices:
         root = repository_root(notice.source.resolve().parent)
         if root not in archives:
             archives[root] = read_register(root)[0]
-        year = notice_year(notice.model)
+            apart[root] = schemes[notice.source] == "theo_loai"
+        body, year, loai = series(notice.model, schemes[notice.source])
         if notice.model.so is None or year is None:
             continue
         relative = _relative(notice.source, root)
         entry = next((e for e in archives[root] if e.su_kien == "phat_hanh" and e.nguon == relative), None)
-        groups[(body_name(notice.model), year)].append(_row(notice, entry))
+        groups[(body, year, loai)].append(_row(notice, entry))
     for root, entries in archives.items():
         for entry in entries:
             if entry.su_kien == "phat_hanh" and not (root / entry.nguon).is_file():
                 text = _("số {number}: đã phát hành ngày {day}, tệp nguồn {file} không còn (bản lưu vẫn còn)").format(
                     number=entry.number, day=rules.short_date(dt.date.fromisoformat(entry.ngay)), file=entry.nguon)
-                holes[(entry.co_quan, entry.year)].append((entry.so, text))
+                holes[(entry.co_quan, entry.year, entry.loai if apart[root] else "")].append((entry.so, text))
     out: list[YearRegister] = []
     for key in sorted(set(groups) | set(holes)):
         rows = sorted(groups.get(key, []), key=lambda r: (r.so, r.source))
@@ -127,7 +170,7 @@ def build_register(notices: Iterable[Notice]) -> list[YearRegister]:
         gone = sorted(holes.get(key, []))
         highest = max([*numbers, *(so for so, _text in gone)], default=0)
         explained = tuple(text for _so, text in gone)
-        out.append(YearRegister(key[0], key[1], tuple(rows), duplicates, explained, highest + 1))
+        out.append(YearRegister(key[0], key[1], tuple(rows), duplicates, explained, highest + 1, key[2]))
     return out
 
 
@@ -144,7 +187,8 @@ def format_register(registers: list[YearRegister]) -> str:
         return _("Chưa có văn bản nào được đánh số.") + "\n"
     lines: list[str] = []
     for reg in registers:
-        lines.append(_("{body} — năm {year}").format(body=reg.co_quan, year=reg.nam))
+        heading = _("{body} — năm {year}").format(body=reg.co_quan, year=reg.nam)
+        lines.append(heading + (f" — {KINDS[reg.loai].name}" if reg.loai in KINDS else ""))
         for row in reg.rows:
             day = row.ngay.strftime("%d/%m/%Y") if row.ngay else _("(chưa có ngày)")
             mark = "  ← " + _("TRÙNG SỐ") + " [R-NUM-3]" if row.so in reg.duplicates else ""
@@ -184,11 +228,16 @@ def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, Frame]
     of the same body [R-NUM-3, T-06].
     """
     out: list[Problem] = []
-    used: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-    for source, other in others:
-        year = notice_year(other)
-        if other.so is not None and year is not None:
-            used[(body_name(other), year, other.so)].append(source)
+    notices = list(notices)
+    schemes = _schemes(notices)
+    others = list(others)
+    used: dict[str, dict[tuple[Series, int], list[str]]] = {}  # per scheme: (series, number) → files
+    for scheme in set(schemes.values()):
+        used[scheme] = defaultdict(list)
+        for source, other in others:
+            key = series(other, scheme)
+            if other.so is not None and key[1] is not None:
+                used[scheme][(key, other.so)].append(source)
     for notice in notices:
         located, model = notice.located, notice.model
         if model.so is None:
@@ -200,10 +249,12 @@ def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, Frame]
             found = rules.placeholder(text)
             if found:
                 out.append(located.problem(path, _("còn chỗ chưa điền '{text}'").format(text=found)))
-        year = notice_year(model)
+        scheme = schemes[notice.source]
+        key = series(model, scheme)
+        year = key[1]
         if model.so is not None and year is not None:
             me = located.file
-            clash = [s for s in used[(body_name(model), year, model.so)] if s != me]
+            clash = [s for s in used[scheme].get((key, model.so), []) if s != me]
             if clash:
                 number = rules.number_text(model.so)
                 message = _("số {number} năm {year} đã dùng cho {files}").format(
@@ -218,13 +269,15 @@ def duplicate_problems(notices: Iterable[Notice]) -> list[Problem]:
     Why in ``check``: two clerks may each give the next number on their own branch; after
     the merge both files are valid alone, and only the set shows the clash [R-NUM-3, T-06].
     """
-    groups: dict[tuple[str, int, int], list[Notice]] = defaultdict(list)
+    notices = list(notices)
+    schemes = _schemes(notices)
+    groups: dict[tuple[Series, int], list[Notice]] = defaultdict(list)
     for notice in notices:
-        year = notice_year(notice.model)
-        if notice.model.so is not None and year is not None:
-            groups[(body_name(notice.model), year, notice.model.so)].append(notice)
+        key = series(notice.model, schemes[notice.source])
+        if notice.model.so is not None and key[1] is not None:
+            groups[(key, notice.model.so)].append(notice)
     out: list[Problem] = []
-    for (_body, year, so), clash in groups.items():
+    for ((_body, year, _loai), so), clash in groups.items():
         for notice in clash if len(clash) > 1 else []:
             others = ", ".join(sorted(display(n.source) for n in clash if n is not notice))
             out.append(notice.located.problem(("so",), _("số {number} năm {year} đã dùng cho {files}").format(

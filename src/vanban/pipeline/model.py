@@ -539,6 +539,11 @@ class Frame(Model):
         return ()
 
     @property
+    def recipients(self) -> tuple[str, ...]:
+        """Return everyone the document is sent to, as the register lists them: addressees, then Nơi nhận."""
+        return self.noi_nhan
+
+    @property
     def updates(self) -> tuple[CapNhat, ...]:
         """Return the status updates of earlier documents' tasks this one records (data, not rendered)."""
         return ()

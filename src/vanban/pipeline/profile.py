@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
@@ -20,9 +20,10 @@ from vanban.errors import Problem, UsageError
 from vanban.hints import did_you_mean
 from vanban.i18n import _, digits
 from vanban.pipeline import kinds
+from vanban.pipeline.kinds.cong_van import DonDoc
 from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
-from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
+from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text, Time
 from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_TEXT_CHARS, clean_text, model_problems
 from vanban.repo import PROFILE_NAME, ancestors, display, show_file
 
@@ -52,6 +53,7 @@ class ProfileCuocHop(Model):
     chu_tri: Nguoi | None = None
     thanh_phan: Lines = ()
     nghe: OptText = ""
+    gio: Time | None = None  # the time meetings start, for a giấy mời
 
 
 class GroupRef(Model):
@@ -70,6 +72,8 @@ class Profile(Model):
     noi_nhan: tuple[Annotated[str, Field(min_length=1)] | GroupRef, ...] = ()
     luu: Luu | None = None
     ky_so: KySo | None = None  # signature and seal images, trusted roots (docs/signing.md)
+    don_doc: DonDoc | None = None  # the reminder letter `vanban remind` drafts (docs/kinds.md)
+    danh_so: Literal["chung", "theo_loai"] = "chung"  # one number sequence for every kind, or one per kind
 
 
 @dataclass(frozen=True)

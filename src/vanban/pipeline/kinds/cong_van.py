@@ -17,7 +17,7 @@ from vanban.i18n import _
 from vanban.pipeline import inline, rules
 from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
-from vanban.pipeline.model import Frame, Lines, Node, OptText, ParaLines, TrinhBay
+from vanban.pipeline.model import Frame, Lines, Model, Node, OptText, ParaLines, PositiveInt, Text, TrinhBay
 from vanban.pipeline.raw import get, strings
 
 #: The Văn thư's abbreviation in the Lưu line, never a drafting unit [R-NN-3].
@@ -52,6 +52,30 @@ class CongVan(Frame):
     def nodes(self) -> tuple[Node, ...]:
         """Return the numbered body."""
         return self.noi_dung
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Return the addressees (Kính gửi), then the other recipients."""
+        return (*self.kinh_gui, *self.noi_nhan)
+
+
+class DonDoc(Model):
+    """The office's standard reminder letter (công văn đôn đốc): its trích yếu, opening, closing, signer.
+
+    Why in the profile (``don_doc:`` in vanban.yaml): each office words its reminders its own
+    way, once; ``vanban remind`` fills in the overdue tasks. In ``mo_dau`` and ``ket_thuc``,
+    ``{ngay}`` is the day the tasks are reviewed and ``{han}`` that day plus ``han_ngay`` days.
+    """
+
+    trich_yeu: Text = "đôn đốc thực hiện nhiệm vụ quá hạn"
+    mo_dau: Text = ("Theo dõi việc thực hiện các nhiệm vụ được giao tại các thông báo kết luận, đến ngày {ngay} "
+                    "các đơn vị sau chưa hoàn thành nhiệm vụ đúng thời hạn:")
+    ket_thuc: Text = ("Đề nghị Thủ trưởng các đơn vị khẩn trương thực hiện, báo cáo kết quả trước ngày {han}; "
+                      "trường hợp chưa hoàn thành, báo cáo rõ lý do và thời gian hoàn thành.")
+    han_ngay: PositiveInt = 7
+    nguoi_ky: OptText = ""  # a signer named in the profile's nguoi_ky; default: the latest notice's signer
+    noi_nhan: Lines = ()  # recipients after "- Như trên;"
+    don_vi_soan_thao: OptText = ""  # the drafting unit in the ký hiệu; default: the profile's Lưu unit
 
 
 def cells(letter: CongVan) -> Cells:
