@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from vanban.cli import main
-from vanban.commands.schema import content_schema, profile_schema
+from vanban.commands.schema import content_schema, kind_schema, profile_schema
 from vanban.pipeline.templates import default_dir
 
 
@@ -33,6 +33,8 @@ def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: p
     assert names == [
         ".gitignore",
         "content/2023-12-phien-hop-thuong-ky.yaml",
+        "content/2024-01-cong-van-bao-cao.yaml",
+        "content/2024-01-giay-moi-phien-hop.yaml",
         "schemas/vanban-cong-van.schema.json",
         "schemas/vanban-giay-moi.schema.json",
         "schemas/vanban-noi-dung.schema.json",
@@ -48,9 +50,14 @@ def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: p
         "# yaml-language-server: $schema=schemas/vanban.schema.json\n")
     notice = office / "content" / "2023-12-phien-hop-thuong-ky.yaml"
     assert notice.read_text(encoding="utf-8").startswith(
-        "# yaml-language-server: $schema=../schemas/vanban-noi-dung.schema.json\n")
+        "# yaml-language-server: $schema=../schemas/vanban-thong-bao.schema.json\n")
+    for kind in ("cong-van", "giay-moi"):  # one example of each kind, pointing at its own schema
+        (example,) = (office / "content").glob(f"*-{kind}-*.yaml")
+        first = example.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schemas/vanban-{kind}.schema.json"
     assert main(["build", "--format", "pdf"]) == 0
-    assert (office / "output" / "2023-12-phien-hop-thuong-ky.pdf").read_bytes().startswith(b"%PDF")
+    for stem in ("2023-12-phien-hop-thuong-ky", "2024-01-cong-van-bao-cao", "2024-01-giay-moi-phien-hop"):
+        assert (office / "output" / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_init_refuses_to_overwrite(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,7 +69,10 @@ def test_init_refuses_to_overwrite(office: Path, capsys: pytest.CaptureFixture[s
 def test_scaffolded_files_validate_against_the_generated_schemas(office: Path) -> None:
     """Editor support: the schemas accept what vanban accepts (profile references included)."""
     jsonschema.validate(_yaml(office / "vanban.yaml"), profile_schema())
-    jsonschema.validate(_yaml(office / "content" / "2023-12-phien-hop-thuong-ky.yaml"), content_schema())
+    for example in (office / "content").glob("*.yaml"):  # every kind's example, against the any-kind schema
+        jsonschema.validate(_yaml(example), content_schema())
+        loai = str(_yaml(example).get("loai", "thong_bao"))  # type: ignore[union-attr]
+        jsonschema.validate(_yaml(example), kind_schema(loai))
     seed = Path(__file__).resolve().parents[1] / "content" / "2023-12-phien-hop-thuong-ky.yaml"
     jsonschema.validate(_yaml(seed), content_schema())
     with pytest.raises(jsonschema.ValidationError):
@@ -88,7 +98,7 @@ def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pyte
     assert main(["new"]) == 0
     created = office / "content" / "2024-01-phien-hop-thuong-ky.yaml"
     text = created.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schemas/vanban-noi-dung.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/vanban-thong-bao.schema.json\n")
     data = _yaml(created)
     assert isinstance(data, dict)
     assert "so" not in data and "ngay" not in data  # number and issue date cleared
@@ -101,7 +111,7 @@ def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pyte
         {"gach": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch (chưa làm)."}]}
     capsys.readouterr()
     assert main(["check"]) == 0  # the new file passes as a draft
-    assert "Hợp lệ: 2 văn bản." in capsys.readouterr().out
+    assert "Hợp lệ: 4 văn bản." in capsys.readouterr().out  # with init's invitation and công văn
     assert main(["new"]) == 0  # and the next one chains from it
     assert (office / "content" / "2024-02-phien-hop-thuong-ky.yaml").exists()
 

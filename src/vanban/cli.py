@@ -266,7 +266,7 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
     các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
     """
-    from vanban.commands.tasks import collect, select
+    from vanban.commands.tasks import collect, select, taskless
     from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
     from vanban.commands.tasks.extract import render_extract
     from vanban.pipeline.notice import load
@@ -280,7 +280,11 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
         _write(out_file, data)
         click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
         return
-    rows = select(collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
+    notices = load(list(paths) or [DEFAULT_CONTENT])
+    named = {p.resolve() for p in paths if p.is_file()}  # a giấy mời named on the command line gives no tasks
+    for line in taskless([n for n in notices if n.source.resolve() in named]):
+        click.echo(line, err=True)
+    rows = select(collect(notices), unit, open_only, overdue, day)
     if fmt == "table":
         click.echo(table_text(rows, day), nl=False)
     elif fmt == "csv" and out_file is None:
@@ -371,12 +375,17 @@ cli.add_command(_so_alias, name="so")
               help="Ngày họp mới YYYY-MM-DD (mặc định: một tháng sau cuộc họp trước).")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
-def new(content: Path, source: Path | None, meeting: object, out: Path | None) -> None:
-    """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
-    from vanban.commands.scaffold import new_notice
+@click.option("--kind", "kind", type=click.Choice(["thong_bao", "giay_moi"]), default="thong_bao", show_default=True,
+              help="Loại văn bản (giá trị loai trong YAML): thong_bao, thông báo kết luận; giay_moi, giấy mời họp.")
+def new(content: Path, source: Path | None, meeting: object, out: Path | None, kind: str) -> None:
+    """Tạo dự thảo thông báo (hoặc giấy mời) của cuộc họp tháng sau từ văn bản gần nhất trong CONTENT.
+
+    Mặc định CONTENT là content/. Giấy mời lấy giờ, địa điểm, chủ trì, thành phần từ vanban.yaml.
+    """
+    from vanban.commands.scaffold import new_invitation, new_notice
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
-    path = new_notice(content, source, day, out)
+    path = (new_invitation if kind == "giay_moi" else new_notice)(content, source, day, out)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
 
 

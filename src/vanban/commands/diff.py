@@ -12,8 +12,10 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from vanban.errors import UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
+from vanban.pipeline.kinds import kind_of
 from vanban.pipeline.model import Frame
 from vanban.pipeline.outline import Item, Task, outline, tasks
 
@@ -64,13 +66,16 @@ class Diff:
     sections_added: list[Section] = field(default_factory=list)
     sections_removed: list[Section] = field(default_factory=list)
     sections_renamed: list[tuple[Section, Section]] = field(default_factory=list)
+    #: What a kind's own parts say that changed: (label msgid, old, new), e.g. a giấy mời's place.
+    facts: list[tuple[str, str, str]] = field(default_factory=list)
+    has_tasks: bool = True  # the documents' kind gives tasks (a giấy mời does not)
 
     @property
     def empty(self) -> bool:
         """Tell whether nothing structural changed."""
         return not any(getattr(self, name) for name in (
             "added", "removed", "reassigned", "deadline_moved", "reworded",
-            "sections_added", "sections_removed", "sections_renamed"))
+            "sections_added", "sections_removed", "sections_renamed", "facts"))
 
 
 # --- structure ----------------------------------------------------------------------------
@@ -156,8 +161,17 @@ def _match_sections(old: list[Section], new: list[Section]) -> list[tuple[int, i
 
 
 def compare(old: Frame, new: Frame) -> Diff:
-    """Return the structural differences from ``old`` to ``new``."""
-    result = Diff()
+    """Return the structural differences from ``old`` to ``new`` (two documents of one kind).
+
+    Raise UsageError for documents of two kinds: their parts do not correspond.
+    """
+    kind = kind_of(new)
+    if kind_of(old) is not kind:
+        raise UsageError(_("không so sánh được {old} với {new}: hai loại văn bản khác nhau").format(
+            old=old.TYPE_NAME.lower(), new=new.TYPE_NAME.lower()))
+    before, after = kind.facts(old), kind.facts(new)
+    result = Diff(facts=[(label, before.get(label, ""), after.get(label, "")) for label in dict.fromkeys(
+        [*before, *after]) if before.get(label) != after.get(label)], has_tasks=kind.has_tasks)
     old_items, new_items = outline(old.nodes), outline(new.nodes)
     old_tasks, new_tasks = tasks(old_items), tasks(new_items)
     pairs = match_tasks(old_tasks, new_tasks)
@@ -186,6 +200,15 @@ def compare(old: Frame, new: Frame) -> Diff:
 
 def _short(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1].rstrip() + "…"
+
+
+def _changed(old: str, new: str) -> str:
+    """Return "old → new", the words both start with elided when long, so the change shows."""
+    a, b = old.split(), new.split()
+    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if same > 3 and max(len(old), len(new)) > SHOWN_CHARS // 2:
+        a, b = ["…", *a[same - 2:]], ["…", *b[same - 2:]]
+    return f"{_short(' '.join(a)) or '—'} → {_short(' '.join(b)) or '—'}"
 
 
 def _deadline_key(task: Task) -> object:
@@ -236,6 +259,9 @@ def report(diff: Diff, old_name: str, new_name: str) -> str:
     group(_("Mục, khoản mới"), [f"+ {s}" for s in diff.sections_added])
     group(_("Mục, khoản bị bỏ"), [f"- {s}" for s in diff.sections_removed])
     group(_("Mục, khoản đổi tên"), [f"~ {a} → “{b.title}”" for a, b in diff.sections_renamed])
-    if diff.empty:
+    group(_("Thông tin thay đổi"), [f"~ {_(label)}: {_changed(a, b)}" for label, a, b in diff.facts])
+    if diff.empty and diff.has_tasks:
         lines.append(_("Không có thay đổi về nhiệm vụ và mục, khoản."))
+    elif diff.empty:
+        lines.append(_("Không có thay đổi."))
     return "\n".join(lines) + "\n"

@@ -16,13 +16,16 @@ from typing import Any
 
 import yaml
 
-from vanban.commands.schema import CONTENT_SCHEMA, PROFILE_SCHEMA, SCHEMA_DIR, modeline, write_schemas
+from vanban.commands.schema import PROFILE_SCHEMA, SCHEMA_DIR, kind_schema_file, modeline, write_schemas
 from vanban.commands.tasks import TaskRow, collect, select
 from vanban.errors import ContentError, UsageError
 from vanban.i18n import _
+from vanban.pipeline import rules
+from vanban.pipeline.kinds import loai_of
+from vanban.pipeline.kinds.giay_moi import GiayMoi
 from vanban.pipeline.loader import load_file
 from vanban.pipeline.model import ThongBao
-from vanban.pipeline.notice import load
+from vanban.pipeline.notice import Notice, load
 from vanban.pipeline.output import write_atomic
 from vanban.pipeline.templates import default_dir
 from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR, in_range
@@ -33,76 +36,29 @@ CARRIED = ("loai", "co_quan", "nguoi_ky", "noi_nhan", "luu")
 #: Keys of the meeting that the next one carries over (date and agenda are new each month).
 CARRIED_MEETING = ("hinh_thuc", "ten", "don_vi_to_chuc", "dia_diem", "chu_tri", "thanh_phan", "nghe")
 
-_PROFILE_EXAMPLE = """\
-# Hồ sơ cơ quan: những gì lặp lại ở mọi thông báo. Thông báo có thể ghi đè bất kỳ trường nào.
-co_quan:
-  ten: [ỦY BAN NHÂN DÂN, THỊ XÃ HOÀNG MAI]
-  viet_tat: UBND
-  dia_danh: Hoàng Mai
-cuoc_hop:
-  hinh_thuc: phiên họp
-  ten: thường kỳ
-  don_vi_to_chuc: UBND thị xã
-  chu_tri:
-    ho_ten: Nguyễn Hữu An
-    chuc_vu: Chủ tịch UBND thị xã
-  thanh_phan:
-    - đại diện Thường trực HĐND thị xã
-    - Ủy viên UBND thị xã
-    - lãnh đạo các phòng, ban chuyên môn
-nguoi_ky:                       # người ký, gọi theo tên trong thông báo: nguoi_ky: pho-chanh-vp
-  chanh-vp:
-    chuc_vu: [TL. CHỦ TỊCH, CHÁNH VĂN PHÒNG]
-    ho_ten: Lê Văn Bình
-  pho-chanh-vp:
-    chuc_vu: [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG, PHÓ CHÁNH VĂN PHÒNG]
-    ho_ten: Nguyễn Mạnh Hùng
-nhom_noi_nhan:                  # nhóm nơi nhận, dùng trong thông báo: - nhom: cac-phong-ban
-  thuong-truc:
-    - Thường trực Thị ủy
-    - Thường trực HĐND thị xã
-  cac-phong-ban:
-    - Các phòng, cơ quan chuyên môn UBND thị xã
-    - UBND các xã, phường
-noi_nhan:                       # nơi nhận mặc định
-  - nhom: thuong-truc
-  - Chủ tịch, các PCT UBND thị xã
-  - nhom: cac-phong-ban
-luu:
-  don_vi: VP
-"""
+#: The files ``init`` writes besides the schemas and templates: the profile, one example of each kind.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
-_NOTICE_EXAMPLE = """\
-# Thông báo mẫu: sửa nội dung rồi chạy `vanban build`.
-so: "01"
-ngay: "2024-01-05"
-trich_yeu: Kết luận của Chủ tịch UBND thị xã tại phiên họp thường kỳ tháng 12 năm 2023
-cuoc_hop:
-  ngay: "2023-12-27"
-  noi_dung:
-    - Báo cáo kết quả thực hiện kế hoạch tháng 12/2023 và nhiệm vụ trọng tâm tháng 01/2024
-noi_dung:
-  - muc: Kết quả đạt được
-    noi_dung:
-      - Trong tháng 12/2023, UBND thị xã đã tập trung chỉ đạo hoàn thành các chỉ tiêu kinh tế - xã hội năm 2023.
-  - muc: Nhiệm vụ trọng tâm tháng 01/2024
-    noi_dung:
-      - khoan: Phòng Kinh tế
-        don_vi: Phòng Kinh tế
-        noi_dung:
-          - nhiem_vu: Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch.
-            ma: KT-01
-            han: "2024-01-31"
-ket_thuc: UBND thị xã thông báo để các phòng, cơ quan, đơn vị liên quan biết, thực hiện.
-nguoi_ky: pho-chanh-vp
-"""
+
+def examples() -> dict[Path, str]:
+    """Return the example files, by their place in a new repository: ``vanban.yaml`` and ``content/…``."""
+    files = [EXAMPLES / PROFILE_NAME, *sorted((EXAMPLES / "content").glob("*.yaml"))]
+    return {path.relative_to(EXAMPLES): path.read_text(encoding="utf-8") for path in files}
+
+
+def _schema_of(relative: Path, text: str) -> str:
+    """Return the schema a new file points at: the profile's, or its own kind's."""
+    if relative.name == PROFILE_NAME:
+        return PROFILE_SCHEMA
+    return kind_schema_file(loai_of(yaml.safe_load(text)))
 
 
 def init(root: Path, force: bool = False) -> list[Path]:
-    """Scaffold an office repository in ``root``; return the files written."""
+    """Scaffold an office repository in ``root``: the profile, one example of each kind; return the files written."""
     root.mkdir(parents=True, exist_ok=True)
-    planned = [root / PROFILE_NAME, root / "content" / "2023-12-phien-hop-thuong-ky.yaml", root / ".gitignore"]
+    samples = examples()
     templates = sorted(p for p in default_dir().iterdir() if p.is_file())
+    planned = [root / name for name in samples] + [root / ".gitignore"]
     planned += [root / "templates" / p.name for p in templates]
     existing = [p for p in planned if p.exists()]
     if existing and not force:
@@ -112,11 +68,9 @@ def init(root: Path, force: bool = False) -> list[Path]:
     written = write_schemas(schemas)
     (root / "content").mkdir(exist_ok=True)
     (root / "templates").mkdir(exist_ok=True)
-    texts = {
-        planned[0]: modeline(PROFILE_SCHEMA, root, schemas) + _PROFILE_EXAMPLE,
-        planned[1]: modeline(CONTENT_SCHEMA, planned[1].parent, schemas) + _NOTICE_EXAMPLE,
-        planned[2]: "/output/\n",
-    }
+    texts = {root / name: modeline(_schema_of(name, text), (root / name).parent, schemas) + text
+             for name, text in samples.items()}
+    texts[root / ".gitignore"] = "/output/\n"
     for path, text in texts.items():
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
@@ -207,41 +161,145 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Task
     return header + body, day
 
 
+_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+#: How far from the old meeting a date written in a carried text is taken as one of its dates.
+_NEAR = dt.timedelta(days=45)
+
+
+def _shift_days(text: str, old: dt.date, new: dt.date) -> str:
+    """Move each date written dd/mm/yyyy near the old meeting ("báo cáo trước ngày 25/01/2024") with the meeting.
+
+    Why: a carried note's deadline stands in the same relation to the next meeting; a date far
+    from it (a decree's, a plan's) is left alone.
+    """
+    def moved(match: re.Match[str]) -> str:
+        try:
+            day = dt.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            return match[0]
+        return rules.short_date(day + (new - old)) if abs(day - old) <= _NEAR else match[0]
+
+    return _DAY.sub(moved, text)
+
+
 def _shift(value: Any, old: dt.date | None, new: dt.date) -> Any:
     if old is None:
         return value
     if isinstance(value, str):
-        return _shift_month_words(value, old, new)
+        return _shift_days(_shift_month_words(value, old, new), old, new)
     if isinstance(value, list):
         return [_shift(v, old, new) for v in value]
     return value
 
 
-def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
-    """Write next month's draft notice into ``content``; return its path."""
-    notices = [n for n in load([content]) if isinstance(n.model, ThongBao)]  # next month's follows a Thông báo
+def _latest(notices: Sequence[Notice], source: Path | None, content: Path, kinds: str) -> Notice:
+    """Return the document the next one starts from: ``source``, else the one of the latest meeting.
+
+    ``kinds`` names, for the message, what may be started from.
+    """
     if source is not None:
         chosen = [n for n in notices if n.source.resolve() == source.resolve()]
         if not chosen:
-            raise UsageError(_("{file} không nằm trong {folder}").format(file=source, folder=content))
-        latest = chosen[0]
-    else:
-        latest = max(notices, key=lambda n: (_meeting_date_of(n.model), n.model.ngay or dt.date.min, n.stem))
+            raise UsageError(_("{file} không nằm trong {folder} hoặc không phải {kinds}").format(
+                file=source, folder=content, kinds=kinds))
+        return chosen[0]
+    if not notices:
+        raise UsageError(_("{folder} chưa có {kinds} nào để làm gốc").format(folder=content, kinds=kinds))
+    return max(notices, key=lambda n: (n.model.own_date() or dt.date.min, n.model.ngay or dt.date.min, n.stem))
+
+
+def _write_draft(out: Path, text: str, loai: str) -> Path:
+    """Write a new draft (its schemas refreshed, its first line pointing at its kind's schema); return it."""
+    if out.exists():
+        raise UsageError(_("{file} đã có; hãy chọn tên khác với --out").format(file=out))
+    schemas = repository_root(out.parent) / SCHEMA_DIR
+    write_schemas(schemas)
+    write_atomic(out, (modeline(kind_schema_file(loai), out.parent, schemas) + text).encode("utf-8"))
+    return out
+
+
+def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
+    """Write next month's draft notice (a meeting's conclusions) into ``content``; return its path."""
+    notices = [n for n in load([content]) if isinstance(n.model, ThongBao) and n.model.mau == "ket_luan"]
+    latest = _latest(notices, source, content, _("thông báo kết luận"))
     rows = [r for r in select(collect(notices), open_only=True) if r.stem == latest.stem]
     model = latest.model
     assert isinstance(model, ThongBao)
     kind = model.cuoc_hop.hinh_thuc if model.cuoc_hop else "cuộc họp"
     text, day = next_notice(latest.source, meeting, rows, kind)
-    if out is None:
-        stem = re.sub(r"^\d{4}-\d{2}", f"{day:%Y-%m}", latest.stem)
-        out = latest.source.parent / f"{stem if stem != latest.stem else f'{day:%Y-%m}-thong-bao'}.yaml"
-    if out.exists():
-        raise UsageError(_("{file} đã có; hãy chọn tên khác với --out").format(file=out))
-    schemas = repository_root(out.parent) / SCHEMA_DIR
-    write_schemas(schemas)
-    write_atomic(out, (modeline(CONTENT_SCHEMA, out.parent, schemas) + text).encode("utf-8"))
-    return out
+    return _write_draft(out or _next_name(latest, day, "thong-bao"), text, "thong_bao")
 
 
-def _meeting_date_of(model: Any) -> dt.date:
-    return (model.cuoc_hop.ngay if model.cuoc_hop else None) or dt.date.min  # a meeting may have no date
+def _next_name(latest: Notice, day: dt.date, fallback: str) -> Path:
+    """Return the new file beside ``latest``: its name with the new month, else ``<YYYY-MM>-<fallback>.yaml``."""
+    stem = re.sub(r"^\d{4}-\d{2}", f"{day:%Y-%m}", latest.stem)
+    return latest.source.parent / f"{stem if stem != latest.stem else f'{day:%Y-%m}-{fallback}'}.yaml"
+
+
+#: Keys of the latest invitation that the next one carries over unchanged.
+CARRIED_INVITATION = ("co_quan", "kinh_moi", "luu_y", "nguoi_ky", "noi_nhan", "luu")
+#: What an invitation sent after a meeting's conclusions (not after another invitation) lists as recipients.
+INVITED = "Như thành phần mời"
+#: The hour a meeting starts when neither the profile nor the last invitation says (the author checks it).
+DEFAULT_TIME = "08:00"
+
+
+def new_invitation(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
+    """Write the draft Giấy mời of next month's meeting into ``content``; return its path.
+
+    It starts from the latest invitation (its invitees, notes, signer and recipients carried)
+    or, before the first one, from the latest meeting's conclusions; the meeting's place,
+    time, chair and attendees come from the profile's meeting defaults unless the invitation
+    it follows gave its own [R-GM-1].
+    """
+    notices = [n for n in load([content]) if isinstance(n.model, GiayMoi | ThongBao) and n.model.own_date()]
+    invitations = [n for n in notices if isinstance(n.model, GiayMoi)]
+    latest = _latest(invitations or notices if source is None else notices, source, content,
+                     _("giấy mời hay thông báo kết luận"))
+    located, problems = load_file(latest.source)
+    if located is None or not isinstance(located.data, dict):
+        raise ContentError(problems)
+    old, model = located.data, latest.model
+    assert isinstance(model, GiayMoi | ThongBao)
+    old_day = model.own_date()
+    assert old_day is not None  # every document here has its meeting's date
+    day = meeting or _add_month(old_day)
+    moved = meeting is None and day.weekday() >= 5
+    if moved:  # a month later may fall on a weekend: the working day after [R-GM-2]
+        day += dt.timedelta(days=7 - day.weekday())
+    if not in_range(day):
+        raise UsageError(_("ngày họp {day} nằm ngoài khoảng năm {first}–{last} của một thông báo; "
+                           "hãy cho --ngay-hop YYYY-MM-DD trong khoảng đó").format(
+                               day=day.isoformat(), first=MIN_YEAR, last=MAX_YEAR))
+    merged = model.cuoc_hop  # with the profile's defaults
+    assert merged is not None
+    own: dict[str, Any] = old["cuoc_hop"] if isinstance(old.get("cuoc_hop"), dict) else {}
+    new: dict[str, Any] = {"loai": "giay_moi"}
+    if isinstance(model, GiayMoi):
+        new |= {k: _shift(old[k], old_day, day) for k in CARRIED_INVITATION if k in old}
+        new["trich_yeu"] = _shift(old.get("trich_yeu"), old_day, day)
+    else:
+        new |= {k: old[k] for k in ("co_quan", "nguoi_ky", "luu") if k in old}
+        name = " ".join(x for x in (merged.hinh_thuc, merged.ten) if x)
+        new["trich_yeu"] = f"Dự {name} tháng {day:%m} năm {day.year}"
+        new["noi_nhan"] = [INVITED]
+    meeting_data = {k: own[k] for k in (*CARRIED_MEETING, "gio") if k in own and (isinstance(model, GiayMoi)
+                                                                                   or k != "noi_dung")}
+    meeting_data.pop("nghe", None)  # what a conclusion says it heard: no invitation prints it
+    new["cuoc_hop"] = {"ngay": day.isoformat(), **meeting_data, "noi_dung": ["[Nội dung họp]"]}
+    guessed = merged.gio is None
+    if guessed:
+        new["cuoc_hop"]["gio"] = DEFAULT_TIME
+    order = ("loai", "co_quan", "trich_yeu", "cuoc_hop", "kinh_moi", "luu_y", "nguoi_ky", "noi_nhan", "luu")
+    new = {k: new[k] for k in order if k in new}
+    body = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    header = (f"# Dự thảo giấy mời tạo bởi `vanban new --kind giay_moi` từ {latest.source.name}: chưa có số và "
+              "ngày ban hành;\n# điền các chỗ [ … ] rồi `vanban build`; `vanban issue` cấp số khi ban hành.\n")
+    if guessed:
+        header += f"# Giờ họp {DEFAULT_TIME} là giờ mặc định (vanban.yaml chưa có cuoc_hop.gio): hãy kiểm tra.\n"
+    if moved:
+        header += (f"# Một tháng sau cuộc họp trước là ngày nghỉ: ngày họp dời sang {rules.weekday(day)} "
+                   f"{day:%d/%m/%Y}.\n")
+    target = _next_name(latest, day, "giay-moi") if isinstance(model, GiayMoi) else \
+        latest.source.parent / f"{day:%Y-%m}-giay-moi.yaml"
+    return _write_draft(out or target, header + body, "giay_moi")

@@ -33,9 +33,11 @@ from dataclasses import dataclass
 from vanban.errors import ContentError, UsageError
 from vanban.i18n import N_, _
 from vanban.pipeline.deadlines import Deadline, from_date
+from vanban.pipeline.kinds import kind_of
 from vanban.pipeline.notice import Notice
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.status import Update, resolve_updates, unit_key
+from vanban.repo import display
 
 #: Status codes as written in YAML, and how they read in listings. The labels are data in
 #: CSV/XLSX exports and drafts (always Vietnamese) and msgids for the terminal table.
@@ -130,6 +132,16 @@ def collect(notices: Sequence[Notice]) -> list[TaskRow]:
             rows.append(TaskRow(notice.stem, number, notice.model.ngay, task.ma, task.don_vi, task.text,
                                 task.han, tuple(history), deadline, task.units, start))
     return rows
+
+
+def taskless(notices: Sequence[Notice]) -> list[str]:
+    """Return, for each document whose kind gives no tasks (a giấy mời), the line that says so.
+
+    Why: ``vanban tasks`` on such a file would list nothing, which reads like "no task is
+    late"; it says what the document is instead.
+    """
+    return [_("{file}: {kind} không giao nhiệm vụ, không có gì để liệt kê").format(
+        file=display(n.source), kind=n.model.TYPE_NAME.lower()) for n in notices if not kind_of(n.model).has_tasks]
 
 
 def select(rows: Sequence[TaskRow], unit: str | None = None, open_only: bool = False,

@@ -20,7 +20,8 @@ from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame
 
-__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "document_type", "kind_of", "loai_of", "problems", "takes", "unknown"]
+__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "document_type", "kind_of", "loai_of", "problems", "takes", "unknown",
+           "warnings"]
 
 #: Every kind, by its ``loai``; the first is what a file without ``loai`` is.
 KINDS: dict[str, Kind] = {kind.loai: kind for kind in (thong_bao.KIND, cong_van.KIND, giay_moi.KIND)}
@@ -63,6 +64,12 @@ def problems(located: Located, data: Any) -> list[Problem]:
     """Return the problems of the parts only the document's kind has (none for an unknown kind)."""
     kind = KINDS.get(loai_of(data))
     return kind.problems(located, data) if kind is not None else []
+
+
+def warnings(located: Located, data: Any) -> list[Problem]:
+    """Return the warnings about the parts only the document's kind has."""
+    kind = KINDS.get(loai_of(data))
+    return kind.warnings(located, data) if kind is not None else []
 
 
 def document_type() -> Any:

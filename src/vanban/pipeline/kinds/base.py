@@ -41,6 +41,11 @@ def no_problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
+def no_facts(document: Any) -> dict[str, str]:
+    """Return no fact: a kind whose changes are all in its numbered body (tasks, sections)."""
+    return {}
+
+
 def all_fields(model: type[Frame], data: Any) -> frozenset[str]:
     """Return every top-level key of ``model``: what a document of that kind may take from the profile."""
     return frozenset(model.model_fields)
@@ -60,11 +65,13 @@ class Kind:
     problems: Callable[[Located, Any], list[Problem]] = no_problems
     #: Whether its body can give tasks (``vanban tasks`` says so when it cannot).
     has_tasks: bool = True
-    #: The example content file ``vanban init`` writes for it (name, YAML text).
-    example: tuple[str, str] = ("", "")
     #: Its own top-level keys of running text, each with the inline marks it takes (None: none), so
     #: that the checks of long words and marks (``validate.boxes``) read them like the body's.
     texts: tuple[tuple[str, frozenset[str] | None], ...] = ()
+    #: Warnings about its own parts ("cảnh báo": printed, never failing a build).
+    warnings: Callable[[Located, Any], list[Problem]] = no_problems
+    #: What its own parts say, by label (a msgid: "Địa điểm" …), for ``vanban diff`` to compare.
+    facts: Callable[[Any], dict[str, str]] = no_facts
     #: The top-level keys a document of this kind takes from the office profile, given its data.
     keys: Callable[[type[Frame], Any], frozenset[str]] = all_fields
 

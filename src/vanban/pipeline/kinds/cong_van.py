@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from vanban.errors import Problem
-from vanban.i18n import _
+from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
 from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
@@ -84,6 +84,11 @@ def cells(letter: CongVan) -> Cells:
                  kinh_gui=letter.kinh_gui, trinh_bay=letter.trinh_bay)
 
 
+def facts(letter: CongVan) -> dict[str, str]:
+    """Return whom a công văn is addressed to, for ``vanban diff`` (its body is compared as structure)."""
+    return {N_("Kính gửi"): "; ".join(rules.clean_recipient(x) for x in letter.kinh_gui)}
+
+
 def problems(located: Located, data: Any) -> list[Problem]:
     """Return the problems of a công văn's own parts: a drafting unit for its ký hiệu [R-NUM-5]."""
     if get(data, "ky_hieu") not in (None, ""):
@@ -103,4 +108,4 @@ def problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
-KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),))
+KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),), facts=facts)

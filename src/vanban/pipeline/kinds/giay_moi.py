@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any, ClassVar, Literal
 
 from vanban.errors import Problem
-from vanban.i18n import _
+from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
 from vanban.pipeline.inline import Inline
 from vanban.pipeline.kinds.base import Cells, Kind
@@ -62,6 +62,14 @@ def _ended(text: str) -> str:
     return text.rstrip(" .;:") + "."
 
 
+def _event(letter: GiayMoi) -> str:
+    """Return what the invitation invites to: ``toi_du``, else the meeting's name and organiser."""
+    meeting = letter.cuoc_hop
+    organiser = f"của {meeting.don_vi_to_chuc}" if meeting.don_vi_to_chuc else ""
+    return letter.toi_du.removeprefix("Tới dự").strip() or " ".join(
+        part for part in (meeting.hinh_thuc, meeting.ten, organiser) if part)
+
+
 def body(letter: GiayMoi) -> list[str]:
     """Return the invitation's paragraphs in Mẫu 1.7's order [R-GM-1]."""
     meeting = letter.cuoc_hop
@@ -71,10 +79,7 @@ def body(letter: GiayMoi) -> list[str]:
         out = [f"{host} trân trọng kính mời: {rules.clean_recipient(invitees[0])}"]
     else:
         out = [f"{host} trân trọng kính mời:", *rules.kinh_gui_items(invitees)]
-    organiser = f"của {meeting.don_vi_to_chuc}" if meeting.don_vi_to_chuc else ""
-    event = letter.toi_du.removeprefix("Tới dự").strip() or " ".join(
-        part for part in (meeting.hinh_thuc, meeting.ten, organiser) if part)
-    out.append(_ended(f"Tới dự {event}"))
+    out.append(_ended(f"Tới dự {_event(letter)}"))
     if meeting.noi_dung:
         out.append(_ended("Nội dung: " + "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)))
     if meeting.chu_tri is not None:
@@ -82,6 +87,16 @@ def body(letter: GiayMoi) -> list[str]:
     out.append(f"Thời gian: {rules.meeting_time(meeting.ngay, meeting.gio)}.")  # R-GM-2
     out.append(_ended(f"Địa điểm: {meeting.dia_diem}"))
     return [rules.collapse_spaces(x) for x in out]
+
+
+def facts(letter: GiayMoi) -> dict[str, str]:
+    """Return what an invitation says, by label, for ``vanban diff`` ("Địa điểm: A → B")."""
+    meeting = letter.cuoc_hop
+    chair = f"{meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}" if meeting.chu_tri else ""
+    return {N_("Kính mời"): "; ".join(rules.clean_recipient(x) for x in letter.invitees),
+            N_("Tới dự"): _event(letter), N_("Chủ trì"): chair,
+            N_("Thời gian"): rules.meeting_time(meeting.ngay, meeting.gio),
+            N_("Địa điểm"): meeting.dia_diem, N_("Lưu ý"): " ".join(inline.plain_inline(t).plain for t in letter.luu_y)}
 
 
 def cells(letter: GiayMoi) -> Cells:
@@ -109,5 +124,15 @@ def problems(located: Located, data: Any) -> list[Problem]:
     return out
 
 
-KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False,
+def warnings(located: Located, data: Any) -> list[Problem]:
+    """Warn about a meeting on a Saturday or Sunday: allowed, rarely meant [R-GM-2]."""
+    day = as_date(get(data, "cuoc_hop", "ngay"))
+    if day is None or day.weekday() < 5:
+        return []
+    problem = located.problem(("cuoc_hop", "ngay"), _("cuộc họp vào {weekday}, ngày {day}").format(
+        weekday=rules.weekday(day), day=rules.short_date(day)), "R-GM-2")
+    return [dataclasses.replace(problem, warning=True)]
+
+
+KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False, facts=facts, warnings=warnings,
             texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)))

@@ -72,4 +72,4 @@ def check(located: Located) -> tuple[Frame | None, list[Problem]]:
 
 def warnings(located: Located, model: Frame | None = None) -> list[Problem]:
     """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
-    return deadline_warnings(located) + heading_warnings(located)
+    return deadline_warnings(located) + heading_warnings(located) + kinds.warnings(located, located.data)
