@@ -28,6 +28,7 @@ from lxml import etree
 
 from helpers import ROOT
 from vanban.pipeline.context import Block, Context
+from vanban.pipeline.kinds import KINDS
 from vanban.pipeline.render_docx import RULE_STYLE_IDS
 from vanban.pipeline.templates import default_dir, find, variables
 
@@ -170,3 +171,31 @@ def test_user_template_overrides_and_unknown_names_fail(tmp_path: Path, seed_con
     document.save(str(tmp_path / "thong_bao.docx"))
     with pytest.raises(RenderError, match="khong_co_truong_nay"):
         render_docx(seed_context, search_path(tmp_path))
+
+
+# --- every kind's template ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("loai", sorted(KINDS))
+def test_each_kinds_committed_template_is_what_the_tool_builds(loai: str) -> None:
+    """Reproducible per kind: ``templates/<loai>.docx`` holds exactly the parts the tool's shared builders make."""
+    built = _canonical_parts(_tool().build_template(loai))
+    committed = _canonical_parts((default_dir() / f"{loai}.docx").read_bytes())
+    assert sorted(built) == sorted(committed)
+    for name, xml in committed.items():
+        assert built[name] == xml, f"{loai}.docx: {name} differs: run tools/make_docx_template.py"
+
+
+@pytest.mark.parametrize("loai", sorted(KINDS))
+def test_each_kinds_template_speaks_the_context_and_holds_only_its_own_styles(loai: str) -> None:
+    """Every name is a Context field; a kind's template has the styles of its own cells and no other [§4]."""
+    path = default_dir() / f"{loai}.docx"
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    names = DocxTemplate(str(path)).get_undeclared_template_variables(jinja_env=env)
+    assert names <= {f.name for f in dataclasses.fields(Context)}
+    with zipfile.ZipFile(path) as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    ids = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
+    model = KINDS[loai].model
+    assert ("VBTenLoai" in ids) == model.NAMED and ("VBVv" in ids) == (not model.NAMED)  # ô 5a or 5b
+    assert ("VBKinhGui" in ids) == model.ADDRESSED == ("kinh_gui" in names)  # ô 9a

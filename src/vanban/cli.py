@@ -389,6 +389,30 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None, k
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
 
 
+@cli.command()
+@_paths
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Ngày xét quá hạn, dạng YYYY-MM-DD (như vanban tasks --overdue --as-of).")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp YAML mới (mặc định: <ngày>-cong-van-don-doc.yaml trong thư mục nội dung).")
+def remind(paths: tuple[Path, ...], as_of: object, out: Path | None) -> None:
+    """Soạn dự thảo công văn đôn đốc các đơn vị có nhiệm vụ quá hạn (theo vanban tasks --overdue).
+
+    Kính gửi các đơn vị có nhiệm vụ quá hạn; mỗi nhiệm vụ kèm thông báo giao (số, ngày) và thời hạn;
+    lời mở đầu, kết thúc, người ký theo mục don_doc của vanban.yaml.
+    """
+    from vanban.commands.reminder import draft
+
+    assert isinstance(as_of, dt.datetime)  # required
+    path, count = draft(list(paths) or [DEFAULT_CONTENT], as_of.date(), out)
+    if path is None:
+        click.echo(_("Không có nhiệm vụ nào quá hạn đến ngày {day}; không soạn công văn.").format(
+            day=as_of.strftime("%d/%m/%Y")))
+        return
+    click.echo(_("Đã tạo {path} (công văn đôn đốc {count} nhiệm vụ quá hạn; dự thảo).").format(
+        path=_shown(path), count=count))
+
+
 @cli.command(name="issue")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--number", type=click.IntRange(min=1), default=None,
@@ -493,12 +517,12 @@ def sign_command(file: Path, role: str, p12: Path | None, library: Path | None, 
 @click.argument("folder", type=click.Path(path_type=Path, dir_okay=True, file_okay=False), default=Path("."))
 @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
 def init(folder: Path, force: bool) -> None:
-    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một thông báo mẫu, templates/, schemas/."""
+    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một văn bản mẫu mỗi loại, templates/, schemas/."""
     from vanban.commands.scaffold import init as scaffold
 
     for path in scaffold(folder, force):
         click.echo(_("Đã tạo {path}").format(path=_shown(path)))
-    click.echo(_("Xong. Chạy `vanban build` trong thư mục này để xuất thông báo mẫu."))
+    click.echo(_("Xong. Chạy `vanban build` trong thư mục này để xuất các văn bản mẫu."))
 
 
 @cli.command()

@@ -137,6 +137,11 @@ def issue(path: Path, number: int, day: dt.date | None = None, templates: Path |
     text = path.read_bytes().decode("utf-8")
     own, _unmerged = load_yaml(text, display(path))  # the file's own positions, not the profile's
     assert own is not None  # it loaded a moment ago
+    if ("du_thao", "<key>") in own.marks:
+        # Issued, it is a draft no more; a kind without a meeting took its year from du_thao [R-DATE-5].
+        text = drop_field(text, own, "du_thao")
+        own, _unmerged = load_yaml(text, display(path))
+        assert own is not None
     new_text = set_fields(text, own, {"so": f"{number:02d}" if number < 10 else str(number),
                                                  "ngay": day.isoformat()})
     final, found = load_notice(path, raw=new_text.encode("utf-8"))
@@ -222,6 +227,16 @@ def set_fields(text: str, located: Located, values: dict[str, str]) -> str:
         lines[index] = new_line + (f"  {comment}" if comment else "") + ending
     position = first_key - 1
     return "".join(lines[:position] + inserts + lines[position:])
+
+
+def drop_field(text: str, located: Located, key: str) -> str:
+    """Return ``text`` without the top-level ``key`` and its value (the lines indented under it), all else untouched."""
+    lines = text.splitlines(keepends=True)
+    start = located.marks[(key, "<key>")][0] - 1
+    end = start + 1
+    while end < len(lines) and (lines[end][:1] in (" ", "\t") or not lines[end].strip()):
+        end += 1
+    return "".join(lines[:start] + lines[end:])
 
 
 def _trailing_comment(rest: str) -> str:

@@ -128,7 +128,7 @@ def _row(notice: Notice, entry: Entry | None) -> Row:
     luu = copies.removeprefix("- Lưu: ").rstrip(".")
     note = "" if entry is not None else NOT_ISSUED
     return Row(model.so, model.symbol, model.ngay, model.TYPE_NAME,
-               rules.collapse_spaces(" ".join(model.trich_yeu)), model.nguoi_ky.ho_ten, "; ".join(model.recipients),
+               model.summary, model.nguoi_ky.ho_ten, "; ".join(model.recipients),
                luu, str(model.luu.so_ban or ""), display(notice.source), entry is not None, note)
 
 

@@ -208,7 +208,7 @@ def _latest(notices: Sequence[Notice], source: Path | None, content: Path, kinds
     return max(notices, key=lambda n: (n.model.own_date() or dt.date.min, n.model.ngay or dt.date.min, n.stem))
 
 
-def _write_draft(out: Path, text: str, loai: str) -> Path:
+def write_draft(out: Path, text: str, loai: str) -> Path:
     """Write a new draft (its schemas refreshed, its first line pointing at its kind's schema); return it."""
     if out.exists():
         raise UsageError(_("{file} đã có; hãy chọn tên khác với --out").format(file=out))
@@ -227,7 +227,7 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
     assert isinstance(model, ThongBao)
     kind = model.cuoc_hop.hinh_thuc if model.cuoc_hop else "cuộc họp"
     text, day = next_notice(latest.source, meeting, rows, kind)
-    return _write_draft(out or _next_name(latest, day, "thong-bao"), text, "thong_bao")
+    return write_draft(out or _next_name(latest, day, "thong-bao"), text, "thong_bao")
 
 
 def _next_name(latest: Notice, day: dt.date, fallback: str) -> Path:
@@ -290,6 +290,12 @@ def new_invitation(content: Path, source: Path | None, meeting: dt.date | None, 
     guessed = merged.gio is None
     if guessed:
         new["cuoc_hop"]["gio"] = DEFAULT_TIME
+    # What the invitation prints and neither the profile nor the last document gives: a blank to fill in.
+    for key, blank in (("dia_diem", "[Địa điểm]"), ("don_vi_to_chuc", "[Cơ quan mời]")):
+        if not getattr(merged, key):
+            new["cuoc_hop"][key] = blank
+    if not new.get("kinh_moi") and not merged.thanh_phan:
+        new["kinh_moi"] = ["[Thành phần mời]"]
     order = ("loai", "co_quan", "trich_yeu", "cuoc_hop", "kinh_moi", "luu_y", "nguoi_ky", "noi_nhan", "luu")
     new = {k: new[k] for k in order if k in new}
     body = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
@@ -302,4 +308,4 @@ def new_invitation(content: Path, source: Path | None, meeting: dt.date | None, 
                    f"{day:%d/%m/%Y}.\n")
     target = _next_name(latest, day, "giay-moi") if isinstance(model, GiayMoi) else \
         latest.source.parent / f"{day:%Y-%m}-giay-moi.yaml"
-    return _write_draft(out or target, header + body, "giay_moi")
+    return write_draft(out or target, header + body, "giay_moi")

@@ -539,6 +539,12 @@ class Frame(Model):
         return ()
 
     @property
+    def summary(self) -> str:
+        """Return the trích yếu on one line as a register cites it: "V/v …" when it stands in ô 5b [R-EL-5b]."""
+        lines = [str(t) for t in self.trich_yeu]
+        return rules.collapse_spaces(" ".join(lines if self.NAMED else rules.vv_lines(lines)))
+
+    @property
     def recipients(self) -> tuple[str, ...]:
         """Return everyone the document is sent to, as the register lists them: addressees, then Nơi nhận."""
         return self.noi_nhan

@@ -74,6 +74,7 @@ class Item:
     is_title: bool = False  # a mục, or a khoản that is a title (bold) [§7; T-17]
     units: tuple[str, ...] = ()  # every unit a task names (for filtering by unit)
     deadline_in_text: bool = False  # the deadline is marked in the sentence, not printed by vanban
+    lead: tuple[str, ...] = ()  # the units answerable for a task: given it, else its lead, else the enclosing unit
 
     @property
     def text(self) -> str:
@@ -93,6 +94,7 @@ class Task:
     units: tuple[str, ...] = ()  # every unit named (don_vi, chu_tri, phoi_hop), for filtering
     inline: Inline | None = None  # the sentence with its marks, for re-setting the task elsewhere
     deadline_in_text: bool = False  # the sentence itself says the deadline (^han[…])
+    lead: tuple[str, ...] = ()  # the units answerable for it (a reminder is addressed to them)
 
     def assigned_to(self, key: str) -> bool:
         """Tell whether the unit whose comparison key is ``key`` is named by the task (any role)."""
@@ -107,7 +109,7 @@ def outline(body: Sequence[Node]) -> tuple[Item, ...]:
 def tasks(items: Sequence[Item]) -> list[Task]:
     """Return the tasks among ``items``, in reading order."""
     return [Task(i.unit, i.text, i.deadline.due if i.deadline else None, i.ma, i.deadline, i.units, i.inline,
-                 i.deadline_in_text) for i in items if i.is_task]
+                 i.deadline_in_text, i.lead) for i in items if i.is_task]
 
 
 def _assignment(node: Node, text: Inline) -> tuple[Assignment, Deadline | None, str, bool] | None:
@@ -162,7 +164,8 @@ def _walk(nodes: Sequence[Node], path: Path_, prefix: tuple[int, ...], unit: str
         if task is not None:
             units, deadline, ma, in_text = task
             item = replace(item, unit=units.shown(unit), deadline=deadline, ma=ma, is_task=True,
-                           units=units.units or ((unit,) if unit else ()), deadline_in_text=in_text)
+                           units=units.units or ((unit,) if unit else ()), deadline_in_text=in_text,
+                           lead=units.primary or ((unit,) if unit else ()))
             scope = scope or ", ".join(units.primary)
         if isinstance(node, Khoan):
             # §7: a khoản is a title (bold) when the author says so, else when it heads children

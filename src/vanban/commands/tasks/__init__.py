@@ -60,6 +60,7 @@ class TaskRow:
     deadline: Deadline | None = None
     units: tuple[str, ...] = ()  # every unit the task names (lead and co-ordinating included)
     start: dt.date | None = None  # the notice's date: a schedule's occurrences count from the day after
+    lead: tuple[str, ...] = ()  # the units answerable for it, whom a reminder is addressed to
 
     def __post_init__(self) -> None:
         if self.deadline is None and self.han is not None:  # a row made from a due date alone
@@ -130,7 +131,7 @@ def collect(notices: Sequence[Notice]) -> list[TaskRow]:
             history = sorted(updates.get((notice.stem, task.ma), []), key=_order) if task.ma else []
             deadline = task.deadline.with_anchor(start) if task.deadline else None
             rows.append(TaskRow(notice.stem, number, notice.model.ngay, task.ma, task.don_vi, task.text,
-                                task.han, tuple(history), deadline, task.units, start))
+                                task.han, tuple(history), deadline, task.units, start, task.lead))
     return rows
 
 

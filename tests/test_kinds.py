@@ -1,0 +1,246 @@
+"""Every kind shares the frame: the issue step, the number register, signing — and a new kind is one module.
+
+Why: issuing, numbering and signing are written once for the frame; this checks them on a
+giấy mời and a công văn in an office repository (one number sequence for every kind by
+default, one per kind with ``danh_so: theo_loai`` [Điều 15.1.c, R-NUM-3]), and shows that a
+fourth kind (a Tờ trình) joins by registering its own module and templates, no other code
+touched (README, "Adding a kind").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import pytest
+from pydantic import Field
+
+from helpers import ROOT, context_from_yaml, docx_paragraphs, git, office
+from test_sign import SIGNER, Pki, _cli, _ink, _office, _pixels, pki  # noqa: F401 (the PKI fixture, reused)
+from vanban.cli import main
+from vanban.pipeline import kinds
+from vanban.pipeline.context import Context
+from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.model import Frame, Lines, Node
+from vanban.pipeline.render_docx import render_docx
+from vanban.pipeline.render_pdf import render_html, render_pdf
+from vanban.pipeline.templates import default_dir, search_path
+
+INVITATION = Path("content") / "2024-01-giay-moi-phien-hop.yaml"
+LETTER = Path("content") / "2024-01-cong-van-bao-cao.yaml"
+REGISTER = Path("da-phat-hanh") / "so-dang-ky.jsonl"
+
+
+@pytest.fixture()
+def repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
+    """Return a committed office repository from ``init`` (01/TB-UBND of 2024 is numbered), as the working folder."""
+    with office(tmp_path) as root:
+        capsys.readouterr()
+        yield root
+
+
+def _entries() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in REGISTER.read_text(encoding="utf-8").splitlines()]
+
+
+def _issue_letter(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Issue init's công văn: a draft that takes its year from ``du_thao``, which issuing removes [R-DATE-5]."""
+    assert LETTER.read_text(encoding="utf-8").count("du_thao:") == 1
+    assert main(["issue", str(LETTER), *args]) == 0, capsys.readouterr().err
+    assert "du_thao" not in LETTER.read_text(encoding="utf-8")
+    return capsys.readouterr().out
+
+
+def test_one_sequence_for_every_kind_by_default(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ND30's default: the body's one sequence per year; each kind with its own ký hiệu [R-NUM-3/4/5, T-07]."""
+    assert main(["issue", str(INVITATION), "--next", "--date", "2024-01-20"]) == 0
+    out = capsys.readouterr().out
+    assert "Đã phát hành 02/GM-UBND ngày 20/01/2024" in out  # after 01/TB-UBND
+    out = _issue_letter(capsys, "--next", "--date", "2024-01-22")
+    assert "Đã phát hành 03/UBND-VP ngày 22/01/2024" in out
+    for name in ("02-GM-UBND.pdf", "02-GM-UBND.docx", "02-GM-UBND.yaml", "03-UBND-VP.pdf"):
+        assert (Path("da-phat-hanh") / "2024" / name).is_file(), name
+    gm, cv = _entries()
+    assert (gm["loai"], gm["ky_hieu"], gm["trich_yeu"]) == ("giay_moi", "GM-UBND",
+                                                           "Dự phiên họp thường kỳ UBND thị xã tháng 01 năm 2024")
+    assert (cv["loai"], cv["ky_hieu"]) == ("cong_van", "UBND-VP")
+    assert cv["noi_nhan"][:2] == ["Các phòng, cơ quan chuyên môn UBND thị xã", "UBND các xã, phường"]  # Kính gửi
+    assert cv["trich_yeu"].startswith("V/v báo cáo kết quả thực hiện nhiệm vụ")
+    assert main(["check"]) == 0
+    capsys.readouterr()
+    assert main(["register"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"^  02/GM-UBND  20/01/2024  Giấy mời: Dự phiên họp thường kỳ", table, re.M)
+    assert re.search(r"^  03/UBND-VP  22/01/2024  Công văn: V/v báo cáo kết quả", table, re.M)
+    assert "Số tiếp theo theo kho này: 04" in table
+    assert main(["issue", "content/2024-01-phien-hop-thuong-ky.yaml", "--number", "3", "--date", "2024-01-30"]) == 1
+    assert "số 03 năm 2024 đã dùng cho 03/UBND-VP" in capsys.readouterr().err  # R-NUM-3 across kinds
+
+
+def test_one_sequence_per_kind_when_the_office_says_so(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``danh_so: theo_loai``: each kind numbers from 01; the register lists each kind's series [Điều 15.1.c]."""
+    profile = Path("vanban.yaml")
+    profile.write_text(profile.read_text(encoding="utf-8").replace("danh_so: chung", "danh_so: theo_loai"),
+                       encoding="utf-8")
+    git("commit", "-qam", "mỗi loại một dãy số")
+    assert main(["issue", str(INVITATION), "--next", "--date", "2024-01-20"]) == 0
+    assert "Đã phát hành 01/GM-UBND ngày 20/01/2024" in capsys.readouterr().out
+    out = _issue_letter(capsys, "--next", "--date", "2024-01-22")
+    assert "Đã phát hành 01/UBND-VP ngày 22/01/2024" in out
+    assert main(["check"]) == 0  # 01/TB, 01/GM and 01/công văn: three series, no duplicate
+    capsys.readouterr()
+    assert main(["register"]) == 0
+    table = capsys.readouterr().out
+    for kind in ("Thông báo", "Giấy mời", "Công văn"):
+        assert f"ỦY BAN NHÂN DÂN THỊ XÃ HOÀNG MAI — năm 2024 — {kind}" in table
+    assert table.count("Số tiếp theo theo kho này: 02") == 3
+
+
+def test_a_number_used_twice_across_kinds_is_a_duplicate_by_default(repository: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """R-NUM-3, T-06: with one sequence, a giấy mời numbered like the notice clashes in ``check``."""
+    numbered = 'loai: giay_moi\nso: "01"\nngay: "2024-01-20"'
+    INVITATION.write_text(INVITATION.read_text(encoding="utf-8").replace("loai: giay_moi", numbered), encoding="utf-8")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "so: số 01 năm 2024 đã dùng cho content/2023-12-phien-hop-thuong-ky.yaml [R-NUM-3]" in err
+
+
+@pytest.mark.slow
+def test_an_invitation_is_issued_and_signed_like_a_notice(request: pytest.FixtureRequest,
+                                                          tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Signing wraps the frame: the leader's image and the seal land on a giấy mời's signer block too [R-SIG-8/9]."""
+    keys: Pki = request.getfixturevalue("pki")  # test_sign's throwaway PKI
+    with _office(tmp_path_factory.mktemp("gm"), keys) as root:
+        INVITATION.write_text(INVITATION.read_text(encoding="utf-8").replace("nguoi_ky: chanh-vp",
+                                                                                "nguoi_ky: pho-chanh-vp"),
+                              encoding="utf-8")
+        git("commit", "-qam", "người ký")
+        _cli("issue", str(INVITATION), "--number", "9", "--date", "2024-01-20")
+        _cli("sign", str(INVITATION), "--role", "leader", "--p12", str(keys.leader_p12))
+        _cli("sign", str(INVITATION), "--role", "organisation", "--p12", str(keys.org_p12))
+        signed = root / "da-phat-hanh" / "2024" / "09-GM-UBND-ky-co-quan.pdf"
+        assert signed.is_file()
+        page = _pixels(signed, 0)
+        blue, red = _ink(page, "blue"), _ink(page, "red")
+        assert blue.x0 < red.x1 and red.x0 < blue.x0  # the seal over the left of the signature [R-SIG-9]
+        assert main(["verify", str(signed)]) == 0
+        assert SIGNER in json.dumps(_entries(), ensure_ascii=False)
+
+
+# --- a fourth kind, from outside ---------------------------------------------------------------------------
+
+
+class ToTrinh(Frame):
+    """A Tờ trình sent upward: a tên loại (TỜ TRÌNH), a Kính gửi, a numbered body — nothing but its own parts."""
+
+    TYPE_NAME: ClassVar[str] = "Tờ trình"
+    ADDRESSED: ClassVar[bool] = True
+
+    loai: Literal["to_trinh"] = "to_trinh"
+    kinh_gui: Annotated[Lines, Field(min_length=1)]
+    noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
+    noi_nhan: Lines = ()
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return self.noi_dung
+
+
+TO_TRINH = """\
+loai: to_trinh
+co_quan: {ten: [ỦY BAN NHÂN DÂN, THỊ XÃ HOÀNG MAI], viet_tat: UBND, dia_danh: Hoàng Mai}
+so: "17"
+ngay: "2026-10-05"
+trich_yeu: Về việc đề nghị bổ sung kinh phí sửa chữa trụ sở làm việc
+kinh_gui: Ủy ban nhân dân tỉnh Nghệ An
+noi_dung:
+  - "Ủy ban nhân dân thị xã kính trình Ủy ban nhân dân tỉnh xem xét, bổ sung kinh phí như sau:"
+  - khoan: Sửa chữa mái trụ sở, kinh phí 1.200 triệu đồng.
+  - khoan: Cải tạo hệ thống điện, kinh phí 450 triệu đồng.
+nguoi_ky: {chuc_vu: [TM. ỦY BAN NHÂN DÂN, CHỦ TỊCH], ho_ten: Nguyễn Hữu An}
+luu: {don_vi: TCKH}
+"""
+
+
+@pytest.fixture()
+def fourth_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Register the Tờ trình and write its templates (the frame's parts, the .docx by the tool); yield the folder."""
+    kind = Kind("to_trinh", ToTrinh, lambda d: Cells(nodes=d.noi_dung, kinh_gui=d.kinh_gui))
+    monkeypatch.setitem(kinds.KINDS, "to_trinh", kind)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    html = (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
+    (folder / "to_trinh.html").write_text(html.replace('"thong_bao.css"', '"to_trinh.css"').replace(
+        '{% include "_ten_loai.html" %}', '{% include "_ten_loai.html" %}\n{% include "_kinh_gui.html" %}'),
+        encoding="utf-8")
+    (folder / "to_trinh.css").write_text('{% include "van_ban.css" %}', encoding="utf-8")
+    tool = _tool()
+    (folder / "to_trinh.docx").write_bytes(tool("to_trinh"))
+    yield folder
+
+
+def _tool() -> Callable[[str], bytes]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_docx_template_kinds", ROOT / "tools" / "make_docx_template.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.build_template  # type: ignore[no-any-return]
+
+
+def test_a_fourth_kind_needs_only_its_module_and_templates(fourth_kind: Path) -> None:
+    """A Tờ trình registered from outside validates, numbers (TTr-UBND), and renders in both formats."""
+    ctx: Context = context_from_yaml(TO_TRINH, "to-trinh")
+    assert ctx.loai == "to_trinh" and ctx.ten_loai == "TỜ TRÌNH" and ctx.so_ky_hieu == "Số: 17/TTr-UBND"
+    assert ctx.kinh_gui is not None and ctx.kinh_gui.lines == ("Kính gửi: Ủy ban nhân dân tỉnh Nghệ An",)
+    assert ctx.noi_nhan[0] == "- Như trên;"  # R-NN-4: it has a Kính gửi
+    path = search_path(fourth_kind)
+    html = render_html(ctx, path)
+    assert "TỜ TRÌNH" in html and "Kính gửi: Ủy ban nhân dân tỉnh Nghệ An" in html
+    assert render_pdf(ctx, path).startswith(b"%PDF")
+    assert docx_paragraphs(render_docx(ctx, path)) == [" ".join(t.split()) for t in ctx.paragraph_texts()]
+
+
+def test_adding_a_kind_changes_no_kind_module() -> None:
+    """The registry is the one place that lists the kinds; no kind's module names another kind."""
+    modules = sorted((ROOT / "src" / "vanban" / "pipeline" / "kinds").glob("*.py"))
+    own = {m.stem for m in modules} - {"__init__", "base"}
+    for module in modules:
+        if module.stem in ("__init__", "base"):
+            continue
+        text = module.read_text(encoding="utf-8")
+        others = {k for k in own - {module.stem} if re.search(rf"\b{k}\b|kinds\.{k}", text)}
+        assert not others, f"{module.name} names {others}"
+
+
+def test_the_cli_lists_the_kinds_new_knows(capsys: pytest.CaptureFixture[str]) -> None:
+    """`new --kind` takes the YAML values of the kinds it can start."""
+    assert main(["new", "--help"]) == 0
+    assert "[thong_bao|giay_moi]" in capsys.readouterr().out
+
+
+def test_context_is_the_frame_whatever_the_kind() -> None:
+    """A context is the same dataclass for every kind: copies and signing may replace its frame parts."""
+    ctx = context_from_yaml((ROOT / "tests" / "fixtures" / "kinds" / "cong-van-don-doc.yaml").read_text("utf-8"))
+    changed = replace(ctx, du_thao=False, dia_danh_ngay="Hoàng Mai, ngày 05 tháng 02 năm 2024")
+    assert changed.loai == "cong_van" and changed.kinh_gui == ctx.kinh_gui
+
+
+def test_every_command_runs_without_a_traceback_on_each_kind(tmp_path: Path) -> None:
+    """check, build, tasks, register and diff on the kinds' fixtures, in a fresh process (exit 0 each)."""
+    fixtures = ROOT / "tests" / "fixtures" / "kinds"
+    for args in (["check", str(fixtures)], ["tasks", str(fixtures)], ["register", str(fixtures)],
+                 ["diff", str(fixtures / "giay-moi-phien-hop.yaml"), str(fixtures / "giay-moi-mot-nguoi.yaml")],
+                 ["build", str(fixtures / "cong-van-mot-noi.yaml"), "-o", str(tmp_path), "-j", "1"]):
+        done = subprocess.run([sys.executable, "-m", "vanban", *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr
