@@ -95,3 +95,18 @@ def test_wheel_renders_seed_outside_checkout(unpacked: Path, tmp_path: Path) -> 
     assert pdf.read_bytes().startswith(b"%PDF-")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Liberation-Serif" in fonts and "DejaVu" not in fonts
+
+
+def test_wheel_carries_every_kind_and_init_builds_from_it(wheel: Path, unpacked: Path, tmp_path: Path) -> None:
+    """Each kind's templates, the frame's parts and init's examples are packed; ``init``, ``build`` from the wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = [p.name for p in (ROOT / "templates").iterdir() if p.is_file()]
+    package = ROOT / "src" / "vanban"
+    examples = [p.relative_to(package).as_posix() for p in (package / "examples").rglob("*") if p.is_file()]
+    missing = [n for n in [*(f"vanban/templates/{t}" for t in templates), *(f"vanban/{e}" for e in examples)]
+               if n not in names]
+    assert not missing and len(examples) >= 4, missing
+    assert _run(unpacked, tmp_path, "-m", "vanban", "init", "office").returncode == 0
+    done = _run(unpacked, tmp_path / "office", "-m", "vanban", "build", "-f", "pdf", "-j", "1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(list((tmp_path / "office" / "output").glob("*.pdf"))) == len(examples) - 1  # all but vanban.yaml
