@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError
 from vanban.errors import Problem, UsageError
 from vanban.hints import did_you_mean
 from vanban.i18n import _
+from vanban.pipeline.authority import ROLES_KEY, Declaration, declaration_problems
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
 from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
 from vanban.pipeline.validate import clean_text, model_problems
@@ -64,6 +65,7 @@ class Profile(Model):
     nhom_noi_nhan: dict[str, Lines] = Field(default_factory=dict)
     noi_nhan: tuple[Annotated[str, Field(min_length=1)] | GroupRef, ...] = ()
     luu: Luu | None = None
+    chuc_danh: Declaration = None  # who heads, deputises, heads a unit: checked against signer chains [T-20]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class MergedLocated(Located):
     """Located data assembled from several files: each subtree remembers the file it came from."""
 
     origins: dict[Path_, str] = field(default_factory=dict)
+    chuc_danh: Any = None  # the profile's declared roles, read by the signer-chain check (authority.roles_for)
 
     def problem(self, path: Path_, message: str, rule: str = "", at_key: bool = False) -> Problem:
         """Build a Problem located in whichever file the value at ``path`` came from."""
@@ -92,6 +95,8 @@ def load_profile(path: Path, shown: str, raw: bytes | None = None) -> tuple[Loca
         Profile.model_validate(data)
     except ValidationError as exc:
         problems.extend(model_problems(located, exc, Profile))
+    else:
+        problems.extend(declaration_problems(located))
     return (None if problems else located), problems
 
 
@@ -131,7 +136,7 @@ class _Merger:
                 self._merge_mapping(data, key)
             self._resolve_signer(data)
             self._expand_recipients(data)
-        merged = MergedLocated(self.notice.file, data, self.marks, self.origins)
+        merged = MergedLocated(self.notice.file, data, self.marks, self.origins, self._pget(ROLES_KEY))
         return merged, self.problems
 
     def _merge_mapping(self, data: dict[str, Any], key: str) -> None:
