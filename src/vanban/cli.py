@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vanban import __version__
-from vanban.errors import ContentError, OutputError, UsageError, VanbanError
+from vanban.errors import ContentError, OutputError, RenderError, UsageError, VanbanError
 from vanban.i18n import _
 from vanban.repo import display
 
@@ -484,12 +484,52 @@ def sign_command(file: Path, role: str, p12: Path | None, library: Path | None, 
 @click.argument("folder", type=click.Path(path_type=Path, dir_okay=True, file_okay=False), default=Path("."))
 @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
 def init(folder: Path, force: bool) -> None:
-    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một thông báo mẫu, templates/, schemas/."""
+    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một thông báo mẫu, schemas/.
+
+    Không chép mẫu trình bày: kho dùng mẫu của vanban (và các bản sửa sau này của nó);
+    muốn tùy biến thì chạy 'vanban templates --eject'.
+    """
     from vanban.commands.scaffold import init as scaffold
 
     for path in scaffold(folder, force):
         click.echo(_("Đã tạo {path}").format(path=_shown(path)))
     click.echo(_("Xong. Chạy `vanban build` trong thư mục này để xuất thông báo mẫu."))
+
+
+@cli.command(name="templates")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_TEMPLATES)
+@click.option("--eject", is_flag=True,
+              help="Chép các mẫu mặc định vào FOLDER để cơ quan tự sửa; từ đó chúng thay mẫu của vanban.")
+@click.option("--force", is_flag=True, help="Với --eject: ghi đè các tệp mẫu đã có.")
+def templates_command(folder: Path, eject: bool, force: bool) -> int:
+    """Cho biết mỗi mẫu đang dùng là của cơ quan (trong FOLDER, mặc định templates/) hay của vanban.
+
+    Mẫu của cơ quan làm theo hợp đồng mẫu cũ hơn vanban cần thì bị từ chối khi xuất; --eject chép
+    mẫu mặc định (kèm phiên bản hợp đồng) ra FOLDER để tùy biến.
+    """
+    from vanban.commands.scaffold import eject_templates
+    from vanban.pipeline.templates import CONTRACT, TEMPLATE_FILES, check_contract
+
+    if eject:
+        for path in eject_templates(folder, force):
+            click.echo(_("Đã tạo {path}").format(path=_shown(path)))
+        click.echo(_("Mẫu trong {folder} thay mẫu của vanban khi xuất; xóa tệp nào để dùng lại mẫu của vanban.").format(
+            folder=_shown(folder)))
+        return 0
+    outdated = 0
+    for name in TEMPLATE_FILES:
+        if not (folder / name).is_file():
+            click.echo(_("{name}: mẫu của vanban (hợp đồng {contract})").format(name=name, contract=CONTRACT))
+            continue
+        try:
+            check_contract(folder / name)
+        except RenderError as exc:
+            outdated += 1
+            click.echo(_("Lỗi: {error}").format(error=exc), err=True)
+        else:
+            click.echo(_("{path}: mẫu của cơ quan, theo hợp đồng {contract}").format(
+                path=_shown(folder / name), contract=CONTRACT))
+    return 1 if outdated else 0
 
 
 @cli.command()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from vanban.i18n import _
 from vanban.pipeline.loader import load_file
 from vanban.pipeline.notice import load
 from vanban.pipeline.output import write_atomic
-from vanban.pipeline.templates import default_dir
+from vanban.pipeline.templates import TEMPLATE_FILES, default_dir
 from vanban.repo import PROFILE_NAME, repository_root
 
 #: Keys of the latest notice that the next one carries over unchanged.
@@ -97,19 +96,17 @@ nguoi_ky: pho-chanh-vp
 
 
 def init(root: Path, force: bool = False) -> list[Path]:
-    """Scaffold an office repository in ``root``; return the files written."""
+    """Scaffold an office repository in ``root``; return the files written.
+
+    No templates: a copy would hide every later fix of vanban's own (``eject_templates`` makes
+    one for an office that wants to restyle).
+    """
     root.mkdir(parents=True, exist_ok=True)
     planned = [root / PROFILE_NAME, root / "content" / "2023-12-phien-hop-thuong-ky.yaml", root / ".gitignore"]
-    templates = sorted(p for p in default_dir().iterdir() if p.is_file())
-    planned += [root / "templates" / p.name for p in templates]
-    existing = [p for p in planned if p.exists()]
-    if existing and not force:
-        names = ", ".join(str(p) for p in existing)
-        raise UsageError(_("đã có tệp {names}; dùng --force để ghi đè").format(names=names))
+    _refuse_existing(planned, force)
     schemas = root / SCHEMA_DIR
     written = write_schemas(schemas)
     (root / "content").mkdir(exist_ok=True)
-    (root / "templates").mkdir(exist_ok=True)
     texts = {
         planned[0]: modeline(PROFILE_SCHEMA, root, schemas) + _PROFILE_EXAMPLE,
         planned[1]: modeline(CONTENT_SCHEMA, planned[1].parent, schemas) + _NOTICE_EXAMPLE,
@@ -118,11 +115,28 @@ def init(root: Path, force: bool = False) -> list[Path]:
     for path, text in texts.items():
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
-    for template in templates:
-        target = root / "templates" / template.name
-        shutil.copyfile(template, target)
-        written.append(target)
     return written
+
+
+def eject_templates(folder: Path, force: bool = False) -> list[Path]:
+    """Copy vanban's default templates into ``folder`` for an office to restyle; return the files written.
+
+    Why explicit: from then on the office's copies override vanban's own templates file by file,
+    so they must be asked for; each carries the contract it was made for (templates.CONTRACT).
+    """
+    planned = [folder / name for name in TEMPLATE_FILES]
+    _refuse_existing(planned, force)
+    folder.mkdir(parents=True, exist_ok=True)
+    for target in planned:
+        write_atomic(target, (default_dir() / target.name).read_bytes())
+    return planned
+
+
+def _refuse_existing(planned: Sequence[Path], force: bool) -> None:
+    existing = [p for p in planned if p.exists()]
+    if existing and not force:
+        names = ", ".join(str(p) for p in existing)
+        raise UsageError(_("đã có tệp {names}; dùng --force để ghi đè").format(names=names))
 
 
 # --- next month's notice ------------------------------------------------------------------
