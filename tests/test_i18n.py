@@ -306,12 +306,12 @@ def test_task_table_is_translated_but_csv_stays_vietnamese() -> None:
     row = _overdue_row()
     as_of = dt.date(2024, 2, 15)
     csv_vi = export.csv_text([row], as_of)
-    table_vi = export.table_text([row], as_of)
+    table_vi = export.table_text([row], tasks.AsOf(as_of, given=True))
     i18n.set_language("en")
-    table_en = export.table_text([row], as_of)
+    table_en = export.table_text([row], tasks.AsOf(as_of, given=True))
     csv_en = export.csv_text([row], as_of)
     assert "Not started – overdue" in table_en and "Deadline" in table_en
-    assert "Total: 1 task(s)." in table_en
+    assert "Total: 1 task(s)." in table_en and "Status as of 15/02/2024 (--as-of)." in table_en
     assert "Chưa làm – quá hạn" in table_vi and "Tổng số: 1 nhiệm vụ." in table_vi
     # The CSV is data for spreadsheets and scripts: the same bytes whatever the language.
     assert csv_en == csv_vi

@@ -73,10 +73,13 @@ def test_schema_command_writes_both_schemas(tmp_path: Path) -> None:
 
 
 def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new"]) == 0
+    assert main(["new", "--as-of", "2024-01-20"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Trạng thái tính đến ngày 20/01/2024 (theo --as-of)."
     created = office / "content" / "2024-01-phien-hop-thuong-ky.yaml"
     text = created.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schemas/vanban-noi-dung.schema.json\n")
+    assert "# Nhiệm vụ chưa xong của mọi thông báo đến 2023-12-phien-hop-thuong-ky.yaml. Trạng thái tính đến " \
+           "ngày 20/01/2024 (theo --as-of).\n" in text
     data = _yaml(created)
     assert isinstance(data, dict)
     assert "so" not in data and "ngay" not in data  # number and issue date cleared
@@ -86,7 +89,8 @@ def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pyte
     review = data["noi_dung"][0]
     assert review["muc"] == "Kết quả thực hiện nhiệm vụ giao tại phiên họp tháng 12/2023"
     assert review["noi_dung"][1] == {"khoan": "Phòng Kinh tế", "noi_dung": [
-        {"gach": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch (chưa làm)."}]}
+        {"gach": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch (Thông báo số "
+                 "01/TB-UBND ngày 05/01/2024; hạn 31/01/2024; chưa làm)."}]}
     capsys.readouterr()
     assert main(["check"]) == 0  # the new file passes as a draft
     assert "Hợp lệ: 2 văn bản." in capsys.readouterr().out
@@ -112,7 +116,7 @@ def test_final_refuses_drafts_placeholders_and_used_numbers(office: Path, capsys
     capsys.readouterr()
     assert main(["build", "--final"]) == 1
     err = capsys.readouterr().err
-    assert "2024-01-phien-hop-thuong-ky.yaml:4:1: so: bản chính thức phải có số văn bản [R-NUM-8]" in err
+    assert "2024-01-phien-hop-thuong-ky.yaml:5:1: so: bản chính thức phải có số văn bản [R-NUM-8]" in err
     assert re.search(r"2024-01-phien-hop-thuong-ky\.yaml:\d+:\d+: noi_dung\[1\]\.noi_dung\[0\]: "
                      r"còn chỗ chưa điền '\[Nội dung kết luận\]'", err)
     assert not (office / "output").exists()

@@ -27,6 +27,7 @@ from vanban.repo import display
 
 if TYPE_CHECKING:
     from vanban.commands.build import Report
+    from vanban.commands.tasks import AsOf
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
@@ -231,7 +232,9 @@ def check(paths: tuple[Path, ...]) -> None:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
     from vanban.commands.issue import problems_of_repository
     from vanban.commands.register import duplicate_problems
+    from vanban.commands.tasks import AsOf
     from vanban.pipeline.notice import load_notices
+    from vanban.pipeline.status import date_warnings
 
     sources = list(paths) or [DEFAULT_CONTENT]
     notices, problems = load_notices(sources)
@@ -240,18 +243,28 @@ def check(paths: tuple[Path, ...]) -> None:
         raise ContentError(problems)  # every problem of every file at once, the set's included
     if not notices:
         raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
-    for warning in (w for n in notices for w in n.warnings):
+    for warning in [w for n in notices for w in n.warnings] + date_warnings(notices, AsOf.of(None).day):
         click.echo(str(warning), err=True)
     click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
+
+
+_as_of = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                      help="Ngày xét trạng thái và quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
+
+
+def _day(option: object) -> AsOf:
+    """Return the as-of date of a run: the one given, else today in Vietnam (printed with every output)."""
+    from vanban.commands.tasks import AsOf
+
+    return AsOf.of(option.date() if isinstance(option, dt.datetime) else None)
 
 
 @cli.command()
 @_paths
 @click.option("-u", "--unit", default=None, help="Chỉ nhiệm vụ giao đơn vị này (không phân biệt hoa, thường).")
-@click.option("--open", "open_only", is_flag=True, help="Chỉ nhiệm vụ chưa xong.")
+@click.option("--open", "open_only", is_flag=True, help="Chỉ nhiệm vụ chưa xong (so với --as-of).")
 @click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ chưa xong đã quá hạn (so với --as-of).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Ngày xét quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay).")
+@_as_of
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "pdf", "docx"]),
               default="table", show_default=True,
               help="table/csv/xlsx: danh sách; pdf/docx: trích nhiệm vụ của --unit từ MỘT thông báo.")
@@ -263,35 +276,43 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
           fmt: str, out_file: Path | None, templates: Path | None) -> None:
     """Liệt kê nhiệm vụ trong các thông báo PATHS (mặc định content/) cùng trạng thái, hạn, đơn vị.
 
-    Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
-    các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
+    Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau, tính đến ngày --as-of. Với
+    -f pdf/docx: bản trích các nhiệm vụ giao --unit từ một thông báo (--open, --overdue: chỉ
+    nhiệm vụ chưa xong, quá hạn, theo các thông báo cùng thư mục), cùng tiêu đề, người ký.
     """
-    from vanban.commands.tasks import collect, select
+    from vanban.commands.tasks import beside, collect, select
     from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
     from vanban.commands.tasks.extract import render_extract
     from vanban.pipeline.notice import load
+    from vanban.pipeline.status import date_warnings
 
-    day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
+    day = _day(as_of)
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
             raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
         notice = load(list(paths))[0]
-        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
+        # --open, --overdue: the status comes from the notices beside it.
+        rows = select(beside(notice), unit, open_only, overdue, day.day) if open_only or overdue else None
+        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates), rows, day)
         _write(out_file, data)
         click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
         return
-    rows = select(collect(load(list(paths) or [DEFAULT_CONTENT])), unit, open_only, overdue, day)
+    notices = load(list(paths) or [DEFAULT_CONTENT])
+    rows = select(collect(notices), unit, open_only, overdue, day.day)
+    for warning in date_warnings(notices, day.day):
+        click.echo(str(warning), err=True)
     if fmt == "table":
         click.echo(table_text(rows, day), nl=False)
     elif fmt == "csv" and out_file is None:
-        click.echo(csv_text(rows, day), nl=False)
+        click.echo(csv_text(rows, day.day), nl=False)
     elif out_file is None:
         raise UsageError(_("-f xlsx cần -o TỆP"))
     else:
         # A BOM lets spreadsheet programs read the CSV's Vietnamese as UTF-8.
-        data = xlsx_bytes(rows, day) if fmt == "xlsx" else csv_text(rows, day).encode("utf-8-sig")
+        data = xlsx_bytes(rows, day.day) if fmt == "xlsx" else csv_text(rows, day.day).encode("utf-8-sig")
         _write(out_file, data)
         click.echo(_("Đã ghi {path} ({count} nhiệm vụ).").format(path=_shown(out_file), count=len(rows)))
+        click.echo(day.line())
 
 
 @cli.command()
@@ -299,13 +320,16 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--from", "rev_from", default=None, help="Phiên bản git cũ của OLD (ví dụ HEAD~1).")
 @click.option("--to", "rev_to", default=None, help="Phiên bản git mới (mặc định: tệp hiện tại).")
-def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) -> None:
+@_as_of
+def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None, as_of: object) -> None:
     """So sánh cấu trúc hai thông báo: nhiệm vụ thêm, bỏ, giao lại, đổi hạn; mục, khoản thay đổi.
 
     Hai tệp: vanban diff CU.yaml MOI.yaml. Một tệp ở hai phiên bản git:
-    vanban diff TEP.yaml --from HEAD~1 [--to HEAD].
+    vanban diff TEP.yaml --from HEAD~1 [--to HEAD]. Nhiệm vụ bị bỏ kèm trạng thái tính đến
+    --as-of, theo các thông báo cùng thư mục với tệp cũ.
     """
     from vanban.commands.diff import compare, report
+    from vanban.commands.tasks import beside
     from vanban.pipeline.notice import load_one
 
     if new is not None and (rev_from or rev_to):
@@ -320,7 +344,8 @@ def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) 
         before = load_one(old, rev_from)
         after = load_one(old, rev_to) if rev_to else load_one(old)
         names = (f"{_shown(old)}@{rev_from}", f"{_shown(old)}@{rev_to}" if rev_to else _shown(old))
-    click.echo(report(compare(before.model, after.model), *names), nl=False)
+    # The status of a dropped task comes from the notices beside the old one.
+    click.echo(report(compare(before.model, after.model), *names, rows=beside(before), as_of=_day(as_of)), nl=False)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -371,13 +396,22 @@ cli.add_command(_so_alias, name="so")
               help="Ngày họp mới YYYY-MM-DD (mặc định: một tháng sau cuộc họp trước).")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
-def new(content: Path, source: Path | None, meeting: object, out: Path | None) -> None:
-    """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/)."""
+@_as_of
+def new(content: Path, source: Path | None, meeting: object, out: Path | None, as_of: object) -> None:
+    """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/).
+
+    Dự thảo ghi lại mọi nhiệm vụ chưa xong (tính đến --as-of) của các thông báo đến thông báo đó,
+    kèm thông báo đã giao.
+    """
     from vanban.commands.scaffold import new_notice
 
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
-    path = new_notice(content, source, day, out)
+    when = _day(as_of)
+    path, warnings = new_notice(content, source, day, out, when)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
+    click.echo(when.line())
 
 
 @cli.command(name="issue")

@@ -16,12 +16,14 @@ from typing import Any
 import yaml
 
 from vanban.commands.schema import CONTENT_SCHEMA, PROFILE_SCHEMA, SCHEMA_DIR, modeline, write_schemas
-from vanban.commands.tasks import TaskRow, collect, select
-from vanban.errors import ContentError, UsageError
+from vanban.commands.tasks import AsOf, TaskRow, collect, select
+from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
+from vanban.pipeline import rules
 from vanban.pipeline.loader import load_file
-from vanban.pipeline.notice import load
+from vanban.pipeline.notice import Notice, load
 from vanban.pipeline.output import write_atomic
+from vanban.pipeline.status import date_warnings
 from vanban.pipeline.templates import TEMPLATE_FILES, default_dir
 from vanban.repo import PROFILE_NAME, repository_root
 
@@ -166,13 +168,13 @@ def _shift_month_words(text: str, old: dt.date, new: dt.date) -> str:
     return re.sub(rf"tháng {month}/{old.year}", f"tháng {new.month:02d}/{new.year}", text)
 
 
-def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[TaskRow],
+def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[TaskRow], as_of: AsOf,
                 kind: str = "cuộc họp") -> tuple[str, dt.date]:
     """Return the YAML text of the notice after ``latest`` and its meeting date.
 
-    ``open_tasks`` are the latest notice's tasks still open (``tasks.TaskRow``); they prefill
-    the section that reports on the previous meeting's tasks. ``kind`` names the meeting
-    ("phiên họp"), as the profile may supply it.
+    ``open_tasks`` are the tasks of the chain of notices still open on ``as_of`` (``tasks.TaskRow``);
+    they prefill the section that reports on the tasks given, each with the notice it came from.
+    ``kind`` names the meeting ("phiên họp"), as the profile may supply it.
     """
     located, problems = load_file(latest)
     if located is None or not isinstance(located.data, dict):
@@ -192,8 +194,10 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Task
     review: list[Any] = ["[Đánh giá chung kết quả thực hiện nhiệm vụ]"]
     by_unit: dict[str, list[Any]] = {}
     for task in open_tasks:
-        status = task.status_label().lower()
-        by_unit.setdefault(task.don_vi or "Các đơn vị", []).append({"gach": f"{task.text.rstrip(' .;')} ({status})."})
+        notes = [task.source, *([f"hạn {rules.short_date(task.han)}"] if task.han else []),
+                 task.status_label(as_of.day).lower()]
+        by_unit.setdefault(task.don_vi or "Các đơn vị", []).append(
+            {"gach": f"{task.text.rstrip(' .;')} ({'; '.join(notes)})."})
     review += [{"khoan": unit, "noi_dung": items} for unit, items in by_unit.items()]
     new["noi_dung"] = [
         {"muc": f"Kết quả thực hiện nhiệm vụ giao tại {previous}", "noi_dung": review},
@@ -207,6 +211,7 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Task
     header = (
         f"# Dự thảo tạo bởi `vanban new` từ {latest.name}: chưa có số và ngày ban hành;\n"
         "# điền các chỗ [ … ] rồi `vanban build`; `vanban build --final` từ chối bản còn chỗ trống.\n"
+        f"# Nhiệm vụ chưa xong của mọi thông báo đến {latest.name}. {as_of.line(translated=False)}\n"
     )
     return header + body, day
 
@@ -221,8 +226,15 @@ def _shift(value: Any, old: dt.date | None, new: dt.date) -> Any:
     return value
 
 
-def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
-    """Write next month's draft notice into ``content``; return its path."""
+def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None,
+               as_of: AsOf | None = None) -> tuple[Path, list[Problem]]:
+    """Write next month's draft notice into ``content``; return its path and the warnings on status dates.
+
+    It carries every task still open on ``as_of`` (default: today in Vietnam) across the whole
+    chain of notices up to the one it starts from, not only that one's: an overdue task of two
+    months ago stays on the agenda until a notice records it done.
+    """
+    as_of = as_of or AsOf.of(None)
     notices = load([content])
     if source is not None:
         chosen = [n for n in notices if n.source.resolve() == source.resolve()]
@@ -230,10 +242,11 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
             raise UsageError(_("{file} không nằm trong {folder}").format(file=source, folder=content))
         latest = chosen[0]
     else:
-        latest = max(notices, key=lambda n: (_meeting_date_of(n.model), n.model.ngay or dt.date.min, n.stem))
-    rows = [r for r in select(collect(notices), open_only=True) if r.stem == latest.stem]
+        latest = max(notices, key=_order_of)
+    chain = {n.stem for n in notices if _order_of(n) <= _order_of(latest)}
+    rows = [r for r in select(collect(notices), open_only=True, as_of=as_of.day) if r.stem in chain]
     kind = latest.model.cuoc_hop.hinh_thuc if latest.model.cuoc_hop else "cuộc họp"
-    text, day = next_notice(latest.source, meeting, rows, kind)
+    text, day = next_notice(latest.source, meeting, rows, as_of, kind)
     if out is None:
         stem = re.sub(r"^\d{4}-\d{2}", f"{day:%Y-%m}", latest.stem)
         out = latest.source.parent / f"{stem if stem != latest.stem else f'{day:%Y-%m}-thong-bao'}.yaml"
@@ -242,8 +255,11 @@ def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out:
     schemas = repository_root(out.parent) / SCHEMA_DIR
     write_schemas(schemas)
     write_atomic(out, (modeline(CONTENT_SCHEMA, out.parent, schemas) + text).encode("utf-8"))
-    return out
+    return out, date_warnings(notices, as_of.day)
 
 
-def _meeting_date_of(model: Any) -> dt.date:
-    return (model.cuoc_hop.ngay if model.cuoc_hop else None) or dt.date.min  # a meeting may have no date
+def _order_of(notice: Notice) -> tuple[dt.date, dt.date, str]:
+    """Return where a notice stands in the chain: by its meeting, then its issue date (a meeting may have no date)."""
+    model = notice.model
+    meeting = (model.cuoc_hop.ngay if model.cuoc_hop else None) or dt.date.min
+    return meeting, model.ngay or dt.date.min, notice.stem
