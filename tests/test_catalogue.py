@@ -7,6 +7,12 @@ bytes) with ``<name>.expected`` holding the exact stderr; a few inputs that cann
 committed (a 20 MB file, a folder named like a .yaml file, an unreadable file, a bad output
 folder) are made by the setups below and still have their ``.expected`` file.
 
+A case may bring its office profile: ``<name>.vanban.txt`` is copied next to the notice as
+``vanban.yaml``. Paths that are not regular files (a FIFO, a link to ``/dev/zero``, a folder
+or a dangling link named ``vanban.yaml``) are made by the setups; the two content files that
+are a FIFO or a device are checked with ``vanban check``, since ``build`` hashes every input
+before validating it (``commands/build.py``) and would block there.
+
 ``VANBAN_REGEN=1 pytest tests/test_catalogue.py`` rewrites every ``.expected`` file from the
 current messages, so a change of wording shows up as a readable diff in git; those cases then
 skip (a rewritten expectation is not a pass).
@@ -17,10 +23,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,14 +65,14 @@ def _unreadable(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     if os.geteuid() != 0:
         path.chmod(0)
     else:
-        real = Path.read_bytes
+        real = os.open
 
-        def refuse(self: Path) -> bytes:
-            if self.name == path.name:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def refuse(file: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            if Path(file).name == path.name:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real(file, flags, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     return ["file-unreadable.yaml"]
 
 
@@ -113,6 +121,58 @@ def _out_readonly(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ["out-readonly.yaml"]
 
 
+PROFILE = CATALOGUE / "profile-valid.vanban.txt"  # a valid office profile
+PROFILE_NOTICE = CATALOGUE / "profile-notice.yaml.txt"  # a notice that leaves its signer, body and recipients to it
+
+
+def _profile_notice(tmp: Path, name: str) -> list[str]:
+    shutil.copyfile(PROFILE_NOTICE, tmp / f"{name}.yaml")
+    return [f"{name}.yaml"]
+
+
+def _profile_folder(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A folder named vanban.yaml: once skipped in silence, the notice checked without its profile."""
+    (tmp / "vanban.yaml").mkdir()
+    return _profile_notice(tmp, "profile-folder")
+
+
+def _profile_fifo(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    os.mkfifo(tmp / "vanban.yaml")  # reading it would block for ever
+    return _profile_notice(tmp, "profile-fifo")
+
+
+def _profile_dev_zero(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    (tmp / "vanban.yaml").symlink_to("/dev/zero")  # reading it would fill the memory
+    return _profile_notice(tmp, "profile-dev-zero")
+
+
+def _profile_dangling(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    (tmp / "vanban.yaml").symlink_to("ho-so-cu.yaml")
+    return _profile_notice(tmp, "profile-dangling-link")
+
+
+def _profile_loop(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    (tmp / "vanban.yaml").symlink_to("vanban.yaml")
+    return _profile_notice(tmp, "profile-link-loop")
+
+
+def _file_fifo(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    os.mkfifo(tmp / "file-fifo.yaml")
+    return ["file-fifo.yaml"]
+
+
+def _file_dev_zero(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    (tmp / "file-dev-zero.yaml").symlink_to("/dev/zero")
+    return ["file-dev-zero.yaml"]
+
+
+def _file_socket(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp / "file-socket.yaml"))
+    server.close()
+    return ["file-socket.yaml"]
+
+
 SETUPS: dict[str, Setup] = {
     "file-20mb": _file_20mb,
     "file-folder-named-yaml": _folder_named_yaml,
@@ -122,7 +182,17 @@ SETUPS: dict[str, Setup] = {
     "out-is-file": _out_is_file,
     "out-parent-is-file": _out_parent_is_file,
     "out-readonly": _out_readonly,
+    "profile-folder": _profile_folder,
+    "profile-fifo": _profile_fifo,
+    "profile-dev-zero": _profile_dev_zero,
+    "profile-dangling-link": _profile_dangling,
+    "profile-link-loop": _profile_loop,
+    "file-fifo": _file_fifo,
+    "file-dev-zero": _file_dev_zero,
+    "file-socket": _file_socket,
 }
+#: Cases run with ``check``: ``build`` reads every content file whole before validating it.
+CHECK_ONLY = {"file-fifo", "file-dev-zero"}
 CASES = sorted({p.name.removesuffix(".yaml") for p in CATALOGUE.glob("*.yaml")} | set(SETUPS))
 
 
@@ -144,7 +214,7 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def test_catalogue_is_large_enough() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 150
     assert not [c for c in CASES if not (CATALOGUE / f"{c}.expected").exists()] or REGEN
 
 
@@ -160,12 +230,16 @@ def test_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     else:
         shutil.copyfile(CATALOGUE / f"{name}.yaml", tmp_path / f"{name}.yaml")
         args = [f"{name}.yaml"]
-    if "-o" not in args:
-        args += ["-o", "out"]
+    own_profile = CATALOGUE / f"{name}.vanban.txt"
+    if own_profile.exists():
+        shutil.copyfile(own_profile, tmp_path / "vanban.yaml")
     before = snapshot(out)
     monkeypatch.chdir(tmp_path)
 
-    code = main(["build", *args, "-f", "pdf", "-f", "docx"])
+    if name in CHECK_ONLY:
+        code = main(["check", *args])
+    else:
+        code = main(["build", *args, *([] if "-o" in args else ["-o", "out"]), "-f", "pdf", "-f", "docx"])
 
     captured = capsys.readouterr()
     err = stable(captured.err)

@@ -8,7 +8,12 @@ the same located message either way.
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
+import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -154,3 +159,99 @@ def test_utf8_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     located, found = load_yaml(text, "x.yaml")
     assert located is not None and located.data == {"a": "Bình", "b": "c"}
     assert located.where(("b",)) == (2, 4)
+
+
+# --- locations counted in characters; paths that are not regular files -------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # The column counts the characters of the valid text before the bad byte, as an editor does.
+        ("a: Kết quả đạt được\nb: Nguyễn Văn ".encode() + b"\xff\n", "x.yaml:2:15"),
+        ("tên: Ủy ban nhân dân xã Quỳnh Liên ".encode() + b"\xc3(\n", "x.yaml:1:36"),
+        ("a: Kết quả\nb: Đảng ủy".encode() + b"\x00\n", "x.yaml:2:11"),
+    ],
+)
+def test_encoding_errors_are_located_in_characters(tmp_path: Path, raw: bytes, expected: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(raw)
+    _, found = read_text(path, "x.yaml")
+    assert str(found[0]).startswith(expected + ":")
+
+
+@PARSERS
+def test_lone_carriage_returns_count_as_line_breaks_everywhere(pure: bool) -> None:
+    """A file saved with CR line endings: the parser and the loader count the same lines."""
+    found = problems("a: Kết quả\rb: ok\rc: x: y\r", pure)
+    assert found == ["x.yaml:3:5: không được đặt dấu ': ' ở đây; hãy đặt giá trị trong dấu ngoặc kép"]
+    found = problems("a: Kết quả\rb: \"x\x07\"\r", pure)
+    assert found[0].startswith("x.yaml:2:6: ký tự điều khiển U+0007")
+
+
+@PARSERS
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_line_breaks_editors_do_not_show_are_refused_where_they_are(pure: bool, char: str) -> None:
+    found = problems(f"a: Kết quả\nb: Đảng{char}ủy\nc: x\n", pure)
+    assert found[0].startswith("x.yaml:2:8: ") and f"U+{ord(char):04X}" in found[0]
+
+
+def _no_hang() -> None:
+    """Fail instead of hanging should a read block (a FIFO without a writer blocks for ever)."""
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("reading blocked"))
+    signal.alarm(10)
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: p.mkdir(), "đây là thư mục, không phải tệp YAML"),
+        (lambda p: os.mkfifo(p), "đây là ống dẫn (FIFO), không phải tệp thường"),
+        (lambda p: p.symlink_to("/dev/zero"), "đây là thiết bị (/dev/zero), không phải tệp thường"),
+        (lambda p: p.symlink_to("/dev/urandom"), "đây là thiết bị (/dev/urandom), không phải tệp thường"),
+        (lambda p: p.symlink_to("khong-co.yaml"), "liên kết (symlink) trỏ tới 'khong-co.yaml', nơi không có tệp nào"),
+        (lambda p: p.symlink_to(p.name), "liên kết (symlink) vòng quanh, không trỏ tới tệp nào"),
+        (lambda p: socket.socket(socket.AF_UNIX).bind(str(p)), "đây là socket, không phải tệp thường"),
+    ],
+    ids=["folder", "fifo", "dev-zero", "dev-urandom", "dangling-link", "link-loop", "socket"],
+)
+def test_paths_that_are_not_regular_files_are_refused_without_reading(
+        tmp_path: Path, make: Callable[[Path], object], expected: str) -> None:
+    path = tmp_path / "x.yaml"
+    make(path)
+    _no_hang()
+    try:
+        text, found = read_text(path, "x.yaml")
+    finally:
+        signal.alarm(0)
+    assert text is None
+    assert len(found) == 1 and found[0].line == 1 and found[0].message.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), "không có quyền đọc tệp"),
+        (OSError(errno.EIO, "Input/output error"), "không đọc được tệp (mã lỗi hệ thống EIO)"),
+        (OSError(errno.EMFILE, "Too many open files"), "không đọc được tệp (mã lỗi hệ thống EMFILE)"),
+    ],
+)
+def test_system_errors_are_told_in_vietnamese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              error: OSError, expected: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a: b\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise error
+
+    monkeypatch.setattr(os, "open", refuse)
+    _, found = read_text(path, "x.yaml")
+    assert [p.message for p in found] == [expected]
+
+
+def test_a_path_through_a_file_and_a_name_too_long_are_told_in_vietnamese(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("a: b\n", encoding="utf-8")
+    _, found = read_text(tmp_path / "a.yaml" / "b.yaml", "b.yaml")
+    assert found[0].message == "một phần của đường dẫn không phải thư mục"
+    _, found = read_text(tmp_path / ("x" * 300 + ".yaml"), "x.yaml")
+    assert found[0].message == "tên hoặc đường dẫn tệp quá dài"

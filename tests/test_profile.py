@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +117,73 @@ def test_misspelt_key_in_a_named_signer_gets_a_hint(repo: Path) -> None:
     problems = _problems(repo / "content")
     assert any("vanban.yaml:19:5: nguoi_ky.pho-chanh-vp.ho_tenn: trường 'ho_tenn' không được phép ở đây; "
                "có phải ý bạn là 'ho_ten'?" in p for p in problems), problems
+
+
+def _add_group(profile: Path, name: str, members: list[str]) -> None:
+    text = profile.read_text(encoding="utf-8").replace(
+        "nhom_noi_nhan:\n", f"nhom_noi_nhan:\n  {name}:\n" + "".join(f'    - "{m}"\n' for m in members))
+    profile.write_text(text, encoding="utf-8")
+
+
+def test_a_group_bomb_stops_at_the_reference_that_crosses_the_limit(repo: Path) -> None:
+    """5,000 names referenced 1,000 times would be 5,000,000 recipients: stopped before any is copied."""
+    _add_group(repo / "vanban.yaml", "bom", [f"UBND xã số {i}" for i in range(5000)])
+    notice_file = repo / "content" / "2024-01.yaml"
+    notice_file.write_text(notice_file.read_text(encoding="utf-8") + "noi_nhan:\n" + "  - nhom: bom\n" * 1000,
+                           encoding="utf-8")
+    start = time.perf_counter()
+    problems = _problems(notice_file)
+    elapsed = time.perf_counter() - start
+    assert len(problems) == 1
+    assert problems[0].endswith("2024-01.yaml:13:11: noi_nhan[0].nhom: nhóm 'bom' làm danh sách nơi nhận vượt quá "
+                                "2.000 nơi (đã tới 5.000); hãy bớt nhóm hoặc gộp nơi nhận [R-NN-2]")
+    assert elapsed < 2.0, f"the bomb took {elapsed:.1f} s"
+
+
+def test_limits_hold_on_the_expanded_text_too(repo: Path) -> None:
+    member = ("Ủy ban nhân dân xã " * 3000)[:40_000].strip()
+    _add_group(repo / "vanban.yaml", "dai", [member] * 5)
+    notice_file = repo / "content" / "2024-01.yaml"
+    notice_file.write_text(notice_file.read_text(encoding="utf-8") + "noi_nhan:\n" + "  - nhom: dai\n" * 3,
+                           encoding="utf-8")
+    problems = _problems(notice_file)
+    assert len(problems) == 1 and "noi_nhan[2].nhom: nhóm 'dai' làm danh sách nơi nhận dài quá 500.000 ký tự" \
+        in problems[0]
+
+
+def test_many_recipients_merge_in_linear_time(repo: Path) -> None:
+    """The marks of each recipient are moved once (they were searched again for every item)."""
+    notice_file = repo / "content" / "2024-01.yaml"
+    notice_file.write_text(notice_file.read_text(encoding="utf-8") + "noi_nhan:\n"
+                           + "".join(f"  - Đơn vị {i}\n" for i in range(2000)), encoding="utf-8")
+    start = time.perf_counter()
+    notice = load([notice_file])[0]
+    assert len(notice.model.noi_nhan) == 2000
+    assert time.perf_counter() - start < 3.0
+
+
+@pytest.mark.parametrize("broken", [
+    ("  viet_tat: UBND", "  viet_tat: [UBND"),
+    ("nhom_noi_nhan:", "nhom_noinhan:"),
+    ("    ho_ten: Nguyễn Mạnh Hùng", "    ho_ten: \"Nguyễn\u200b Mạnh Hùng\""),
+], ids=["syntax", "misspelt-key", "invisible-character"])
+def test_a_broken_profile_is_reported_alone(repo: Path, broken: tuple[str, str]) -> None:
+    """Only the profile's own problem: never "there is no vanban.yaml", nor what the notice left to it."""
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(*broken), encoding="utf-8")
+    problems = _problems(repo / "content")
+    assert len(problems) == 1, problems
+    assert "vanban.yaml:" in problems[0] and "2024-01.yaml" not in problems[0]
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: p.mkdir(),
+    lambda p: os.mkfifo(p),
+    lambda p: p.symlink_to("/dev/zero"),
+    lambda p: p.symlink_to("khong-co.yaml"),
+], ids=["folder", "fifo", "dev-zero", "dangling-link"])
+def test_a_profile_that_is_not_a_regular_file_is_reported_not_skipped(repo: Path, make: Any) -> None:
+    (repo / "vanban.yaml").unlink()
+    make(repo / "vanban.yaml")
+    problems = _problems(repo / "content")
+    assert len(problems) == 1 and problems[0].split(":")[0].endswith("vanban.yaml"), problems

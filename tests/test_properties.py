@@ -7,13 +7,21 @@ long words, runs them through ``load_yaml`` → ``check`` → ``build_context`` 
 each holding every input sentence, in order, in NFC. Text the font cannot draw (emoji, CJK)
 must stop at a located error instead of printing a tofu box.
 
-Settings are modest (each example renders a PDF, ~0.1–0.3 s); the big shapes (200 mục,
-1,000 recipients) are explicit slow tests rather than Hypothesis examples.
+The properties that do not render go further: the loader never raises on any text or bytes
+and locates every problem inside the file, and validation never raises on any YAML tree
+(with or without an office profile), whose every problem is located in the file too.
+
+Settings: the default (developer) run is modest (each rendering example renders a PDF,
+~0.1–0.3 s). With ``CI`` set, the "ci" Hypothesis profile registered below runs at least
+200 examples per property that does not render and 50 per property that renders both
+formats. The big shapes (200 mục, 1,000 recipients) are explicit slow tests rather than
+Hypothesis examples.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import unicodedata
 from typing import Any
 
@@ -26,10 +34,26 @@ from hypothesis import strategies as st
 from helpers import MM, squash
 from vanban.pipeline.context import LAYOUT, build_context
 from vanban.pipeline.fonts import covered
-from vanban.pipeline.loader import load_yaml
+from vanban.pipeline.loader import Located, load_bytes, load_yaml
+from vanban.pipeline.profile import apply_profile
 from vanban.pipeline.render_pdf import render_pdf
 from vanban.pipeline.templates import search_path
-from vanban.pipeline.validate import MAX_RECIPIENTS, check
+from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_WORD_CHARS, check, warnings
+
+#: CI runs many examples (``CI=true``); a developer's run stays fast.
+IN_CI = bool(os.environ.get("CI"))
+_COMMON: dict[str, Any] = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+}
+settings.register_profile("ci", max_examples=200, print_blob=True, **_COMMON)
+settings.register_profile("dev", max_examples=40, **_COMMON)
+settings.load_profile("ci" if IN_CI else "dev")
+#: Examples of a property that renders both formats (each ~0.2 s): 50 in CI.
+RENDERING = settings(max_examples=50 if IN_CI else 20)
+#: Examples of a property that only loads and validates: 200 in CI (the profile's default).
+CHECKING = settings(max_examples=200 if IN_CI else 40)
 
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 VOWELS = "aăâeêioôơuưy"
@@ -39,18 +63,18 @@ VIETNAMESE = sorted(
 LETTERS = "".join(VIETNAMESE) + "".join(VIETNAMESE).upper() + "fjwzFJWZ0123456789"
 #: XML/HTML/Jinja-special characters and ordinary punctuation; no "/" so "./." cannot appear [R-END-1].
 PUNCTUATION = "&<>\"'(),;:?!%-+=*#@[]{}~$"
-SETTINGS = settings(max_examples=20, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
 words = st.text(alphabet=LETTERS + PUNCTUATION, min_size=1, max_size=12)
-long_words = st.text(alphabet=LETTERS, min_size=60, max_size=250)
+long_words = st.text(alphabet=LETTERS, min_size=60, max_size=MAX_WORD_CHARS)
 
 
 @st.composite
-def sentences(draw: st.DrawFn, max_words: int = 25) -> str:
-    """Return a sentence of arbitrary words, maybe with one very long word, maybe in NFD."""
+def sentences(draw: st.DrawFn, max_words: int = 25, long: bool = True) -> str:
+    """Return a sentence of arbitrary words, maybe with one very long word, maybe in NFD.
+
+    ``long=False`` for a title: a word wider than the page would be cut, and is refused.
+    """
     parts = draw(st.lists(words, min_size=1, max_size=max_words))
-    if draw(st.integers(0, 4)) == 0:
+    if long and draw(st.integers(0, 4)) == 0:
         parts.insert(draw(st.integers(0, len(parts))), draw(long_words))
     text = " ".join(parts)
     return unicodedata.normalize("NFD", text) if draw(st.booleans()) else text
@@ -77,9 +101,11 @@ def notice(trich_yeu: str, opening: str, sections: list[tuple[str, list[str]]],
 def notices(draw: st.DrawFn) -> dict[str, Any]:
     sections = draw(st.lists(st.tuples(sentences(6), st.lists(sentences(), min_size=1, max_size=3)),
                              min_size=1, max_size=5))
-    recipients = draw(st.lists(st.text(alphabet=LETTERS + " ", min_size=1, max_size=30).map(lambda s: f"Đơn vị {s}"),
+    # Words of recipients stay narrower than the Nơi nhận column (wider ones are refused).
+    unit = st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=10), min_size=1, max_size=3).map(" ".join)
+    recipients = draw(st.lists(unit.map(lambda s: f"Đơn vị {s}"),
                                min_size=1, max_size=8))
-    return notice(draw(sentences(15)), draw(sentences()), sections, recipients)
+    return notice(draw(sentences(15, long=False)), draw(sentences()), sections, recipients)
 
 
 def expected_in_order(data: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -152,7 +178,7 @@ def check_outputs(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@SETTINGS
+@RENDERING
 @given(notices())
 def test_any_showable_text_renders_whole_in_both_formats(data: dict[str, Any]) -> None:
     check_outputs(data)
@@ -191,7 +217,7 @@ def test_one_thousand_recipients() -> None:
 UNSHOWABLE = ["😀", "🇻🇳", "中", "文", "한", "\U0001f4a9", "\u2603\ufe0f", "ᚠ"]
 
 
-@settings(max_examples=25, deadline=None, database=None)
+@CHECKING
 @given(st.sampled_from(UNSHOWABLE), st.sampled_from(["trich_yeu", "mo_dau", "muc", "doan", "noi_nhan"]),
        st.integers(0, 20))
 def test_unshowable_characters_give_a_located_error(char: str, field: str, offset: int) -> None:
@@ -216,3 +242,125 @@ def test_unshowable_characters_give_a_located_error(char: str, field: str, offse
     problem = problems[0]
     assert problem.line == line and problem.rule == "R-FONT-1"
     assert all(f"U+{ord(c):04X}" in problem.message for c in missing)
+
+
+# --- properties that do not render ------------------------------------------------------------
+
+#: Pieces of YAML and of hostile text the loader must survive in any order.
+YAML_PIECES = ["- ", ": ", "a", "noi_dung", "[", "]", "{", "}", ", ", "&a ", "*a", "!!str ", "!x ", "%YAML 1.1",
+               "%FOO", "---", "...", "|", ">-", '"', "'", "\\", "\\x", "\\u", "\t", "\n", "\r", "\r\n", "  ", "#",
+               "? ", "Kết quả", "ĐẢNG", "\u200b", "\ufeff", "\u2028", "\x85", "\x07", "\x00", "\ud800", "😀",
+               "\u0421", "yes", "012", "8:30", "~", "@", "`", "%", "\u00a0", "é" * 30]
+yaml_texts = st.lists(st.sampled_from(YAML_PIECES) | st.text(max_size=8), max_size=60).map("".join)
+
+
+def assert_located_in(problems: list[Any], text: str, file: str = "p.yaml") -> None:
+    """Every problem names the file, a line of it and a column of that line (or just past it)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for problem in problems:
+        assert problem.file == file and problem.message, problem
+        assert 1 <= problem.line <= len(lines), (problem, len(lines))
+        assert 1 <= problem.col <= len(lines[problem.line - 1]) + 1, problem
+
+
+@CHECKING
+@given(yaml_texts, st.booleans())
+def test_loader_never_raises_and_locates_every_problem_in_the_file(text: str, pure: bool) -> None:
+    located, problems = load_yaml(text, "p.yaml", pure_python=pure)
+    assert (located is None) == bool(problems)
+    assert_located_in(problems, text)
+
+
+@CHECKING
+@given(st.binary(max_size=300) | yaml_texts.map(lambda t: t.encode("utf-8", "surrogatepass")),
+       st.integers(0, 299), st.binary(max_size=3))
+def test_loader_never_raises_on_bytes(raw: bytes, at: int, junk: bytes) -> None:
+    raw = raw[:at] + junk + raw[at:]  # a few stray bytes anywhere: broken UTF-8, a NUL, a BOM
+    located, problems = load_bytes(raw, "p.yaml")
+    assert (located is None) == bool(problems)
+    text = raw.decode("utf-8", "replace").removeprefix("\ufeff")
+    for problem in problems:
+        assert problem.line >= 1 and problem.col >= 1 and problem.message
+        assert problem.line <= text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+
+
+#: Keys of the content format (and a few wrong ones), so that trees reach deep into validation.
+KEYS = ["loai", "co_quan", "chu_quan", "ten", "viet_tat", "dia_danh", "so", "ky_hieu", "ngay", "trich_yeu",
+        "cuoc_hop", "hinh_thuc", "don_vi_to_chuc", "dia_diem", "chu_tri", "ho_ten", "chuc_vu", "thanh_phan",
+        "nghe", "mo_dau", "noi_dung", "muc", "khoan", "diem", "gach", "cong", "nhiem_vu", "doan", "don_vi",
+        "han", "ma", "dang", "ket_thuc", "nguoi_ky", "noi_nhan", "nhom", "luu", "so_ban", "cap_nhat_nhiem_vu",
+        "thong_bao", "trang_thai", "ghi_chu", "nhom_noi_nhan", "x", "Noi_Nhan", "ngay\u200b"]
+VALUES = ["", " ", "2024-01-05", "0001-01-01", "9999-12-31", "2024-02-30", "05", "0", "999999", "TB-UBND",
+          "TB\u2013UBND", "UBND", "Hoàng Mai", "TL. CHỦ TỊCH", "K\u200bT. CHỦ TỊCH", "CHỦ TỊ\u0421H", "TS. Trần",
+          "Như trên", "Lưu", "./.", "xong", "gach", "thong_bao", "Nguyễn Văn A", "\u200b", "\u00d0ảng",
+          "x" * 201, "Ử" * 80, "Số " * 30, "[…]", "a\nb", "\u00ad", "\ufeff", "\u00a0", "&<>"]
+scalars = st.sampled_from(VALUES) | st.text(max_size=20)
+trees = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.sampled_from(KEYS), inner, max_size=6), max_leaves=40)
+notices_trees = st.dictionaries(st.sampled_from(KEYS), trees, min_size=1, max_size=12)
+
+
+def located_of(data: Any, file: str = "p.yaml") -> tuple[Located, str]:
+    """Return ``data`` dumped to YAML and loaded back (with marks), and the text."""
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    located, _problems = load_yaml(text, file)
+    assume(located is not None)  # a dumped string can hold what the loader refuses (a raw control)
+    assert located is not None
+    return located, text
+
+
+@CHECKING
+@given(notices_trees, st.none() | notices_trees)
+def test_validation_never_raises_and_locates_every_problem(data: dict[str, Any], profile: Any) -> None:
+    located, text = located_of(data)
+    profile_located, profile_text = located_of(profile, "vanban.yaml") if profile is not None else (None, "")
+    merged, merge_problems = apply_profile(located, profile_located)
+    model, problems = check(merged)
+    warnings(merged, model)
+    found = merge_problems + problems
+    assert_located_in([p for p in found if p.file == "p.yaml"], text)
+    assert_located_in([p for p in found if p.file == "vanban.yaml"], profile_text, "vanban.yaml")
+    assert {p.file for p in found} <= {"p.yaml", "vanban.yaml"}
+    if model is not None:
+        build_context(model, "p")  # a notice that passes validation always has a context
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Return the path of every value inside ``data`` (mappings and lists included)."""
+    out = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out += _paths(value, (*prefix, i))
+    return out
+
+
+VALID = notice("Kết luận của Chủ tịch UBND xã", "Mở đầu.", [("Kết quả", ["Nội dung.", "Đoạn hai."])],
+               ["Các phòng", "UBND các xã"])
+VALID["cuoc_hop"] = {"ngay": "2024-03-01", "don_vi_to_chuc": "UBND xã",
+                     "chu_tri": {"ho_ten": "Nguyễn Văn Bình", "chuc_vu": "Chủ tịch UBND xã"}}
+VALID["noi_dung"].append({"muc": "Nhiệm vụ", "noi_dung": [
+    {"nhiem_vu": "Báo cáo.", "don_vi": "Văn phòng", "han": "2024-03-20", "ma": "VP-01"}]})
+
+
+@CHECKING
+@given(st.data())
+def test_a_valid_notice_with_one_value_changed_is_checked_without_raising(data: st.DataObject) -> None:
+    """One value of a valid notice replaced by anything: every problem located, never a crash."""
+    import copy
+
+    changed = copy.deepcopy(VALID)
+    path = data.draw(st.sampled_from(_paths(changed)))
+    holder: Any = changed
+    for part in path[:-1]:
+        holder = holder[part]
+    holder[path[-1]] = data.draw(trees)
+    located, text = located_of(changed)
+    model, problems = check(located)
+    warnings(located, model)
+    assert (model is None) == any(not p.warning for p in problems)
+    assert_located_in(problems, text)
+    if model is not None:
+        build_context(model, "p")

@@ -14,7 +14,15 @@ from pathlib import Path
 
 
 class NotRegularFile(OSError):
-    """Raise when a path is a folder, FIFO, device or socket instead of a regular file."""
+    """Raise when a path is a folder, FIFO, device or socket instead of a regular file.
+
+    ``kind`` says which ("folder", "fifo", "device", "socket" or "other"), so that a message
+    can tell the author what the path really is.
+    """
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class TooLarge(OSError):
@@ -23,6 +31,19 @@ class TooLarge(OSError):
     def __init__(self, size: int) -> None:
         super().__init__(f"file larger than allowed ({size} bytes or more)")
         self.size = size
+
+
+def kind_of(mode: int) -> str:
+    """Return what a non-regular ``st_mode`` is: "folder", "fifo", "device", "socket" or "other"."""
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "other"
 
 
 def read_regular(path: Path, limit: int) -> bytes:
@@ -35,7 +56,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFile(f"{path}: not a regular file")
+            raise NotRegularFile(f"{path}: not a regular file", kind_of(info.st_mode))
         if info.st_size > limit:
             raise TooLarge(info.st_size)
         chunks: list[bytes] = []

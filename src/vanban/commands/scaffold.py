@@ -25,6 +25,7 @@ from vanban.pipeline.notice import Notice, load
 from vanban.pipeline.output import write_atomic
 from vanban.pipeline.status import date_warnings
 from vanban.pipeline.templates import TEMPLATE_FILES, default_dir
+from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR, in_range
 from vanban.repo import PROFILE_NAME, repository_root
 
 #: Keys of the latest notice that the next one carries over unchanged.
@@ -145,7 +146,11 @@ def _refuse_existing(planned: Sequence[Path], force: bool) -> None:
 
 
 def _add_month(day: dt.date) -> dt.date:
+    """Return the same day of the next month (or its last day); past 9999-12 there is none."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    if year > dt.MAXYEAR:
+        raise UsageError(_("không có tháng nào sau tháng {month}/{year}; hãy cho --ngay-hop YYYY-MM-DD").format(
+            month=day.month, year=day.year))
     for candidate in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, candidate)
@@ -184,6 +189,10 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Task
     day = meeting or (_add_month(old_day) if old_day else None)
     if day is None:
         raise UsageError(_("không xác định được ngày họp; hãy cho --ngay-hop YYYY-MM-DD"))
+    if not in_range(day):  # the draft must pass validation
+        raise UsageError(_("ngày họp {day} nằm ngoài khoảng năm {first}–{last} của một thông báo; "
+                           "hãy cho --ngay-hop YYYY-MM-DD trong khoảng đó").format(
+                               day=day.isoformat(), first=MIN_YEAR, last=MAX_YEAR))
     new: dict[str, Any] = {k: old[k] for k in CARRIED if k in old}
     if isinstance(old.get("trich_yeu"), str | list):
         new["trich_yeu"] = _shift(old["trich_yeu"], old_day, day)

@@ -18,15 +18,19 @@ from pydantic import Field, ValidationError
 
 from vanban.errors import Problem, UsageError
 from vanban.hints import did_you_mean
-from vanban.i18n import _
+from vanban.i18n import _, digits
 from vanban.pipeline.authority import ROLES_KEY, Declaration, declaration_problems
+from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
 from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
-from vanban.pipeline.validate import clean_text, model_problems
-from vanban.repo import PROFILE_NAME, display, find_profile, show_file
+from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_TEXT_CHARS, clean_text, model_problems
+from vanban.repo import PROFILE_NAME, ancestors, display, show_file
 
 #: Keys of a notice whose mapping the profile fills in key by key (the notice wins).
 MERGED_KEYS = ("co_quan", "cuoc_hop", "luu")
+#: Every key of a notice the profile may fill in or resolve: while the profile is broken, a
+#: notice's problems under these keys may only echo it, so they wait until it is fixed.
+FILLED_KEYS = frozenset({*MERGED_KEYS, "nguoi_ky", "noi_nhan"})
 
 
 class ProfileCoQuan(Model):
@@ -65,6 +69,7 @@ class Profile(Model):
     nhom_noi_nhan: dict[str, Lines] = Field(default_factory=dict)
     noi_nhan: tuple[Annotated[str, Field(min_length=1)] | GroupRef, ...] = ()
     luu: Luu | None = None
+    ky_so: KySo | None = None  # signature and seal images, trusted roots (docs/signing.md)
     chuc_danh: Declaration = None  # who heads, deputises, heads a unit: checked against signer chains [T-20]
 
 
@@ -85,7 +90,11 @@ class MergedLocated(Located):
 
 
 def load_profile(path: Path, shown: str, raw: bytes | None = None) -> tuple[Located | None, list[Problem]]:
-    """Load and validate a profile file (or its ``raw`` bytes at a revision); return it or every problem."""
+    """Load and validate a profile file (or its ``raw`` bytes at a revision); return it or every problem.
+
+    The profile's own default Nơi nhận is expanded here too: an unknown group in it, or groups
+    that expand past the limits, are the profile's problems, found once, at their line in it.
+    """
     located, problems = load_file(path, shown) if raw is None else load_bytes(raw, shown)
     if located is None:
         return None, problems
@@ -97,27 +106,41 @@ def load_profile(path: Path, shown: str, raw: bytes | None = None) -> tuple[Loca
         problems.extend(model_problems(located, exc, Profile))
     else:
         problems.extend(declaration_problems(located))
+    if not problems:
+        _, found = apply_profile(Located(shown, {}, {}), located)
+        problems.extend(found)
     return (None if problems else located), problems
 
 
-def apply_profile(notice: Located, profile: Located | None) -> tuple[MergedLocated, list[Problem]]:
-    """Return the notice with the profile's defaults filled in and named references resolved."""
-    merger = _Merger(notice, profile)
+def apply_profile(notice: Located, profile: Located | None,
+                  broken: bool = False) -> tuple[MergedLocated, list[Problem]]:
+    """Return the notice with the profile's defaults filled in and named references resolved.
+
+    ``broken`` says a profile exists but could not be loaded: its references are then left
+    unresolved without a word (its own problems say what is wrong), never "there is no profile".
+    """
+    merger = _Merger(notice, profile, broken)
     return merger.run()
 
 
 class _Merger:
-    def __init__(self, notice: Located, profile: Located | None) -> None:
+    def __init__(self, notice: Located, profile: Located | None, broken: bool = False) -> None:
         self.notice = notice
         self.profile = profile
+        self.broken = broken
         self.marks = dict(notice.marks)
         self.origins: dict[Path_, str] = {}
         self.problems: list[Problem] = []
+        # The profile's marks by their first key, so that copying a subtree reads only its own.
+        self.profile_marks: dict[str | int, dict[Path_, tuple[int, int]]] = {}
+        for path, mark in (profile.marks.items() if profile else ()):
+            if path:
+                self.profile_marks.setdefault(path[0], {})[path] = mark
 
     def _graft(self, value: Any, src: Path_, dst: Path_) -> Any:
         """Copy the profile's subtree at ``src`` to ``dst`` in the notice, with its marks."""
         assert self.profile is not None
-        for path, mark in self.profile.marks.items():
+        for path, mark in self.profile_marks.get(src[0], {}).items():
             if path[: len(src)] == src:
                 self.marks[(*dst, *path[len(src):])] = mark
         self.origins[dst] = self.profile.file
@@ -159,10 +182,18 @@ class _Merger:
         if isinstance(signers, dict) and name.strip() in signers:
             data["nguoi_ky"] = self._graft(signers[name.strip()], ("nguoi_ky", name.strip()), ("nguoi_ky",))
             return
+        if self.broken:
+            return  # the profile's own problems are reported; a guess here would only mislead
         known = sorted(signers) if isinstance(signers, dict) else []
         self.problems.append(self.notice.problem(("nguoi_ky",), _unknown("signer", name, known, self.profile)))
 
     def _expand_recipients(self, data: dict[str, Any]) -> None:
+        """Replace each ``{nhom: name}`` of the Nơi nhận by the group's members, in place.
+
+        Why counted here: a group of 5,000 names referenced 1,000 times is 5,000,000 recipients;
+        the limits on recipients and on characters [R-NN-2] are held while expanding, and the
+        expansion stops at the reference that crosses one, so a bomb costs what its file does.
+        """
         items = data.get("noi_nhan")
         src_root: Path_ = ("noi_nhan",)
         from_profile = False
@@ -172,44 +203,63 @@ class _Merger:
             return
         groups = self._pget("nhom_noi_nhan")
         groups = groups if isinstance(groups, dict) else {}
-        out: list[Any] = []
         old_marks = {p: m for p, m in self.marks.items() if p[:1] == src_root}
         for p in old_marks:
             del self.marks[p]
-        source_marks = self.profile.marks if from_profile and self.profile else old_marks
+        source_marks = self.profile_marks.get("noi_nhan", {}) if from_profile else old_marks
+        by_item: dict[Any, list[tuple[Path_, tuple[int, int]]]] = {}
+        for path, mark in source_marks.items():
+            if len(path) > 1:
+                by_item.setdefault(path[1], []).append((path[2:], mark))
+        where = MergedLocated(self.profile.file if from_profile and self.profile else self.notice.file,
+                              None, source_marks)
+        out: list[Any] = []
+        chars = 0
         for i, item in enumerate(items):
             ref = item.get("nhom") if isinstance(item, dict) and set(item) == {"nhom"} else None
             if ref is None:
-                self._move(source_marks, (*src_root, i), ("noi_nhan", len(out)), from_profile)
+                for rest, mark in by_item.get(i, ()):
+                    self.marks[("noi_nhan", len(out), *rest)] = mark
+                if from_profile and self.profile:
+                    self.origins[("noi_nhan", len(out))] = self.profile.file
                 out.append(item)
+                chars += len(item) if isinstance(item, str) else 0
                 continue
-            if isinstance(ref, str) and ref.strip() in groups:
-                members = groups[ref.strip()]
-                for j, member in enumerate(members if isinstance(members, list) else [members]):
-                    dst: Path_ = ("noi_nhan", len(out))
-                    self.marks[dst] = self.profile.marks.get(("nhom_noi_nhan", ref.strip(), j), (1, 1)) \
-                        if self.profile else (1, 1)
-                    if self.profile:
-                        self.origins[dst] = self.profile.file
-                    out.append(member)
+            if not (isinstance(ref, str) and ref.strip() in groups):
+                if not self.broken:
+                    self.problems.append(where.problem(
+                        (*src_root, i, "nhom"), _unknown("group", str(ref), sorted(groups), self.profile)))
                 continue
-            where = MergedLocated(self.profile.file if from_profile and self.profile else self.notice.file,
-                                  None, source_marks)
-            self.problems.append(
-                where.problem((*src_root, i, "nhom"), _unknown("group", str(ref), sorted(groups),
-                                                                self.profile))
-            )
+            members = groups[ref.strip()]
+            members = members if isinstance(members, list) else [members]
+            size = sum(len(m) for m in members if isinstance(m, str))
+            if len(out) + len(members) > MAX_RECIPIENTS or chars + size > MAX_TEXT_CHARS:
+                self.problems.append(where.problem((*src_root, i, "nhom"), _too_many(
+                    ref.strip(), len(out) + len(members), chars + size), "R-NN-2"))
+                break  # the rest would only grow; one located error is enough
+            chars += size
+            for j, member in enumerate(members):
+                dst: Path_ = ("noi_nhan", len(out))
+                self.marks[dst] = self.profile.marks.get(("nhom_noi_nhan", ref.strip(), j), (1, 1)) \
+                    if self.profile else (1, 1)
+                if self.profile:
+                    self.origins[dst] = self.profile.file
+                out.append(member)
         self.marks[("noi_nhan",)] = source_marks.get(src_root, (1, 1))
         if from_profile and self.profile:
             self.origins[("noi_nhan",)] = self.profile.file
         data["noi_nhan"] = out
 
-    def _move(self, marks: dict[Path_, tuple[int, int]], src: Path_, dst: Path_, from_profile: bool) -> None:
-        for path, mark in marks.items():
-            if path[: len(src)] == src:
-                self.marks[(*dst, *path[len(src):])] = mark
-        if from_profile and self.profile:
-            self.origins[dst] = self.profile.file
+
+def _too_many(group: str, count: int, chars: int) -> str:
+    """Say that expanding ``group`` makes the Nơi nhận longer than a notice may be."""
+    if count > MAX_RECIPIENTS:
+        return _("nhóm '{group}' làm danh sách nơi nhận vượt quá {limit} nơi (đã tới {count}); "
+                 "hãy bớt nhóm hoặc gộp nơi nhận").format(group=group, limit=digits(MAX_RECIPIENTS),
+                                                            count=digits(count))
+    return _("nhóm '{group}' làm danh sách nơi nhận dài quá {limit} ký tự (đã tới {count}); "
+             "hãy bớt nhóm hoặc gộp nơi nhận").format(group=group, limit=digits(MAX_TEXT_CHARS),
+                                                       count=digits(chars))
 
 
 def _unknown(kind: str, name: str, known: list[str], profile: Located | None) -> str:
@@ -225,42 +275,81 @@ def _unknown(kind: str, name: str, known: list[str], profile: Located | None) ->
         names=", ".join(known) or _("không có")))
 
 
+def find_entry(start: Path) -> Path | None:
+    """Return the nearest ``vanban.yaml`` at or above ``start``'s folder, whatever it is.
+
+    Why not ``repo.find_profile``: it looks for a regular file only, so a ``vanban.yaml`` that
+    is a folder, a FIFO or a dangling link would be skipped in silence and the notices would
+    be checked without their profile; here it is found, and the loader says what it is.
+    """
+    for folder in ancestors(start):
+        candidate = folder / PROFILE_NAME
+        if candidate.exists() or candidate.is_symlink():
+            return candidate
+    return None
+
+
 class ProfileCache:
     """Load each office profile once per run and apply it to the notices below it."""
 
     def __init__(self) -> None:
         self._loaded: dict[tuple[Path, str | None], tuple[Located | None, list[Problem]]] = {}
 
-    def profile(self, file: Path, revision: str | None = None) -> tuple[Located | None, list[Problem]]:
-        """Return the profile that governs ``file`` (as it was at ``revision``) and its problems, once.
-
-        Problems are returned only the first time, so a broken profile is reported once per run.
-        """
-        path = find_profile(file)
+    def _load(self, file: Path, revision: str | None) -> tuple[Path | None, Located | None, list[Problem]]:
+        """Return the path, the profile and every problem of the profile governing ``file`` (cached)."""
+        path = find_entry(file)
         if path is None:
-            return None, []
+            return None, None, []
         key = (path, revision)
-        if key in self._loaded:
-            return self._loaded[key][0], []
-        if revision is None:
-            self._loaded[key] = load_profile(path, display(path))
-        else:
-            try:
-                raw = show_file(path, revision)
-            except UsageError:
-                self._loaded[key] = (None, [])  # the profile did not exist yet at that revision
+        if key not in self._loaded:
+            if revision is None:
+                self._loaded[key] = load_profile(path, _shown(path))
             else:
-                self._loaded[key] = load_profile(path, f"{display(path)}@{revision}", raw)
-        return self._loaded[key]
+                try:
+                    raw = show_file(path, revision)
+                except UsageError:
+                    self._loaded[key] = (None, [])  # the profile did not exist yet at that revision
+                else:
+                    self._loaded[key] = load_profile(path, f"{_shown(path)}@{revision}", raw)
+        return (path, *self._loaded[key])
 
     def apply(self, file: Path, notice: Located, revision: str | None = None) -> tuple[Located, list[Problem]]:
-        """Return ``notice`` merged with the profile that governs ``file`` (problems of both)."""
-        profile, problems = self.profile(file, revision)
-        merged, found = apply_profile(notice, profile)
+        """Return ``notice`` merged with the profile that governs ``file`` (problems of both).
+
+        A broken profile's problems come with every notice it governs (a run lists each
+        problem once): they are what ``without_echoes`` needs to drop the notice's problems
+        that only echo it.
+        """
+        _path, profile, problems = self._load(file, revision)
+        merged, found = apply_profile(notice, profile, broken=bool(problems))
         return merged, problems + found
 
 
+def _shown(path: Path) -> str:
+    """Return the profile's path for messages: its folder resolved, the link itself never followed.
+
+    Why: a ``vanban.yaml`` that is a link (to ``/dev/zero``, to nowhere, to itself) must be
+    named as the author sees it, and resolving a link that loops raises.
+    """
+    return str(Path(display(path.parent)) / path.name)
+
+
+def _root(field: str) -> str:
+    return field.split(".")[0].split("[")[0]
+
+
+def is_profile_file(shown: str) -> bool:
+    """Tell whether a problem's file (``vanban.yaml`` or ``x/vanban.yaml@HEAD~1``) is an office profile."""
+    return PROFILE_NAME in (Path(shown).name, Path(shown.rpartition("@")[0]).name)
+
+
 def without_echoes(problems: list[Problem], causes: list[Problem]) -> list[Problem]:
-    """Drop model problems that only echo an unresolved profile reference (reported once is enough)."""
-    roots = {c.field.split(".")[0].split("[")[0] for c in causes}
-    return [p for p in problems if p.field.split(".")[0].split("[")[0] not in roots]
+    """Drop model problems that only echo an unresolved profile reference (reported once is enough).
+
+    A cause in the profile file means the profile is broken: everything it fills in is then
+    unknown, so the notice's problems under those keys wait until the profile is fixed.
+    """
+    roots = {_root(c.field) for c in causes}
+    if any(is_profile_file(c.file) for c in causes):
+        roots |= FILLED_KEYS
+    return [p for p in problems if _root(p.field) not in roots]
