@@ -19,12 +19,9 @@ from vanban.pipeline.templates import CONTRACT, TEMPLATE_FILES, default_dir
 
 
 @pytest.fixture()
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Return a scaffolded office repository, as the working folder."""
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    monkeypatch.chdir(root)
-    return root
+def office(scaffolded: Path) -> Path:
+    """Return a freshly scaffolded office repository, as the working folder."""
+    return scaffolded
 
 
 def _without_footnotes(data: bytes) -> bytes:

@@ -15,12 +15,9 @@ from vanban.commands.schema import content_schema, profile_schema
 
 
 @pytest.fixture()
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def office(scaffolded: Path) -> Path:
     """Return a freshly scaffolded office repository, as the working folder."""
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    monkeypatch.chdir(root)
-    return root
+    return scaffolded
 
 
 def _yaml(path: Path) -> object:
