@@ -27,12 +27,13 @@ from vanban.files import read_regular
 from vanban.i18n import _, language, set_language
 from vanban.pipeline.docx_check import check_file
 from vanban.pipeline.loader import MAX_FILE_BYTES
-from vanban.pipeline.notice import Notice, discover, load_files, screen
+from vanban.pipeline.notice import Notice, load_files
 from vanban.pipeline.output import check_dir, prepare_dir, write_all
 from vanban.pipeline.render import FORMATS, check_formats, render_notice
 from vanban.pipeline.render_docx import DOCX_TEMPLATE
 from vanban.pipeline.render_pdf import HTML_TEMPLATE
 from vanban.pipeline.sandbox import load
+from vanban.pipeline.sources import discover, screen
 from vanban.pipeline.templates import environment, find, search_path
 from vanban.repo import display, find_profile
 
