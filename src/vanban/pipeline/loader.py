@@ -72,8 +72,9 @@ class Located:
     #: Block scalars (``|`` or ``>``) by path: the 1-based line of their first content line and
     #: its indentation, so that positions inside the block map to the file (``validate.prose_body``).
     blocks: dict[Path_, tuple[int, int]] = field(default_factory=dict, kw_only=True, compare=False)
-    #: Plain values followed by a comment on the same line, by path: the (line, col) of the
-    #: ``#`` and the comment's text, which YAML drops; in prose this is text lost in silence.
+    #: Plain values followed by ``" #"`` (one space, as inside a sentence) on the same line, by path:
+    #: the (line, col) of the ``#`` and the text YAML drops; in prose this is text lost in silence.
+    #: A comment set off by two spaces or more is taken as meant.
     comments: dict[Path_, tuple[int, int, str]] = field(default_factory=dict, kw_only=True, compare=False)
 
     def where(self, path: Path_) -> tuple[int, int]:
@@ -333,6 +334,7 @@ _DIRECTIVE = N_("dòng bắt đầu bằng '%' là chỉ thị YAML, vanban khô
 _TAG = N_("thẻ YAML (bắt đầu bằng '!') viết sai, và vanban không dùng thẻ; hãy bỏ dấu '!' "
           "hoặc đặt giá trị trong dấu ngoặc kép")
 _LIST_INDENT = N_("sai thụt lề trong danh sách")
+_KEY_INDENT = N_("sai thụt lề hoặc thiếu tên trường")
 _SYNTAX_OTHER = N_("lỗi cú pháp YAML ở đây; hãy kiểm tra dấu ngoặc, dấu ':' và thụt lề "
                    "(hoặc đặt giá trị trong dấu ngoặc kép)")
 
@@ -357,7 +359,7 @@ _SYNTAX: tuple[tuple[str, str], ...] = (
     (r"found unexpected end of stream", N_("chuỗi trong dấu ngoặc{since} chưa được đóng")),
     (r"found unexpected document (indicator|separator)",
      N_("chuỗi trong dấu ngoặc{since} chưa được đóng trước dòng '---' hoặc '...'")),
-    (r"(did not find expected key|expected <block end>)", N_("sai thụt lề hoặc thiếu tên trường")),
+    (r"(did not find expected key|expected <block end>)", _KEY_INDENT),
     (r"(did not find expected|expected the) node content", N_("thiếu giá trị")),
     (r"did not find expected '-' indicator", _LIST_INDENT),
     (r"(block )?sequence entries are not allowed", N_("không được bắt đầu danh sách '- ' ở đây (sai thụt lề?)")),
@@ -494,14 +496,15 @@ def _prose_trap(msgid: str, lines: list[str], line: int, col: int) -> tuple[int,
             above = re.match(r"^ *(?:- +)?", above).group()  # type: ignore[union-attr]
             return line, len(key.group("indent")) + 1, _(
                 "dòng '{key}:' thụt lề sâu hơn dòng trên, nên YAML coi nó là phần tiếp của giá trị ở dòng trên; "
-                "hãy thụt lề '{key}' thẳng cột với các trường cùng nhóm (trường ở dòng trên bắt đầu sau {above} ký tự)").format(
+                "hãy thụt lề '{key}' thẳng cột với các trường cùng nhóm "
+                "(trường ở dòng trên bắt đầu sau {above} ký tự)").format(
                 key=key.group("key"), above=len(above))
         shown = text[start:].strip()
         return line, col, _(
             "dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; hãy đặt cả giá trị trong dấu ngoặc kép, "
             "ví dụ \"{text}\", hoặc viết nội dung dạng khối '|'").format(text=shown if len(shown) <= 60
                                                                            else shown[:57] + "…")
-    if msgid == _LIST_INDENT:
+    if msgid in (_LIST_INDENT, _KEY_INDENT):
         dash = re.match(r"^( *)- ", text)
         if dash:
             cols = sorted({len(m.group(1)) + 1 for m in (re.match(r"^( *)- ", t) for t in lines[: line - 1]) if m})
@@ -610,7 +613,7 @@ class _Walker:
             self.blocks[path] = (first + 1, indent)
         elif not node.style and node.end_mark.line < len(self.lines):
             rest = self.lines[node.end_mark.line][node.end_mark.column:]
-            found = re.match(r"[ \t]+#", rest)
+            found = re.match(r" #", rest)  # one space, as inside a sentence; a comment set off by two is meant
             if found:
                 col = node.end_mark.column + found.end()
                 self.comments[path] = (node.end_mark.line + 1, col, rest[found.end() - 1:].strip())

@@ -186,7 +186,12 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
         elif kind.startswith("vb_"):
             message = str(error["msg"])  # model.py's validators raise it already translated
         else:
+            value = get(located.data, *path)
+            glued = [k for k in value if str(k).startswith("-")] if isinstance(value, dict) else []
             template = _MESSAGES.get(kind)
+            if kind == "tuple_type" and glued:
+                problems.append(located.problem(path, str(key_trap(str(glued[0]), None)), rule or ""))
+                continue
             message = _(template).format(**error.get("ctx", {})) if template else str(error["msg"])
             # pydantic joins the allowed values in English.
             message = message.replace("' or '", "' " + _("hoặc") + " '")
