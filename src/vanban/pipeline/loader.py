@@ -264,7 +264,8 @@ def load_yaml(text: str, display: str, *, pure_python: bool = False) -> tuple[Lo
                        if isinstance(node, yaml.SequenceNode)
                        else _("tệp phải là một nhóm trường (khóa: giá trị), không phải một giá trị đơn"))
             mark = node.start_mark
-            return None, [Problem(display, mark.line + 1, mark.column + 1, "", message)]
+            line, col = _inside(text.split("\n"), mark.line + 1, mark.column + 1)  # '---' alone: past the end
+            return None, [Problem(display, line, col, "", message)]
         walker = _Walker(loader, display, lambda: _first_alias(text, loader_class), text.split("\n"))
         data = walker.walk(node, ())
         if walker.problems:

@@ -34,7 +34,7 @@ def key_trap(key: str, value: Any) -> str | None:
     if value in ("", None) and key[:1].isdigit():
         return _("dấu ',' trong ngoặc nhọn {{…}} ngăn cách các trường, nên '{key}' bị tách khỏi số đứng trước; "
                  "hãy đặt giá trị có dấu phẩy trong ngoặc kép, ví dụ \"56,2 tạ/ha\"").format(key=key)
-    if re.search(r"[\s,.;()/]", key) or key[:1].isupper():
+    if re.search(r"[\s,.;()/]", key):
         shown = f"{key}: {value}" if isinstance(value, str) else f"{key}: …"
         return _("dấu ': ' trong văn bản làm YAML hiểu '{key}' là tên trường; hãy đặt cả dòng trong ngoặc kép, "
                  "ví dụ \"{text}\", hoặc viết nội dung dạng khối '|'").format(
