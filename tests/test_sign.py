@@ -180,9 +180,10 @@ def _office(folder: Path, pki: Pki, with_seal: bool = True) -> Iterator[Path]:
         shutil.copy(FIXTURES / "con-dau.png", root / "anh" / "con-dau.png")
         shutil.copy(pki.root_pem, root / "anh" / "root.pem")
         seal = f"  con_dau:\n    UBND: {{anh: anh/con-dau.png, duong_kinh_mm: \"{SEAL_MM:g}\"}}\n" if with_seal else ""
-        # Until the Profile model has ky_so, the section lives in its own file (--config).
-        (root / "ky-so.yaml").write_text(
-            f"ky_so:\n  chu_ky:\n    {SIGNER}: anh/chu-ky.png\n{seal}  tin_cay: [anh/root.pem]\n", encoding="utf-8")
+        # The signing section lives in the office profile, beside the signers it names.
+        profile = root / "vanban.yaml"
+        profile.write_text(profile.read_text(encoding="utf-8") + f"ky_so:\n  chu_ky:\n    {SIGNER}: anh/chu-ky.png\n"
+                           f"{seal}  tin_cay: [anh/root.pem]\n", encoding="utf-8")
 
     with office(folder, signing) as root, pytest.MonkeyPatch.context() as patch:
         patch.setenv("VANBAN_PIN", PASSPHRASE)
@@ -215,11 +216,10 @@ def order_a(pki: Pki, token: Token, tmp_path_factory: pytest.TempPathFactory) ->
     with _office(tmp_path_factory.mktemp("order-a"), pki) as root, pytest.MonkeyPatch.context() as patch:
         seconds: dict[str, float] = {}
         _cli("issue", str(DRAFT), "--number", "7", "--date", "2024-02-01")
-        _timed(seconds, "leader", "sign", str(DRAFT), "--role", "leader", "--p12", str(pki.leader_p12),
-               "--config", "ky-so.yaml")
+        _timed(seconds, "leader", "sign", str(DRAFT), "--role", "leader", "--p12", str(pki.leader_p12),)
         patch.setenv("VANBAN_PIN", PIN)
         key = ["--pkcs11", str(token.library), "--token", token.label, "--key-label", "co-quan"]
-        _timed(seconds, "organisation", "sign", str(DRAFT), "--role", "organisation", *key, "--config", "ky-so.yaml")
+        _timed(seconds, "organisation", "sign", str(DRAFT), "--role", "organisation", *key)
         base = root / "da-phat-hanh" / "2024"
         yield Signed(root, {"issued": base / "07-TB-UBND.pdf", "leader": base / "07-TB-UBND-ky-lanh-dao.pdf",
                             "final": base / "07-TB-UBND-ky-co-quan.pdf"}, seconds)
@@ -232,10 +232,10 @@ def order_b(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sign
         seconds: dict[str, float] = {}
         signed_draft = root.parent / "du-thao-da-ky.pdf"
         _timed(seconds, "leader", "sign", str(DRAFT), "--role", "leader", "--p12", str(pki.leader_p12),
-               "--config", "ky-so.yaml", "--month", "2024-02", "-o", str(signed_draft))
+               "--month", "2024-02", "-o", str(signed_draft))
         _cli("issue", str(DRAFT), "--number", "12", "--date", "2024-02-05")
         _timed(seconds, "organisation", "sign", str(DRAFT), "--role", "organisation", "--p12", str(pki.org_p12),
-               "--config", "ky-so.yaml", "--signed-draft", str(signed_draft))
+               "--signed-draft", str(signed_draft))
         base = root / "da-phat-hanh" / "2024"
         yield Signed(root, {"draft": signed_draft, "filled": base / "12-TB-UBND-dien-so.pdf",
                             "final": base / "12-TB-UBND-ky-co-quan.pdf"}, seconds)
@@ -386,16 +386,12 @@ def test_verify_lists_signers_times_changes_and_the_archived_revision(order_a: S
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     received = order_a.root / "nhan-duoc.pdf"  # a copy received back, inside the office's repository
     shutil.copy(order_a.files["final"], received)
-    profile = order_a.root / "vanban.yaml"
-    before = profile.read_bytes()
-    # verify reads only ky_so.tin_cay from vanban.yaml (the final place of the section).
-    profile.write_bytes(before + b"\nky_so:\n  tin_cay: [anh/root.pem]\n")
+    # verify trusts the roots in ky_so.tin_cay of the office's vanban.yaml.
     try:
         with contextlib.chdir(order_a.root):
             capsys.readouterr()
             assert main(["verify", str(received)]) == 0
     finally:
-        profile.write_bytes(before)
         received.unlink()
     out = capsys.readouterr().out
     assert f"Chữ ký 1 ({sign.LEADER_FIELD}, chứng thực" in out and SIGNER in out
@@ -563,7 +559,7 @@ def test_phu_luc_signed_by_the_organisation_with_the_r_sig_11_text_clear_of_ink(
             patch.setenv(name, value)
         patch.setenv("VANBAN_PIN", PASSPHRASE)
         _cli("sign", str(attachment), "--role", "organisation", "--attachment-of", str(DRAFT), "--p12",
-             str(pki.org_p12), "--config", "ky-so.yaml")
+             str(pki.org_p12))
         _check_register(order_a.root, [("ky_so", "da-phat-hanh/2024/07-TB-UBND-phu-luc-1.pdf")])
     signed = order_a.root / "da-phat-hanh" / "2024" / "07-TB-UBND-phu-luc-1.pdf"
     found = sign.signatures(signed.read_bytes(), pki.roots())

@@ -272,6 +272,7 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     from vanban.pipeline.notice import load
 
     day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
+    _check_year(day, "--as-of")
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
             raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
@@ -501,6 +502,15 @@ def schema(out_dir: Path) -> None:
 
     for path in write_schemas(out_dir):
         click.echo(_("Đã ghi {path}").format(path=_shown(path)))
+
+
+def _check_year(day: dt.date, option: str) -> None:
+    """Refuse a date no notice can bear (before 1945 or after 2099): deadlines count from it."""
+    from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UsageError(_("{option}: năm {year} nằm ngoài {first}–{last}").format(
+            option=option, year=day.year, first=MIN_YEAR, last=MAX_YEAR))
 
 
 def _templates(option: Path | None) -> Path | None:

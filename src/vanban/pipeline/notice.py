@@ -48,7 +48,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir() and path.suffix not in SUFFIXES:  # a folder named "x.yaml" is reported by the loader
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
+            # Anything named *.yaml but a folder is listed, FIFOs and devices included: the
+            # loader says why it cannot read them, rather than skipping them without a word.
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and not p.is_dir()))
         elif path.exists() or path.is_symlink():
             found.append(path)
         else:

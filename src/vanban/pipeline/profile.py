@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError
 from vanban.errors import Problem, UsageError
 from vanban.hints import did_you_mean
 from vanban.i18n import _, digits
+from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
 from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text
 from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_TEXT_CHARS, clean_text, model_problems
@@ -67,6 +68,7 @@ class Profile(Model):
     nhom_noi_nhan: dict[str, Lines] = Field(default_factory=dict)
     noi_nhan: tuple[Annotated[str, Field(min_length=1)] | GroupRef, ...] = ()
     luu: Luu | None = None
+    ky_so: KySo | None = None  # signature and seal images, trusted roots (docs/signing.md)
 
 
 @dataclass(frozen=True)

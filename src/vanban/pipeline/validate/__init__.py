@@ -59,11 +59,15 @@ def check(located: Located) -> tuple[ThongBao | None, list[Problem]]:
     problems.extend(notice_problems(located, data))
     problems.extend(label_problems(located, data))
     problems.extend(box_problems(located, data))
-    problems.extend(date_problems(located, data))
+    calendar = date_problems(located, data)
+    problems.extend(calendar)
     try:
         notice = ThongBao.model_validate(data)
     except ValidationError as exc:
-        problems.extend(model_problems(located, exc))
+        # A year out of range is said once, in the author's words: the date library's own
+        # complaint about it ("year 0 is out of range") would only repeat it, in English.
+        said = {p.field for p in calendar}
+        problems.extend(p for p in model_problems(located, exc) if p.field not in said)
         return None, cap_problems(problems)
     return (None if problems else notice), cap_problems(problems)
 
