@@ -382,7 +382,8 @@ def test_yaml_syntax_error_is_translated(monkeypatch: pytest.MonkeyPatch,
     en, vi = _problem_lines("syntax-unquoted-colon", monkeypatch, capsys)
     assert en["where"] == "syntax-unquoted-colon.yaml:22:19:"
     assert en["message"] == ("a ': ' in the text makes YAML take this for a field name; put the whole value in "
-                             "double quotes, for example \"Kết luận: các đơn vị thực hiện.\", or write the text as a '|' block")
+                             "double quotes, for example \"Kết luận: các đơn vị thực hiện.\", "
+                             "or write the text as a '|' block")
     assert vi["message"] == ("dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; hãy đặt cả giá trị trong dấu "
                              "ngoặc kép, ví dụ \"Kết luận: các đơn vị thực hiện.\", hoặc viết nội dung dạng khối '|'")
 
