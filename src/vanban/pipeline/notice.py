@@ -21,6 +21,7 @@ from vanban.pipeline.profile import ProfileCache, without_echoes
 from vanban.pipeline.sources import discover, screen
 from vanban.pipeline.status import reference_problems
 from vanban.pipeline.validate import check, warnings
+from vanban.pipeline.validate.prose_body import expand
 from vanban.repo import display, show_file
 
 
@@ -57,10 +58,11 @@ def load_notice(path: Path, revision: str | None = None, profiles: ProfileCache 
         located, problems = load_bytes(show_file(path, revision), f"{display(path)}@{revision}")
     if located is None:
         return None, problems
+    located, prose_problems = expand(located)  # a body typed as prose becomes the nested form
     merged, merge_problems = profiles.apply(path, located, revision)
     model, found = check(merged)
-    problems = merge_problems + without_echoes(found, merge_problems)
-    if model is None:
+    problems = prose_problems + merge_problems + without_echoes(found, merge_problems)
+    if model is None or prose_problems:
         return None, problems
     return Notice(path, model, merged, tuple(warnings(merged, model)), revision), problems
 
