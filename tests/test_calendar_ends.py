@@ -52,11 +52,16 @@ def test_the_first_and_last_days_of_the_range_build(tmp_path: Path, monkeypatch:
     assert main(["build", str(first.relative_to(tmp_path)), str(last.relative_to(tmp_path)), "-o", "out"]) == 0
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
-def test_tasks_as_of_the_ends_of_the_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_of: str) -> None:
+@pytest.mark.parametrize(("as_of", "code"), [("0001-01-01", 2), ("9999-12-31", 2), ("1945-01-01", 0),
+                                             ("2099-12-31", 0)])
+def test_tasks_as_of_the_ends_of_the_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], as_of: str, code: int) -> None:
     path = _notice(tmp_path / "content", "2024-03-05", "2024-03-01", "2024-03-20")
     monkeypatch.chdir(tmp_path)
-    assert main(["tasks", str(path.relative_to(tmp_path)), "--overdue", "--as-of", as_of]) == 0
+    assert main(["tasks", str(path.relative_to(tmp_path)), "--overdue", "--as-of", as_of]) == code
+    err = capsys.readouterr().err
+    assert "Lỗi nội bộ" not in err
+    assert ("--as-of: năm" in err) is (code == 2)
 
 
 @pytest.mark.parametrize("meeting", ["9999-12-15", "0001-01-01", "2100-01-01"])

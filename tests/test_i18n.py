@@ -381,8 +381,11 @@ def test_yaml_syntax_error_is_translated(monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     en, vi = _problem_lines("syntax-unquoted-colon", monkeypatch, capsys)
     assert en["where"] == "syntax-unquoted-colon.yaml:22:19:"
-    assert en["message"] == "': ' is not allowed here; put the value in double quotes"
-    assert vi["message"] == "không được đặt dấu ': ' ở đây; hãy đặt giá trị trong dấu ngoặc kép"
+    assert en["message"] == ("a ': ' in the text makes YAML take this for a field name; put the whole value in "
+                             "double quotes, for example \"Kết luận: các đơn vị thực hiện.\", "
+                             "or write the text as a '|' block")
+    assert vi["message"] == ("dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; hãy đặt cả giá trị trong dấu "
+                             "ngoặc kép, ví dụ \"Kết luận: các đơn vị thực hiện.\", hoặc viết nội dung dạng khối '|'")
 
 
 def test_misspelt_key_and_its_hint_are_translated(monkeypatch: pytest.MonkeyPatch,

@@ -256,7 +256,9 @@ def _day(option: object) -> AsOf:
     """Return the as-of date of a run: the one given, else today in Vietnam (printed with every output)."""
     from vanban.commands.tasks import AsOf
 
-    return AsOf.of(option.date() if isinstance(option, dt.datetime) else None)
+    day = AsOf.of(option.date() if isinstance(option, dt.datetime) else None)
+    _check_year(day.day, "--as-of")
+    return day
 
 
 @cli.command()
@@ -575,6 +577,15 @@ def schema(out_dir: Path) -> None:
 
     for path in write_schemas(out_dir):
         click.echo(_("Đã ghi {path}").format(path=_shown(path)))
+
+
+def _check_year(day: dt.date, option: str) -> None:
+    """Refuse a date no notice can bear (before 1945 or after 2099): deadlines count from it."""
+    from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UsageError(_("{option}: năm {year} nằm ngoài {first}–{last}").format(
+            option=option, year=day.year, first=MIN_YEAR, last=MAX_YEAR))
 
 
 def _templates(option: Path | None) -> Path | None:

@@ -83,8 +83,10 @@ cuoc_hop:
     - Báo cáo kết quả thực hiện kế hoạch tháng 12/2023 và nhiệm vụ trọng tâm tháng 01/2024
 noi_dung:
   - muc: Kết quả đạt được
-    noi_dung:
-      - Trong tháng 12/2023, UBND thị xã đã tập trung chỉ đạo hoàn thành các chỉ tiêu kinh tế - xã hội năm 2023.
+    noi_dung: |                 # gõ như văn bản: nhãn 1., a), -, + ở đầu dòng; không cần ngoặc kép
+      Trong tháng 12/2023, UBND thị xã đã tập trung chỉ đạo hoàn thành các chỉ tiêu kinh tế - xã hội năm 2023.
+      1. Về kinh tế:
+      - Năng suất lúa tăng 56,2 tạ/ha (vượt #2 chỉ tiêu so với kế hoạch).
   - muc: Nhiệm vụ trọng tâm tháng 01/2024
     noi_dung:
       - khoan: Phòng Kinh tế

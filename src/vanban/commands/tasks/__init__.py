@@ -38,8 +38,9 @@ from vanban.errors import ContentError, UsageError
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
 from vanban.pipeline.deadlines import Deadline, from_date
-from vanban.pipeline.notice import SUFFIXES, Notice, load_notices
+from vanban.pipeline.notice import Notice, load_notices
 from vanban.pipeline.outline import outline, tasks
+from vanban.pipeline.sources import SUFFIXES
 from vanban.pipeline.status import Update, resolve_updates, unit_key
 
 #: Status codes as written in YAML, and how they read in listings. The labels are data in
