@@ -228,7 +228,7 @@ def _show_archived(file: Path) -> bool:
 
 @cli.command()
 @_paths
-def check(paths: tuple[Path, ...]) -> None:
+def check(paths: tuple[Path, ...]) -> int:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
     from vanban.commands.issue import problems_of_repository
     from vanban.commands.register import duplicate_problems
@@ -239,13 +239,23 @@ def check(paths: tuple[Path, ...]) -> None:
     sources = list(paths) or [DEFAULT_CONTENT]
     notices, problems = load_notices(sources)
     problems += duplicate_problems(notices) + problems_of_repository(sources)
-    if problems:
-        raise ContentError(problems)  # every problem of every file at once, the set's included
-    if not notices:
+    if not notices and not problems:
         raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
-    for warning in [w for n in notices for w in n.warnings] + date_warnings(notices, AsOf.of(None).day):
-        click.echo(str(warning), err=True)
-    click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
+    # Every error and warning of every file at once; the checks across notices ran on the valid ones.
+    warnings = {w for n in notices for w in n.warnings} | set(date_warnings(notices, AsOf.of(None).day))
+    for problem in sorted(set(problems) | warnings):
+        click.echo(str(problem), err=True)
+    if not problems:
+        click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
+        return 0
+    left_out = sorted({p.file for p in problems if not p.warning} - {display(n.source) for n in notices})
+    if left_out and notices:
+        click.echo(_("Các kiểm tra giữa các văn bản (số trùng, cập nhật nhiệm vụ) bỏ qua {count} tệp có lỗi: "
+                     "{files}.").format(count=len(left_out), files=", ".join(left_out)), err=True)
+    errors = [p for p in problems if not p.warning]
+    click.echo(_("Có {count} lỗi trong {files} tệp.").format(count=len(errors), files=len({p.file for p in errors})),
+               err=True)
+    return 1
 
 
 _as_of = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -618,6 +628,11 @@ def _translate_help(group: click.Group) -> None:
         original = getattr(obj, f"_msgid_{attr}", None) or getattr(obj, attr)
         setattr(obj, f"_msgid_{attr}", original)
         setattr(obj, attr, _(original))
+    # click (8.1.8+) caches each command's automatic --help option with the text of the language
+    # in force when it was first made; drop the cache so it is made again in this one.
+    for command in (group, *group.commands.values()):
+        if getattr(command, "_help_option", None) is not None:
+            command._help_option = None
 
 
 def _requested_language(args: Sequence[str]) -> str | None:
