@@ -82,3 +82,16 @@ def test_check_reports_every_file_at_once_and_says_what_the_cross_checks_left_ou
     assert err[-2] == (f"Các kiểm tra giữa các văn bản (số trùng, cập nhật nhiệm vụ) bỏ qua 1 tệp có lỗi: "
                        f"{tmp_path / 'broken.yaml'}.")
     assert err[-1] == "Có 1 lỗi trong 1 tệp."
+
+
+def test_options_are_english_and_the_old_vietnamese_names_still_work_hidden(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13, point 6: `new --from-notice/--meeting-date`; `--tu`/`--ngay-hop` kept for old scripts."""
+    assert main(["new", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert "--from-notice TỆP" in help_text and "--meeting-date NĂM-THÁNG-NGÀY" in help_text
+    assert "--tu" not in help_text and "--ngay-hop" not in help_text and "%Y" not in help_text
+    from vanban.cli import cli
+
+    names = {name for param in cli.commands["new"].params for name in getattr(param, "opts", [])}
+    assert {"--from-notice", "--meeting-date", "--tu", "--ngay-hop"} <= names

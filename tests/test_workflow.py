@@ -102,7 +102,7 @@ def test_new_leaves_done_tasks_out(office: Path) -> None:
         'ngay: "2023-12-27"', 'ngay: "2024-01-03"').replace('ngay: "2024-01-05"', 'ngay: "2024-01-08"')
         + "cap_nhat_nhiem_vu:\n  - thong_bao: 2023-12-phien-hop-thuong-ky\n    ma: KT-01\n"
           "    trang_thai: xong\n    ngay: \"2024-01-06\"\n", encoding="utf-8")
-    assert main(["new", "--tu", str(notice), "--ngay-hop", "2024-01-30", "-o", "content/x.yaml"]) == 0
+    assert main(["new", "--from-notice", str(notice), "--meeting-date", "2024-01-30", "-o", "content/x.yaml"]) == 0
     data = _yaml(office / "content" / "x.yaml")
     assert isinstance(data, dict)
     assert data["noi_dung"][0]["noi_dung"] == ["[Đánh giá chung kết quả thực hiện nhiệm vụ]"]

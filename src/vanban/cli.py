@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from vanban.commands.build import Report
     from vanban.commands.tasks import AsOf
 
+#: How a date option reads in the help: the words a clerk types, not strftime codes.
+_DATE = "NĂM-THÁNG-NGÀY"
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("templates")
@@ -258,8 +260,9 @@ def check(paths: tuple[Path, ...]) -> int:
     return 1
 
 
-_as_of = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                      help="Ngày xét trạng thái và quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
+_as_of = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
+                      help="Ngày xét trạng thái và quá hạn, dạng năm-tháng-ngày, ví dụ 2026-11-27 "
+                           "(mặc định: hôm nay, giờ Việt Nam).")
 
 
 def _day(option: object) -> AsOf:
@@ -402,14 +405,18 @@ cli.add_command(_so_alias, name="so")
 
 @cli.command()
 @click.argument("content", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CONTENT)
-@click.option("--tu", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
-@click.option("--ngay-hop", "meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Ngày họp mới YYYY-MM-DD (mặc định: một tháng sau cuộc họp trước).")
+@click.option("--from-notice", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="TỆP", help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
+@click.option("--meeting-date", "meeting", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
+              help="Ngày họp mới, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: một tháng sau cuộc họp trước).")
+# The Vietnamese names of the same options, kept hidden so that existing scripts keep working.
+@click.option("--tu", "source_vi", type=click.Path(path_type=Path, dir_okay=False), default=None, hidden=True)
+@click.option("--ngay-hop", "meeting_vi", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
 @_as_of
-def new(content: Path, source: Path | None, meeting: object, out: Path | None, as_of: object) -> None:
+def new(content: Path, source: Path | None, meeting: object, source_vi: Path | None, meeting_vi: object,
+        out: Path | None, as_of: object) -> None:
     """Tạo dự thảo thông báo tháng sau từ thông báo gần nhất trong CONTENT (mặc định content/).
 
     Dự thảo ghi lại mọi nhiệm vụ chưa xong (tính đến --as-of) của các thông báo đến thông báo đó,
@@ -417,6 +424,8 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None, a
     """
     from vanban.commands.scaffold import new_notice
 
+    source = source or source_vi
+    meeting = meeting or meeting_vi
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
     when = _day(as_of)
     path, warnings = new_notice(content, source, day, out, when)
@@ -431,7 +440,7 @@ def new(content: Path, source: Path | None, meeting: object, out: Path | None, a
 @click.option("--number", type=click.IntRange(min=1), default=None,
               help="Số văn bản (số do hệ thống quản lý văn bản cấp); được kiểm tra với các số đã dùng trong kho.")
 @click.option("--next", "use_next", is_flag=True, help="Dùng số đề xuất: số lớn nhất trong kho này + 1.")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
               help="Ngày ban hành, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: hôm nay, giờ Việt Nam).")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
@@ -479,7 +488,7 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
 @click.option("--attachment-of", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="FILE là phụ lục tách tệp (.pdf) của văn bản đã phát hành này (.yaml): cơ quan ký, không hình ảnh, "
                    "ghi số, ký hiệu và thời gian ký ở góc trên bên phải trang 1.")
-@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None,
+@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None, metavar="NĂM-THÁNG",
               help="Tháng in sẵn trên bản dự thảo phát hành, dạng năm-tháng, ví dụ 2026-11 (mặc định: tháng này).")
 @click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False), default=None,
