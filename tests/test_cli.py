@@ -90,6 +90,8 @@ def test_options_are_english_and_the_old_vietnamese_names_still_work_hidden(
     assert main(["new", "--help"]) == 0
     help_text = capsys.readouterr().out
     assert "--from-notice TỆP" in help_text and "--meeting-date NĂM-THÁNG-NGÀY" in help_text
+    assert help_text.startswith("Cách dùng: vanban new [TÙY_CHỌN] [CONTENT]")
+    assert "TEXT" not in help_text and "INTEGER" not in help_text and "[x>=1]" not in help_text
     assert "--tu" not in help_text and "--ngay-hop" not in help_text and "%Y" not in help_text
     from vanban.cli import cli
 

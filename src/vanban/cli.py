@@ -16,13 +16,13 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vanban import __version__
 from vanban.errors import ContentError, OutputError, RenderError, UsageError, VanbanError
-from vanban.i18n import _
+from vanban.i18n import N_, _
 from vanban.repo import display
 
 if TYPE_CHECKING:
@@ -30,10 +30,17 @@ if TYPE_CHECKING:
     from vanban.commands.tasks import AsOf
 
 #: How a date option reads in the help: the words a clerk types, not strftime codes.
-_DATE = "NĂM-THÁNG-NGÀY"
+_DATE = N_("NĂM-THÁNG-NGÀY")
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("templates")
+
+def _at_least_one(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """Refuse a count below 1 (click's IntRange would print "[x>=1]" in English in the help)."""
+    if value is not None and value < 1:
+        raise click.BadParameter(_("phải từ 1 trở lên"))
+    return value
+
 
 _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -44,7 +51,7 @@ _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.help_option("-h", "--help", help="In hướng dẫn này rồi thoát.")
 @click.option("--debug", is_flag=True, help="In traceback đầy đủ khi có lỗi (cho nhà phát triển).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-              help="Ngôn ngữ của thông báo: vi (mặc định) hoặc en; mặc định theo biến môi trường LANG.")
+              help="Ngôn ngữ của thông điệp: vi hoặc en (mặc định: theo biến môi trường LANG, không có thì vi).")
 def cli(debug: bool, lang: str | None) -> None:
     """Soạn Thông báo kết luận theo Nghị định 30/2020/NĐ-CP từ tệp YAML ra .docx và PDF.
 
@@ -60,7 +67,7 @@ def cli(debug: bool, lang: str | None) -> None:
               help="Chỉ xuất định dạng này (lặp lại để chọn nhiều); mặc định cả pdf và docx.")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Thư mục mẫu riêng; tệp trong đó thay mẫu mặc định cùng tên (mặc định: ./templates nếu có).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("-j", "--jobs", type=int, default=None, callback=_at_least_one,
               help="Số tiến trình xuất song song (mặc định: số lõi CPU).")
 @click.option("--force", is_flag=True, help="Xuất lại mọi văn bản, kể cả văn bản không thay đổi.")
 @click.option("--keep-going", is_flag=True,
@@ -406,7 +413,7 @@ cli.add_command(_so_alias, name="so")
 @cli.command()
 @click.argument("content", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CONTENT)
 @click.option("--from-notice", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              metavar="TỆP", help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
+              metavar=N_("TỆP"), help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
 @click.option("--meeting-date", "meeting", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
               help="Ngày họp mới, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: một tháng sau cuộc họp trước).")
 # The Vietnamese names of the same options, kept hidden so that existing scripts keep working.
@@ -437,7 +444,7 @@ def new(content: Path, source: Path | None, meeting: object, source_vi: Path | N
 
 @cli.command(name="issue")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--number", type=click.IntRange(min=1), default=None,
+@click.option("--number", type=int, default=None, callback=_at_least_one,
               help="Số văn bản (số do hệ thống quản lý văn bản cấp); được kiểm tra với các số đã dùng trong kho.")
 @click.option("--next", "use_next", is_flag=True, help="Dùng số đề xuất: số lớn nhất trong kho này + 1.")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
@@ -488,7 +495,7 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
 @click.option("--attachment-of", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="FILE là phụ lục tách tệp (.pdf) của văn bản đã phát hành này (.yaml): cơ quan ký, không hình ảnh, "
                    "ghi số, ký hiệu và thời gian ký ở góc trên bên phải trang 1.")
-@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None, metavar="NĂM-THÁNG",
+@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None, metavar=N_("NĂM-THÁNG"),
               help="Tháng in sẵn trên bản dự thảo phát hành, dạng năm-tháng, ví dụ 2026-11 (mặc định: tháng này).")
 @click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -642,6 +649,27 @@ def _translate_help(group: click.Group) -> None:
     for command in (group, *group.commands.values()):
         if getattr(command, "_help_option", None) is not None:
             command._help_option = None
+        # click's placeholders are English words that gettext never sees: name them here.
+        command.options_metavar = _("[TÙY_CHỌN]")
+        for param in command.params:
+            if isinstance(param, click.Option):
+                original = getattr(param, "_vanban_metavar", param.metavar)
+                param._vanban_metavar = original  # type: ignore[attr-defined]
+                param.metavar = _(original) if original else _placeholder(param.type)
+    group.subcommand_metavar = _("LỆNH [THAM_SỐ]...")
+
+
+def _placeholder(kind: click.ParamType[Any]) -> str | None:
+    """Return the help placeholder of an option's value by its type (None: click's own, e.g. choices)."""
+    if isinstance(kind, click.Path):
+        return _("TỆP") if not kind.dir_okay else _("THƯ_MỤC") if not kind.file_okay else _("ĐƯỜNG_DẪN")
+    if kind is click.STRING:
+        return _("CHỮ")
+    if kind is click.INT:
+        return _("SỐ")
+    return None
+
+
 
 
 def _requested_language(args: Sequence[str]) -> str | None:
