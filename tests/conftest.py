@@ -45,6 +45,17 @@ def vietnamese_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     set_language("vi")
 
+@pytest.fixture()
+def scaffolded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a freshly scaffolded office repository (``vanban init``), as the working folder."""
+    from vanban.cli import main
+
+    root = tmp_path / "office"
+    assert main(["init", str(root)]) == 0
+    monkeypatch.chdir(root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     """Return the path of the seed content file."""

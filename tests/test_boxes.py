@@ -84,7 +84,7 @@ def test_the_widest_name_that_passes_stays_on_one_line() -> None:
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"nguoi_ky": {**MINIMAL["nguoi_ky"], "chuc_vu": ["TL. CHỦ TỊCH", "CHÁNH-VĂN-PHÒNG-HĐND-VÀ-UBND-HUYỆN"]}},
+    ({"nguoi_ky": {**MINIMAL["nguoi_ky"], "chuc_vu": ["TUQ. CHỦ TỊCH", "CHÁNH-VĂN-PHÒNG-HĐND-VÀ-UBND-HUYỆN"]}},
      "nguoi_ky.chuc_vu[1]"),
     ({"noi_nhan": ["Các phòng", "vanphong.ubnd.quynhlien@nghean.gov.vn"]}, "noi_nhan[1]"),
     ({"luu": {"don_vi": ["VP", "VANPHONGHDNDVAUBNDXAQUYNHLIEN"]}}, "luu.don_vi[1]"),
@@ -99,7 +99,7 @@ def test_a_word_wider_than_its_box_is_refused_where_it_is(changes: dict[str, Any
 def test_a_long_title_that_wraps_at_spaces_is_accepted() -> None:
     """A chức vụ line longer than the column wraps like a Word cell; only a word that cannot wrap is refused."""
     model, problems = _check(nguoi_ky={**MINIMAL["nguoi_ky"],
-                                       "chuc_vu": ["TL. CHỦ TỊCH", "PHÓ GIÁM ĐỐC SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"]})
+                                       "chuc_vu": ["TUQ. CHỦ TỊCH", "PHÓ GIÁM ĐỐC SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"]})
     assert model is not None, problems
 
 

@@ -52,11 +52,16 @@ def test_the_first_and_last_days_of_the_range_build(tmp_path: Path, monkeypatch:
     assert main(["build", str(first.relative_to(tmp_path)), str(last.relative_to(tmp_path)), "-o", "out"]) == 0
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
-def test_tasks_as_of_the_ends_of_the_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_of: str) -> None:
+@pytest.mark.parametrize(("as_of", "code"), [("0001-01-01", 2), ("9999-12-31", 2), ("1945-01-01", 0),
+                                             ("2099-12-31", 0)])
+def test_tasks_as_of_the_ends_of_the_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], as_of: str, code: int) -> None:
     path = _notice(tmp_path / "content", "2024-03-05", "2024-03-01", "2024-03-20")
     monkeypatch.chdir(tmp_path)
-    assert main(["tasks", str(path.relative_to(tmp_path)), "--overdue", "--as-of", as_of]) == 0
+    assert main(["tasks", str(path.relative_to(tmp_path)), "--overdue", "--as-of", as_of]) == code
+    err = capsys.readouterr().err
+    assert "Lỗi nội bộ" not in err
+    assert ("--as-of: năm" in err) is (code == 2)
 
 
 @pytest.mark.parametrize("meeting", ["9999-12-15", "0001-01-01", "2100-01-01"])
@@ -89,3 +94,19 @@ def test_range_bounds() -> None:
     assert in_range(dt.date(MIN_YEAR, 1, 1)) and in_range(dt.date(MAX_YEAR, 12, 31))
     assert not in_range(dt.date(MIN_YEAR - 1, 12, 31)) and not in_range(dt.date(MAX_YEAR + 1, 1, 1))
     assert not in_range(dt.date.min) and not in_range(dt.date.max)
+
+
+@pytest.mark.parametrize(("han", "year"), [("trong năm 0000", "0000"), ("trong tháng 12/9999", "9999"),
+                                           ("trước ngày 01/01/0001", "0001"),
+                                           ("định kỳ 03 tuần/lần, kể từ 31/12/9999", "9999")])
+def test_a_deadline_phrase_outside_the_range_is_one_located_error_in_vietnamese(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], han: str,
+        year: str) -> None:
+    path = _notice(tmp_path / "content", "2024-03-05", "2024-03-01", "2024-03-20")
+    path.write_text(path.read_text(encoding="utf-8").replace('"2024-03-20"', f'"{han}"'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(path.relative_to(tmp_path))]) == 1
+    err = capsys.readouterr().err
+    assert "Value error" not in err and "out of range" not in err  # the date library's words
+    assert (f"han: năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR} của một thông báo; "
+            f"hãy kiểm tra lại ngày '{han}'") in err

@@ -68,3 +68,32 @@ def test_click_words_follow_the_language(capsys: pytest.CaptureFixture[str]) -> 
     assert "Usage: vanban build" in err and "No such option '--no-such-option'" in err
     assert main(["--lang", "vi", "check", "--x"]) == 2
     assert "Không có tùy chọn '--x'" in capsys.readouterr().err
+
+
+def test_check_reports_every_file_at_once_and_says_what_the_cross_checks_left_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13, point 5: errors and warnings of every file in one pass; no 'không ghi tệp nào' from check."""
+    good = tmp_path / "good.yaml"
+    shutil.copy(SEED, good)
+    (tmp_path / "broken.yaml").write_text("so: [1\n", encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{tmp_path / 'broken.yaml'}:2:1: ")
+    assert err[-2] == (f"Các kiểm tra giữa các văn bản (số trùng, cập nhật nhiệm vụ) bỏ qua 1 tệp có lỗi: "
+                       f"{tmp_path / 'broken.yaml'}.")
+    assert err[-1] == "Có 1 lỗi trong 1 tệp."
+
+
+def test_options_are_english_and_the_old_vietnamese_names_still_work_hidden(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13, point 6: `new --from-notice/--meeting-date`; `--tu`/`--ngay-hop` kept for old scripts."""
+    assert main(["new", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert "--from-notice TỆP" in help_text and "--meeting-date NĂM-THÁNG-NGÀY" in help_text
+    assert help_text.startswith("Cách dùng: vanban new [TÙY_CHỌN] [CONTENT]")
+    assert "TEXT" not in help_text and "INTEGER" not in help_text and "[x>=1]" not in help_text
+    assert "--tu" not in help_text and "--ngay-hop" not in help_text and "%Y" not in help_text
+    from vanban.cli import cli
+
+    names = {name for param in cli.commands["new"].params for name in getattr(param, "opts", [])}
+    assert {"--from-notice", "--meeting-date", "--tu", "--ngay-hop"} <= names

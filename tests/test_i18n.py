@@ -306,12 +306,12 @@ def test_task_table_is_translated_but_csv_stays_vietnamese() -> None:
     row = _overdue_row()
     as_of = dt.date(2024, 2, 15)
     csv_vi = export.csv_text([row], as_of)
-    table_vi = export.table_text([row], as_of)
+    table_vi = export.table_text([row], tasks.AsOf(as_of, given=True))
     i18n.set_language("en")
-    table_en = export.table_text([row], as_of)
+    table_en = export.table_text([row], tasks.AsOf(as_of, given=True))
     csv_en = export.csv_text([row], as_of)
     assert "Not started – overdue" in table_en and "Deadline" in table_en
-    assert "Total: 1 task(s)." in table_en
+    assert "Total: 1 task(s)." in table_en and "Status as of 15/02/2024 (--as-of)." in table_en
     assert "Chưa làm – quá hạn" in table_vi and "Tổng số: 1 nhiệm vụ." in table_vi
     # The CSV is data for spreadsheets and scripts: the same bytes whatever the language.
     assert csv_en == csv_vi
@@ -381,8 +381,11 @@ def test_yaml_syntax_error_is_translated(monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     en, vi = _problem_lines("syntax-unquoted-colon", monkeypatch, capsys)
     assert en["where"] == "syntax-unquoted-colon.yaml:22:19:"
-    assert en["message"] == "': ' is not allowed here; put the value in double quotes"
-    assert vi["message"] == "không được đặt dấu ': ' ở đây; hãy đặt giá trị trong dấu ngoặc kép"
+    assert en["message"] == ("a ': ' in the text makes YAML take this for a field name; put the whole value in "
+                             "double quotes, for example \"Kết luận: các đơn vị thực hiện.\", "
+                             "or write the text as a '|' block")
+    assert vi["message"] == ("dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; hãy đặt cả giá trị trong dấu "
+                             "ngoặc kép, ví dụ \"Kết luận: các đơn vị thực hiện.\", hoặc viết nội dung dạng khối '|'")
 
 
 def test_misspelt_key_and_its_hint_are_translated(monkeypatch: pytest.MonkeyPatch,
@@ -398,11 +401,11 @@ def test_invalid_signer_chain_is_translated_but_not_its_lines(monkeypatch: pytes
     en, vi = _problem_lines("nd30-signer-chain", monkeypatch, capsys)
     assert en["rule"] == " [T-20]"
     assert en["where"] == "nd30-signer-chain.yaml:24:12: nguoi_ky.chuc_vu:"
-    # The author's 7a lines and the authority prefixes are content: quoted as written in both languages.
-    chain = "['TL. CHỦ TỊCH', 'TL. CHÁNH VĂN PHÒNG']"
-    assert en["message"].startswith(f"the authority chain {chain} is not valid; allowed forms: [TITLE]; ")
-    assert "[TL. …, KT. …, TITLE]" in en["message"] and "CHỨC VỤ" not in en["message"]
-    assert vi["message"].startswith(f"chuỗi quyền hạn {chain} không hợp lệ")
+    # The author's 7a lines and the titles of a correct chain are content: as written in both languages.
+    chain = "[TL. CHỦ TỊCH, TL. CHÁNH VĂN PHÒNG]"
+    assert en["message"] == (f"the authority chain {chain} has no allowed form; correct, e.g.: "
+                             "[TL. CHỦ TỊCH, CHÁNH VĂN PHÒNG]; [CHỦ TỊCH]; [KT. CHỦ TỊCH, PHÓ CHỦ TỊCH]")
+    assert vi["message"].startswith(f"chuỗi quyền hạn {chain} không đúng dạng; ví dụ đúng: ")
 
 
 def test_impossible_date_and_unknown_body_item_are_translated(monkeypatch: pytest.MonkeyPatch,

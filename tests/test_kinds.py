@@ -244,3 +244,16 @@ def test_every_command_runs_without_a_traceback_on_each_kind(tmp_path: Path) -> 
         done = subprocess.run([sys.executable, "-m", "vanban", *args], capture_output=True, text=True, check=False)
         assert done.returncode == 0, (args, done.stderr)
         assert "Traceback" not in done.stderr
+
+
+def test_every_text_template_states_the_contract() -> None:
+    """Each kind's templates and the frame's parts carry the contract line (docs/templates.md)."""
+    from vanban.pipeline.templates import CONTRACT, TEMPLATE_FILES
+
+    texts = [name for name in TEMPLATE_FILES if not name.endswith(".docx")]
+    assert {"cong_van.html", "giay_moi.css", "_header.html", "van_ban.css"} <= set(texts)
+    for name in texts:
+        first = (default_dir() / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"{{#- vanban-contract: {CONTRACT} (the template contract: docs/templates.md) -#}}", name
+    assert TEMPLATE_FILES[:3] == ("thong_bao.html", "thong_bao.css", "thong_bao.docx")
+

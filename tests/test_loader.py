@@ -57,7 +57,9 @@ def test_scalars_stay_strings(pure: bool) -> None:
         ("a: \"Kết quả \\xZZ\"\n", "x.yaml:1:13: mã thoát \\x, \\u hoặc \\U thiếu chữ số thập lục phân"),
         ("a: \"x\\qy\"\n", "x.yaml:1:6: mã thoát '\\q' không hợp lệ trong chuỗi ngoặc kép "
                          "(viết '\\\\' cho dấu '\\', hoặc dùng ngoặc đơn)"),
-        ("a: b: c\n", "x.yaml:1:5: không được đặt dấu ': ' ở đây; hãy đặt giá trị trong dấu ngoặc kép"),
+        ("a: b: c\n", "x.yaml:1:5: dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; "
+                       "hãy đặt cả giá trị trong dấu ngoặc kép, "
+                       "ví dụ \"b: c\", hoặc viết nội dung dạng khối '|'"),
         ("a: \"never closed\n", "x.yaml:1:4: chuỗi trong dấu ngoặc chưa được đóng"),
         ("a: b\n---\nc: d\n", "x.yaml:2:1: tệp chỉ được chứa một văn bản YAML (bỏ dòng '---' thứ hai)"),
         ("- a\n- b\n", "x.yaml:1:1: tệp phải là một nhóm trường (khóa: giá trị), không phải một danh sách"),
@@ -184,7 +186,9 @@ def test_encoding_errors_are_located_in_characters(tmp_path: Path, raw: bytes, e
 def test_lone_carriage_returns_count_as_line_breaks_everywhere(pure: bool) -> None:
     """A file saved with CR line endings: the parser and the loader count the same lines."""
     found = problems("a: Kết quả\rb: ok\rc: x: y\r", pure)
-    assert found == ["x.yaml:3:5: không được đặt dấu ': ' ở đây; hãy đặt giá trị trong dấu ngoặc kép"]
+    assert found == ["x.yaml:3:5: dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; "
+                     "hãy đặt cả giá trị trong dấu ngoặc kép, "
+                     "ví dụ \"x: y\", hoặc viết nội dung dạng khối '|'"]
     found = problems("a: Kết quả\rb: \"x\x07\"\r", pure)
     assert found[0].startswith("x.yaml:2:6: ký tự điều khiển U+0007")
 

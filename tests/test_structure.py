@@ -155,6 +155,8 @@ def test_repaired_text_is_what_the_clerk_meant() -> None:
     (("cap_nhat_nhiem_vu", 0, "ghi_chu"), PROSE), (("nhom_noi_nhan", "cac-phong", 0), STRUCTURAL),
     (("nguoi_ky", "pho-chanh-vp", "ho_ten"), STRUCTURAL), (("cuoc_hop", "chu_tri", "ho_ten"), STRUCTURAL),
     (("cuoc_hop", "thanh_phan", 0), PROSE), (("luu", "don_vi", 0), IDENTIFIER),
+    (("noi_dung", 0, "noi_dung", 1, "han"), STRUCTURAL), (("noi_dung", 2, "giao", "chu_tri", 0), STRUCTURAL),
+    (("du_thao", "thang"), IDENTIFIER), (("trinh_bay", "muc_chu"), IDENTIFIER),
 ])
 def test_field_kinds(path: tuple[Any, ...], kind: str) -> None:
     assert field_kind(path) == kind

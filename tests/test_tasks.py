@@ -83,7 +83,7 @@ def test_cli_table_lists_one_row_per_task_with_number_date_and_status(capsys: py
     assert len(data) == 2
     assert all("02/01/2024" in line and "Phòng Tư pháp" in line and "Chưa làm" in line for line in data)
     assert "Hoàn thành công tác hệ thống hóa văn bản kỳ 2019-2023." in out[3]
-    assert out[-1] == "Tổng số: 2 nhiệm vụ."
+    assert out[-2:] == ["Tổng số: 2 nhiệm vụ.", "Trạng thái tính đến ngày 10/01/2024 (theo --as-of)."]
 
 
 def test_draft_notice_is_listed_as_du_thao(tmp_path: Path) -> None:
@@ -279,6 +279,7 @@ def test_csv_has_header_iso_dates_and_status(tmp_path: Path, capsys: pytest.Capt
         "Nhiệm vụ": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch.",
         "Hạn": "2024-01-15", "Trạng thái": "Đã xong", "Ngày cập nhật": "2024-01-14",
         "Ghi chú": "Đã gieo cấy 100% diện tích", "Tệp": "2024-01-phien-hop",
+        "Lịch sử trạng thái": "Đã xong (14/01/2024)", "Tính đến ngày": "2024-02-10",
     }
     assert records["KT-02"]["Trạng thái"] == "Đang làm – quá hạn"
     assert records["TTr-01"]["Hạn"] == "" and records["TTr-01"]["Trạng thái"] == "Chưa làm"

@@ -12,16 +12,12 @@ import yaml
 
 from vanban.cli import main
 from vanban.commands.schema import content_schema, kind_schema, profile_schema
-from vanban.pipeline.templates import default_dir
 
 
 @pytest.fixture()
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def office(scaffolded: Path) -> Path:
     """Return a freshly scaffolded office repository, as the working folder."""
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    monkeypatch.chdir(root)
-    return root
+    return scaffolded
 
 
 def _yaml(path: Path) -> object:
@@ -40,10 +36,8 @@ def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: p
         "schemas/vanban-noi-dung.schema.json",
         "schemas/vanban-thong-bao.schema.json",
         "schemas/vanban.schema.json",
-        *(f"templates/{p.name}" for p in sorted(default_dir().iterdir()) if p.is_file()),
         "vanban.yaml",
-    ]
-    assert {"templates/thong_bao.html", "templates/_header.html", "templates/van_ban.css"} <= set(names)
+    ]  # no templates: the office follows vanban's own (issue 18)
     assert (office / ".gitignore").read_text() == "/output/\n"
     # Files vanban creates start with the yaml-language-server line pointing at the schemas.
     assert (office / "vanban.yaml").read_text(encoding="utf-8").startswith(
@@ -95,10 +89,13 @@ def test_schema_command_writes_every_schema(tmp_path: Path) -> None:
 
 
 def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new"]) == 0
+    assert main(["new", "--as-of", "2024-01-20"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Trạng thái tính đến ngày 20/01/2024 (theo --as-of)."
     created = office / "content" / "2024-01-phien-hop-thuong-ky.yaml"
     text = created.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schemas/vanban-thong-bao.schema.json\n")
+    assert "# Nhiệm vụ chưa xong của mọi thông báo đến 2023-12-phien-hop-thuong-ky.yaml. Trạng thái tính đến " \
+           "ngày 20/01/2024 (theo --as-of).\n" in text
     data = _yaml(created)
     assert isinstance(data, dict)
     assert "so" not in data and "ngay" not in data  # number and issue date cleared
@@ -108,7 +105,8 @@ def test_new_starts_next_months_draft_from_the_latest(office: Path, capsys: pyte
     review = data["noi_dung"][0]
     assert review["muc"] == "Kết quả thực hiện nhiệm vụ giao tại phiên họp tháng 12/2023"
     assert review["noi_dung"][1] == {"khoan": "Phòng Kinh tế", "noi_dung": [
-        {"gach": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch (chưa làm)."}]}
+        {"gach": "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân đạt diện tích theo kế hoạch (Thông báo số "
+                 "01/TB-UBND ngày 05/01/2024; hạn 31/01/2024; chưa làm)."}]}
     capsys.readouterr()
     assert main(["check"]) == 0  # the new file passes as a draft
     assert "Hợp lệ: 4 văn bản." in capsys.readouterr().out  # with init's invitation and công văn
@@ -123,7 +121,7 @@ def test_new_leaves_done_tasks_out(office: Path) -> None:
         'ngay: "2023-12-27"', 'ngay: "2024-01-03"').replace('ngay: "2024-01-05"', 'ngay: "2024-01-08"')
         + "cap_nhat_nhiem_vu:\n  - thong_bao: 2023-12-phien-hop-thuong-ky\n    ma: KT-01\n"
           "    trang_thai: xong\n    ngay: \"2024-01-06\"\n", encoding="utf-8")
-    assert main(["new", "--tu", str(notice), "--ngay-hop", "2024-01-30", "-o", "content/x.yaml"]) == 0
+    assert main(["new", "--from-notice", str(notice), "--meeting-date", "2024-01-30", "-o", "content/x.yaml"]) == 0
     data = _yaml(office / "content" / "x.yaml")
     assert isinstance(data, dict)
     assert data["noi_dung"][0]["noi_dung"] == ["[Đánh giá chung kết quả thực hiện nhiệm vụ]"]
@@ -134,7 +132,7 @@ def test_final_refuses_drafts_placeholders_and_used_numbers(office: Path, capsys
     capsys.readouterr()
     assert main(["build", "--final"]) == 1
     err = capsys.readouterr().err
-    assert "2024-01-phien-hop-thuong-ky.yaml:4:1: so: bản chính thức phải có số văn bản [R-NUM-8]" in err
+    assert "2024-01-phien-hop-thuong-ky.yaml:5:1: so: bản chính thức phải có số văn bản [R-NUM-8]" in err
     assert re.search(r"2024-01-phien-hop-thuong-ky\.yaml:\d+:\d+: noi_dung\[1\]\.noi_dung\[0\]: "
                      r"còn chỗ chưa điền '\[Nội dung kết luận\]'", err)
     assert not (office / "output").exists()

@@ -16,21 +16,31 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vanban import __version__
-from vanban.errors import ContentError, OutputError, UsageError, VanbanError
-from vanban.i18n import _
+from vanban.errors import ContentError, OutputError, RenderError, UsageError, VanbanError
+from vanban.i18n import N_, _
 from vanban.repo import display
 
 if TYPE_CHECKING:
     from vanban.commands.build import Report
+    from vanban.commands.tasks import AsOf
 
+#: How a date option reads in the help: the words a clerk types, not strftime codes.
+_DATE = N_("NĂM-THÁNG-NGÀY")
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("templates")
+
+def _at_least_one(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """Refuse a count below 1 (click's IntRange would print "[x>=1]" in English in the help)."""
+    if value is not None and value < 1:
+        raise click.BadParameter(_("phải từ 1 trở lên"))
+    return value
+
 
 _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -41,7 +51,7 @@ _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.help_option("-h", "--help", help="In hướng dẫn này rồi thoát.")
 @click.option("--debug", is_flag=True, help="In traceback đầy đủ khi có lỗi (cho nhà phát triển).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-              help="Ngôn ngữ của thông báo: vi (mặc định) hoặc en; mặc định theo biến môi trường LANG.")
+              help="Ngôn ngữ của thông điệp: vi hoặc en (mặc định: theo biến môi trường LANG, không có thì vi).")
 def cli(debug: bool, lang: str | None) -> None:
     """Soạn Thông báo kết luận theo Nghị định 30/2020/NĐ-CP từ tệp YAML ra .docx và PDF.
 
@@ -57,7 +67,7 @@ def cli(debug: bool, lang: str | None) -> None:
               help="Chỉ xuất định dạng này (lặp lại để chọn nhiều); mặc định cả pdf và docx.")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Thư mục mẫu riêng; tệp trong đó thay mẫu mặc định cùng tên (mặc định: ./templates nếu có).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("-j", "--jobs", type=int, default=None, callback=_at_least_one,
               help="Số tiến trình xuất song song (mặc định: số lõi CPU).")
 @click.option("--force", is_flag=True, help="Xuất lại mọi văn bản, kể cả văn bản không thay đổi.")
 @click.option("--keep-going", is_flag=True,
@@ -227,31 +237,56 @@ def _show_archived(file: Path) -> bool:
 
 @cli.command()
 @_paths
-def check(paths: tuple[Path, ...]) -> None:
+def check(paths: tuple[Path, ...]) -> int:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
     from vanban.commands.issue import problems_of_repository
     from vanban.commands.register import duplicate_problems
+    from vanban.commands.tasks import AsOf
     from vanban.pipeline.notice import load_notices
+    from vanban.pipeline.status import date_warnings
 
     sources = list(paths) or [DEFAULT_CONTENT]
     notices, problems = load_notices(sources)
     problems += duplicate_problems(notices) + problems_of_repository(sources)
-    if problems:
-        raise ContentError(problems)  # every problem of every file at once, the set's included
-    if not notices:
+    if not notices and not problems:
         raise UsageError(_("không có tệp nội dung .yaml nào để xử lý"))
-    for warning in (w for n in notices for w in n.warnings):
-        click.echo(str(warning), err=True)
-    click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
+    # Every error and warning of every file at once; the checks across notices ran on the valid ones.
+    warnings = {w for n in notices for w in n.warnings} | set(date_warnings(notices, AsOf.of(None).day))
+    for problem in sorted(set(problems) | warnings):
+        click.echo(str(problem), err=True)
+    if not problems:
+        click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
+        return 0
+    left_out = sorted({p.file for p in problems if not p.warning} - {display(n.source) for n in notices})
+    if left_out and notices:
+        click.echo(_("Các kiểm tra giữa các văn bản (số trùng, cập nhật nhiệm vụ) bỏ qua {count} tệp có lỗi: "
+                     "{files}.").format(count=len(left_out), files=", ".join(left_out)), err=True)
+    errors = [p for p in problems if not p.warning]
+    click.echo(_("Có {count} lỗi trong {files} tệp.").format(count=len(errors), files=len({p.file for p in errors})),
+               err=True)
+    return 1
+
+
+_as_of = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
+                      help="Ngày xét trạng thái và quá hạn, dạng năm-tháng-ngày, ví dụ 2026-11-27 "
+                           "(mặc định: hôm nay, giờ Việt Nam).")
+
+
+def _day(option: object) -> AsOf:
+    """Return the as-of date of a run: the one given, else today in Vietnam (printed with every output)."""
+    from vanban.commands.tasks import AsOf
+
+    day = AsOf.of(option.date() if isinstance(option, dt.datetime) else None)
+    _check_year(day.day, "--as-of")
+    return day
 
 
 @cli.command()
 @_paths
 @click.option("-u", "--unit", default=None, help="Chỉ nhiệm vụ giao đơn vị này (không phân biệt hoa, thường).")
-@click.option("--open", "open_only", is_flag=True, help="Chỉ nhiệm vụ chưa xong.")
+@click.option("--open", "open_only", is_flag=True, help="Chỉ nhiệm vụ chưa xong (so với --as-of).")
 @click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ chưa xong đã quá hạn (so với --as-of).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Ngày xét quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay).")
+@_as_of
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "pdf", "docx"]),
               default="table", show_default=True,
               help="table/csv/xlsx: danh sách; pdf/docx: trích nhiệm vụ của --unit từ MỘT thông báo.")
@@ -263,20 +298,24 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
           fmt: str, out_file: Path | None, templates: Path | None) -> None:
     """Liệt kê nhiệm vụ trong các thông báo PATHS (mặc định content/) cùng trạng thái, hạn, đơn vị.
 
-    Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau. Với -f pdf/docx: bản trích
-    các nhiệm vụ giao --unit từ một thông báo, cùng tiêu đề, người ký như thông báo gốc.
+    Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau, tính đến ngày --as-of. Với
+    -f pdf/docx: bản trích các nhiệm vụ giao --unit từ một thông báo (--open, --overdue: chỉ
+    nhiệm vụ chưa xong, quá hạn, theo các thông báo cùng thư mục), cùng tiêu đề, người ký.
     """
-    from vanban.commands.tasks import collect, select, taskless
+    from vanban.commands.tasks import beside, collect, select, taskless
     from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
     from vanban.commands.tasks.extract import render_extract
     from vanban.pipeline.notice import load
+    from vanban.pipeline.status import date_warnings
 
-    day = as_of.date() if isinstance(as_of, dt.datetime) else dt.date.today()  # the CLI may read the clock
+    day = _day(as_of)
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
             raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
         notice = load(list(paths))[0]
-        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates))
+        # --open, --overdue: the status comes from the notices beside it.
+        rows = select(beside(notice), unit, open_only, overdue, day.day) if open_only or overdue else None
+        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates), rows, day)
         _write(out_file, data)
         click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
         return
@@ -284,18 +323,21 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     named = {p.resolve() for p in paths if p.is_file()}  # a giấy mời named on the command line gives no tasks
     for line in taskless([n for n in notices if n.source.resolve() in named]):
         click.echo(line, err=True)
-    rows = select(collect(notices), unit, open_only, overdue, day)
+    rows = select(collect(notices), unit, open_only, overdue, day.day)
+    for warning in date_warnings(notices, day.day):
+        click.echo(str(warning), err=True)
     if fmt == "table":
         click.echo(table_text(rows, day), nl=False)
     elif fmt == "csv" and out_file is None:
-        click.echo(csv_text(rows, day), nl=False)
+        click.echo(csv_text(rows, day.day), nl=False)
     elif out_file is None:
         raise UsageError(_("-f xlsx cần -o TỆP"))
     else:
         # A BOM lets spreadsheet programs read the CSV's Vietnamese as UTF-8.
-        data = xlsx_bytes(rows, day) if fmt == "xlsx" else csv_text(rows, day).encode("utf-8-sig")
+        data = xlsx_bytes(rows, day.day) if fmt == "xlsx" else csv_text(rows, day.day).encode("utf-8-sig")
         _write(out_file, data)
         click.echo(_("Đã ghi {path} ({count} nhiệm vụ).").format(path=_shown(out_file), count=len(rows)))
+        click.echo(day.line())
 
 
 @cli.command()
@@ -303,13 +345,16 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--from", "rev_from", default=None, help="Phiên bản git cũ của OLD (ví dụ HEAD~1).")
 @click.option("--to", "rev_to", default=None, help="Phiên bản git mới (mặc định: tệp hiện tại).")
-def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) -> None:
+@_as_of
+def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None, as_of: object) -> None:
     """So sánh cấu trúc hai thông báo: nhiệm vụ thêm, bỏ, giao lại, đổi hạn; mục, khoản thay đổi.
 
     Hai tệp: vanban diff CU.yaml MOI.yaml. Một tệp ở hai phiên bản git:
-    vanban diff TEP.yaml --from HEAD~1 [--to HEAD].
+    vanban diff TEP.yaml --from HEAD~1 [--to HEAD]. Nhiệm vụ bị bỏ kèm trạng thái tính đến
+    --as-of, theo các thông báo cùng thư mục với tệp cũ.
     """
     from vanban.commands.diff import compare, report
+    from vanban.commands.tasks import beside
     from vanban.pipeline.notice import load_one
 
     if new is not None and (rev_from or rev_to):
@@ -324,7 +369,8 @@ def diff(old: Path, new: Path | None, rev_from: str | None, rev_to: str | None) 
         before = load_one(old, rev_from)
         after = load_one(old, rev_to) if rev_to else load_one(old)
         names = (f"{_shown(old)}@{rev_from}", f"{_shown(old)}@{rev_to}" if rev_to else _shown(old))
-    click.echo(report(compare(before.model, after.model), *names), nl=False)
+    # The status of a dropped task comes from the notices beside the old one.
+    click.echo(report(compare(before.model, after.model), *names, rows=beside(before), as_of=_day(as_of)), nl=False)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -369,31 +415,47 @@ cli.add_command(_so_alias, name="so")
 
 @cli.command()
 @click.argument("content", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CONTENT)
-@click.option("--tu", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
-@click.option("--ngay-hop", "meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Ngày họp mới YYYY-MM-DD (mặc định: một tháng sau cuộc họp trước).")
+@click.option("--from-notice", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar=N_("TỆP"), help="Thông báo làm gốc (mặc định: thông báo có ngày họp muộn nhất).")
+@click.option("--meeting-date", "meeting", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
+              help="Ngày họp mới, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: một tháng sau cuộc họp trước).")
+# The Vietnamese names of the same options, kept hidden so that existing scripts keep working.
+@click.option("--tu", "source_vi", type=click.Path(path_type=Path, dir_okay=False), default=None, hidden=True)
+@click.option("--ngay-hop", "meeting_vi", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
+@_as_of
 @click.option("--kind", "kind", type=click.Choice(["thong_bao", "giay_moi"]), default="thong_bao", show_default=True,
               help="Loại văn bản (giá trị loai trong YAML): thong_bao, thông báo kết luận; giay_moi, giấy mời họp.")
-def new(content: Path, source: Path | None, meeting: object, out: Path | None, kind: str) -> None:
+def new(content: Path, source: Path | None, meeting: object, source_vi: Path | None, meeting_vi: object,
+        out: Path | None, as_of: object, kind: str) -> None:
     """Tạo dự thảo thông báo (hoặc giấy mời) của cuộc họp tháng sau từ văn bản gần nhất trong CONTENT.
 
-    Mặc định CONTENT là content/. Giấy mời lấy giờ, địa điểm, chủ trì, thành phần từ vanban.yaml.
+    Mặc định CONTENT là content/. Thông báo ghi lại mọi nhiệm vụ chưa xong (tính đến --as-of) của các
+    thông báo đến thông báo đó, kèm thông báo đã giao; giấy mời lấy giờ, địa điểm, chủ trì, thành phần
+    từ vanban.yaml.
     """
     from vanban.commands.scaffold import new_invitation, new_notice
 
+    source = source or source_vi
+    meeting = meeting or meeting_vi
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
-    path = (new_invitation if kind == "giay_moi" else new_notice)(content, source, day, out)
+    if kind == "giay_moi":  # an invitation lists no tasks: no as-of day to say
+        path = new_invitation(content, source, day, out)
+        click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
+        return
+    when = _day(as_of)
+    path, warnings = new_notice(content, source, day, out, when)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
+    click.echo(when.line())
 
 
 @cli.command()
 @_paths
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), required=True,
-              help="Ngày xét quá hạn, dạng YYYY-MM-DD (như vanban tasks --overdue --as-of).")
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@_as_of
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar=N_("TỆP"),
               help="Tệp YAML mới (mặc định: <ngày>-cong-van-don-doc.yaml trong thư mục nội dung).")
 def remind(paths: tuple[Path, ...], as_of: object, out: Path | None) -> None:
     """Soạn dự thảo công văn đôn đốc các đơn vị có nhiệm vụ quá hạn (theo vanban tasks --overdue).
@@ -403,22 +465,23 @@ def remind(paths: tuple[Path, ...], as_of: object, out: Path | None) -> None:
     """
     from vanban.commands.reminder import draft
 
-    assert isinstance(as_of, dt.datetime)  # required
-    path, count = draft(list(paths) or [DEFAULT_CONTENT], as_of.date(), out)
+    when = _day(as_of)
+    path, count = draft(list(paths) or [DEFAULT_CONTENT], when.day, out)
     if path is None:
         click.echo(_("Không có nhiệm vụ nào quá hạn đến ngày {day}; không soạn công văn.").format(
-            day=as_of.strftime("%d/%m/%Y")))
+            day=when.day.strftime("%d/%m/%Y")))
         return
     click.echo(_("Đã tạo {path} (công văn đôn đốc {count} nhiệm vụ quá hạn; dự thảo).").format(
         path=_shown(path), count=count))
+    click.echo(when.line())
 
 
 @cli.command(name="issue")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--number", type=click.IntRange(min=1), default=None,
+@click.option("--number", type=int, default=None, callback=_at_least_one,
               help="Số văn bản (số do hệ thống quản lý văn bản cấp); được kiểm tra với các số đã dùng trong kho.")
 @click.option("--next", "use_next", is_flag=True, help="Dùng số đề xuất: số lớn nhất trong kho này + 1.")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
               help="Ngày ban hành, dạng năm-tháng-ngày, ví dụ 2026-11-27 (mặc định: hôm nay, giờ Việt Nam).")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
@@ -466,7 +529,7 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
 @click.option("--attachment-of", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="FILE là phụ lục tách tệp (.pdf) của văn bản đã phát hành này (.yaml): cơ quan ký, không hình ảnh, "
                    "ghi số, ký hiệu và thời gian ký ở góc trên bên phải trang 1.")
-@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None,
+@click.option("--month", type=click.DateTime(["%Y-%m"]), default=None, metavar=N_("NĂM-THÁNG"),
               help="Tháng in sẵn trên bản dự thảo phát hành, dạng năm-tháng, ví dụ 2026-11 (mặc định: tháng này).")
 @click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -517,12 +580,52 @@ def sign_command(file: Path, role: str, p12: Path | None, library: Path | None, 
 @click.argument("folder", type=click.Path(path_type=Path, dir_okay=True, file_okay=False), default=Path("."))
 @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
 def init(folder: Path, force: bool) -> None:
-    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một văn bản mẫu mỗi loại, templates/, schemas/."""
+    """Tạo kho văn bản mới trong FOLDER: vanban.yaml, content/ có một văn bản mẫu mỗi loại, schemas/.
+
+    Không chép mẫu trình bày: kho dùng mẫu của vanban (và các bản sửa sau này của nó);
+    muốn tùy biến thì chạy 'vanban templates --eject'.
+    """
     from vanban.commands.scaffold import init as scaffold
 
     for path in scaffold(folder, force):
         click.echo(_("Đã tạo {path}").format(path=_shown(path)))
     click.echo(_("Xong. Chạy `vanban build` trong thư mục này để xuất các văn bản mẫu."))
+
+
+@cli.command(name="templates")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_TEMPLATES)
+@click.option("--eject", is_flag=True,
+              help="Chép các mẫu mặc định vào FOLDER để cơ quan tự sửa; từ đó chúng thay mẫu của vanban.")
+@click.option("--force", is_flag=True, help="Với --eject: ghi đè các tệp mẫu đã có.")
+def templates_command(folder: Path, eject: bool, force: bool) -> int:
+    """Cho biết mỗi mẫu đang dùng là của cơ quan (trong FOLDER, mặc định templates/) hay của vanban.
+
+    Mẫu của cơ quan làm theo hợp đồng mẫu cũ hơn vanban cần thì bị từ chối khi xuất; --eject chép
+    mẫu mặc định (kèm phiên bản hợp đồng) ra FOLDER để tùy biến.
+    """
+    from vanban.commands.scaffold import eject_templates
+    from vanban.pipeline.templates import CONTRACT, TEMPLATE_FILES, check_contract
+
+    if eject:
+        for path in eject_templates(folder, force):
+            click.echo(_("Đã tạo {path}").format(path=_shown(path)))
+        click.echo(_("Mẫu trong {folder} thay mẫu của vanban khi xuất; xóa tệp nào để dùng lại mẫu của vanban.").format(
+            folder=_shown(folder)))
+        return 0
+    outdated = 0
+    for name in TEMPLATE_FILES:
+        if not (folder / name).is_file():
+            click.echo(_("{name}: mẫu của vanban (hợp đồng {contract})").format(name=name, contract=CONTRACT))
+            continue
+        try:
+            check_contract(folder / name)
+        except RenderError as exc:
+            outdated += 1
+            click.echo(_("Lỗi: {error}").format(error=exc), err=True)
+        else:
+            click.echo(_("{path}: mẫu của cơ quan, theo hợp đồng {contract}").format(
+                path=_shown(folder / name), contract=CONTRACT))
+    return 1 if outdated else 0
 
 
 @cli.command()
@@ -534,6 +637,15 @@ def schema(out_dir: Path) -> None:
 
     for path in write_schemas(out_dir):
         click.echo(_("Đã ghi {path}").format(path=_shown(path)))
+
+
+def _check_year(day: dt.date, option: str) -> None:
+    """Refuse a date no notice can bear (before 1945 or after 2099): deadlines count from it."""
+    from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UsageError(_("{option}: năm {year} nằm ngoài {first}–{last}").format(
+            option=option, year=day.year, first=MIN_YEAR, last=MAX_YEAR))
 
 
 def _templates(option: Path | None) -> Path | None:
@@ -566,6 +678,32 @@ def _translate_help(group: click.Group) -> None:
         original = getattr(obj, f"_msgid_{attr}", None) or getattr(obj, attr)
         setattr(obj, f"_msgid_{attr}", original)
         setattr(obj, attr, _(original))
+    # click (8.1.8+) caches each command's automatic --help option with the text of the language
+    # in force when it was first made; drop the cache so it is made again in this one.
+    for command in (group, *group.commands.values()):
+        if getattr(command, "_help_option", None) is not None:
+            command._help_option = None
+        # click's placeholders are English words that gettext never sees: name them here.
+        command.options_metavar = _("[TÙY_CHỌN]")
+        for param in command.params:
+            if isinstance(param, click.Option):
+                original = getattr(param, "_vanban_metavar", param.metavar)
+                param._vanban_metavar = original  # type: ignore[attr-defined]
+                param.metavar = _(original) if original else _placeholder(param.type)
+    group.subcommand_metavar = _("LỆNH [THAM_SỐ]...")
+
+
+def _placeholder(kind: click.ParamType[Any]) -> str | None:
+    """Return the help placeholder of an option's value by its type (None: click's own, e.g. choices)."""
+    if isinstance(kind, click.Path):
+        return _("TỆP") if not kind.dir_okay else _("THƯ_MỤC") if not kind.file_okay else _("ĐƯỜNG_DẪN")
+    if kind is click.STRING:
+        return _("CHỮ")
+    if kind is click.INT:
+        return _("SỐ")
+    return None
+
+
 
 
 def _requested_language(args: Sequence[str]) -> str | None:

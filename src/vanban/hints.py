@@ -8,6 +8,7 @@ is tuned once.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 
 from vanban.i18n import _
@@ -16,10 +17,21 @@ from vanban.i18n import _
 CUTOFF = 0.6
 
 
+def fold(word: str) -> str:
+    """Return ``word`` lower-cased with its diacritics removed and đ read as d (``nhiệm_vụ`` → ``nhiem_vu``).
+
+    Why: keys are written without diacritics, and a clerk types Vietnamese letters out of habit.
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def closest(word: str, known: Iterable[str]) -> str | None:
-    """Return the known name closest to ``word``, or None when none is close enough."""
-    found = difflib.get_close_matches(word, list(known), n=1, cutoff=CUTOFF)
-    return found[0] if found else None
+    """Return the known name closest to ``word`` (compared without diacritics), or None when none is close."""
+    names = list(known)
+    by_fold = {fold(name): name for name in names}
+    found = difflib.get_close_matches(fold(word), list(by_fold), n=1, cutoff=CUTOFF)
+    return by_fold[found[0]] if found else None
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:

@@ -6,6 +6,7 @@ calls git the same safe way — a revision typed by a user is data, never an opt
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,10 +21,14 @@ GIT_TIMEOUT_S = 30
 
 
 def display(path: Path) -> str:
-    """Return ``path`` relative to the working folder when it is inside it (for messages)."""
+    """Return ``path`` relative to the working folder when it is inside it (for messages).
+
+    Why not ``resolve()``: a symlinked content file is named as the author named it, not by
+    its target, and a symlink loop must not raise.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())))
+    except (ValueError, OSError):
         return str(path)
 
 

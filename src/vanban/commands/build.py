@@ -23,14 +23,17 @@ from pathlib import Path
 from vanban.commands.archive import issued_outputs
 from vanban.commands.manifest import Manifest, locked, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
+from vanban.files import read_regular
 from vanban.i18n import _, language, set_language
 from vanban.pipeline.docx_check import check_file
-from vanban.pipeline.notice import Notice, discover, load_files, screen
+from vanban.pipeline.loader import MAX_FILE_BYTES
+from vanban.pipeline.notice import Notice, load_files
 from vanban.pipeline.output import check_dir, prepare_dir, write_all
 from vanban.pipeline.render import FORMATS, check_formats, render_notice
 from vanban.pipeline.render_docx import docx_template
 from vanban.pipeline.render_pdf import html_template
 from vanban.pipeline.sandbox import load
+from vanban.pipeline.sources import discover, screen
 from vanban.pipeline.templates import environment, find, search_path
 from vanban.repo import display, find_profile
 
@@ -209,16 +212,25 @@ def _inputs(files: Sequence[Path], out_dir: Path, template_path: tuple[Path, ...
     profiles: dict[Path, str] = {}
     inputs: dict[str, dict[str, str]] = {}
     for file in files:
-        try:
-            content = sha256_bytes(file.read_bytes())
-        except OSError:
-            content = ""  # never current: the loader reports why it cannot be read
+        content = _hash_of(file)  # "" is never current: the loader reports why it cannot be read
         profile = find_profile(file)
         if profile is not None and profile not in profiles:
-            profiles[profile] = sha256_bytes(profile.read_bytes())
+            profiles[profile] = _hash_of(profile)
         inputs[file.stem] = {**shared, "source": source_label(file, out_dir), "content": content,
                              "profile": profiles[profile] if profile is not None else ""}
     return inputs
+
+
+def _hash_of(path: Path) -> str:
+    """Return the SHA-256 of a regular input file, or "" when it is no regular file of bounded size.
+
+    Why bounded: a content file may be a FIFO (a plain read hangs) or a link to /dev/zero
+    (a plain read never ends); the loader then says which, in Vietnamese.
+    """
+    try:
+        return sha256_bytes(read_regular(path, MAX_FILE_BYTES))
+    except OSError:
+        return ""
 
 
 def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, templates: Path | None = None,

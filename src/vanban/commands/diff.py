@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from vanban.commands.tasks import AsOf, TaskRow, row_of
 from vanban.errors import UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
@@ -236,9 +237,19 @@ def _day(task: Task) -> str:
     return task.deadline.phrase
 
 
-def report(diff: Diff, old_name: str, new_name: str) -> str:
-    """Return the differences as a report (Vietnamese by default), one heading per kind of change."""
+def report(diff: Diff, old_name: str, new_name: str, rows: Sequence[TaskRow] = (), as_of: AsOf | None = None) -> str:
+    """Return the differences as a report (Vietnamese by default), one heading per kind of change.
+
+    With the old notice's task ``rows`` and an ``as_of`` date, each dropped task shows its status
+    on that day (``TaskRow.status_label``, as ``tasks`` and ``new`` read it): dropping a task
+    still open is what a chair asks about.
+    """
     lines = [_("So sánh {old} → {new}").format(old=old_name, new=new_name)]
+
+    def dropped(task: Task) -> str:
+        row = row_of(rows, task.ma, task.text) if as_of is not None else None
+        status = f" — {row.status_label(as_of.day, translated=True)}" if row is not None and as_of else ""
+        return f"- {_task(task)}{status}"
 
     def group(title: str, items: Sequence[str]) -> None:
         if items:
@@ -248,7 +259,7 @@ def report(diff: Diff, old_name: str, new_name: str) -> str:
     unassigned = _("(chưa giao)")
     became = _("thành:")
     group(_("Nhiệm vụ mới"), [f"+ {_task(t)}" for t in diff.added])
-    group(_("Nhiệm vụ bị bỏ"), [f"- {_task(t)}" for t in diff.removed])
+    group(_("Nhiệm vụ bị bỏ"), [dropped(t) for t in diff.removed])
     group(_("Nhiệm vụ giao lại đơn vị khác"),
           [f"~ {c.old.don_vi or unassigned} → {c.new.don_vi or unassigned}: {_brief(c.new)}"
            for c in diff.reassigned])
@@ -264,4 +275,6 @@ def report(diff: Diff, old_name: str, new_name: str) -> str:
         lines.append(_("Không có thay đổi về nhiệm vụ và mục, khoản."))
     elif diff.empty:
         lines.append(_("Không có thay đổi."))
+    if diff.removed and rows and as_of is not None:
+        lines.append(as_of.line())
     return "\n".join(lines) + "\n"

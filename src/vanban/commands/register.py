@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from vanban.commands.archive import Entry, read_register
 from vanban.commands.sheet import Sheet, workbook_bytes
@@ -20,11 +19,11 @@ from vanban.errors import ContentError, Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
 from vanban.pipeline.kinds import KINDS
-from vanban.pipeline.loader import Path_
 from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice, load, load_notices
 from vanban.pipeline.profile import find_entry, load_profile
 from vanban.pipeline.validate.nd30 import heading_warnings
+from vanban.pipeline.validate.text import walk_strings
 from vanban.repo import display, repository_root
 
 #: The note of a numbered notice that ``vanban issue`` did not archive: data in the sheet
@@ -245,7 +244,7 @@ def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, Frame]
         if model.ngay is None:
             out.append(located.problem(("ngay",), _("bản chính thức phải có ngày ban hành"), "R-DATE-5"))
         out.extend(heading_warnings(located))  # [T-17] reported with any refusal, never one on its own
-        for path, text in _strings(located.data, ()):
+        for path, text in walk_strings(located.data):
             found = rules.placeholder(text)
             if found:
                 out.append(located.problem(path, _("còn chỗ chưa điền '{text}'").format(text=found)))
@@ -283,17 +282,6 @@ def duplicate_problems(notices: Iterable[Notice]) -> list[Problem]:
             out.append(notice.located.problem(("so",), _("số {number} năm {year} đã dùng cho {files}").format(
                 number=rules.number_text(so), year=year, files=others), "R-NUM-3"))
     return out
-
-
-def _strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*path, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
 
 
 def check_final(paths: Sequence[Path]) -> None:

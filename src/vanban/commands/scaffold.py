@@ -1,15 +1,15 @@
-"""Create files for the office: a new content repository, and next month's notice.
+"""Create files for the office: a new content repository, next month's notice and its invitation.
 
 Why: staff write one of these notices every month. ``init`` gives a new office a working
-repository in one command; ``new`` starts next month's notice from the latest one, carrying
-what repeats (signer, recipients, attendees) and the previous meeting's open tasks.
+repository in one command, with one example of each kind; ``new`` starts next month's notice
+from the latest one, carrying what repeats (signer, recipients, attendees) and the previous
+meeting's open tasks, and ``new --kind giay_moi`` the invitation to that meeting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from vanban.commands.schema import PROFILE_SCHEMA, SCHEMA_DIR, kind_schema_file, modeline, write_schemas
-from vanban.commands.tasks import TaskRow, collect, select
-from vanban.errors import ContentError, UsageError
+from vanban.commands.tasks import AsOf, TaskRow, collect, select
+from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
 from vanban.pipeline.kinds import loai_of
@@ -27,7 +27,8 @@ from vanban.pipeline.loader import load_file
 from vanban.pipeline.model import ThongBao
 from vanban.pipeline.notice import Notice, load
 from vanban.pipeline.output import write_atomic
-from vanban.pipeline.templates import default_dir
+from vanban.pipeline.status import date_warnings
+from vanban.pipeline.templates import TEMPLATE_FILES, default_dir
 from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR, in_range
 from vanban.repo import PROFILE_NAME, repository_root
 
@@ -36,7 +37,7 @@ CARRIED = ("loai", "co_quan", "nguoi_ky", "noi_nhan", "luu")
 #: Keys of the meeting that the next one carries over (date and agenda are new each month).
 CARRIED_MEETING = ("hinh_thuc", "ten", "don_vi_to_chuc", "dia_diem", "chu_tri", "thanh_phan", "nghe")
 
-#: The files ``init`` writes besides the schemas and templates: the profile, one example of each kind.
+#: The files ``init`` writes besides the schemas: the profile, one example of each kind.
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -54,31 +55,46 @@ def _schema_of(relative: Path, text: str) -> str:
 
 
 def init(root: Path, force: bool = False) -> list[Path]:
-    """Scaffold an office repository in ``root``: the profile, one example of each kind; return the files written."""
+    """Scaffold an office repository in ``root``: the profile, one example of each kind; return the files written.
+
+    No templates: a copy would hide every later fix of vanban's own (``eject_templates`` makes
+    one for an office that wants to restyle).
+    """
     root.mkdir(parents=True, exist_ok=True)
     samples = examples()
-    templates = sorted(p for p in default_dir().iterdir() if p.is_file())
     planned = [root / name for name in samples] + [root / ".gitignore"]
-    planned += [root / "templates" / p.name for p in templates]
-    existing = [p for p in planned if p.exists()]
-    if existing and not force:
-        names = ", ".join(str(p) for p in existing)
-        raise UsageError(_("đã có tệp {names}; dùng --force để ghi đè").format(names=names))
+    _refuse_existing(planned, force)
     schemas = root / SCHEMA_DIR
     written = write_schemas(schemas)
     (root / "content").mkdir(exist_ok=True)
-    (root / "templates").mkdir(exist_ok=True)
     texts = {root / name: modeline(_schema_of(name, text), (root / name).parent, schemas) + text
              for name, text in samples.items()}
     texts[root / ".gitignore"] = "/output/\n"
     for path, text in texts.items():
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
-    for template in templates:
-        target = root / "templates" / template.name
-        shutil.copyfile(template, target)
-        written.append(target)
     return written
+
+
+def eject_templates(folder: Path, force: bool = False) -> list[Path]:
+    """Copy vanban's default templates into ``folder`` for an office to restyle; return the files written.
+
+    Why explicit: from then on the office's copies override vanban's own templates file by file,
+    so they must be asked for; each carries the contract it was made for (templates.CONTRACT).
+    """
+    planned = [folder / name for name in TEMPLATE_FILES]
+    _refuse_existing(planned, force)
+    folder.mkdir(parents=True, exist_ok=True)
+    for target in planned:
+        write_atomic(target, (default_dir() / target.name).read_bytes())
+    return planned
+
+
+def _refuse_existing(planned: Sequence[Path], force: bool) -> None:
+    existing = [p for p in planned if p.exists()]
+    if existing and not force:
+        names = ", ".join(str(p) for p in existing)
+        raise UsageError(_("đã có tệp {names}; dùng --force để ghi đè").format(names=names))
 
 
 # --- next month's notice ------------------------------------------------------------------
@@ -112,13 +128,13 @@ def _shift_month_words(text: str, old: dt.date, new: dt.date) -> str:
     return re.sub(rf"tháng {month}/{old.year}", f"tháng {new.month:02d}/{new.year}", text)
 
 
-def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[TaskRow],
+def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[TaskRow], as_of: AsOf,
                 kind: str = "cuộc họp") -> tuple[str, dt.date]:
     """Return the YAML text of the notice after ``latest`` and its meeting date.
 
-    ``open_tasks`` are the latest notice's tasks still open (``tasks.TaskRow``); they prefill
-    the section that reports on the previous meeting's tasks. ``kind`` names the meeting
-    ("phiên họp"), as the profile may supply it.
+    ``open_tasks`` are the tasks of the chain of notices still open on ``as_of`` (``tasks.TaskRow``);
+    they prefill the section that reports on the tasks given, each with the notice it came from.
+    ``kind`` names the meeting ("phiên họp"), as the profile may supply it.
     """
     located, problems = load_file(latest)
     if located is None or not isinstance(located.data, dict):
@@ -142,8 +158,10 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Task
     review: list[Any] = ["[Đánh giá chung kết quả thực hiện nhiệm vụ]"]
     by_unit: dict[str, list[Any]] = {}
     for task in open_tasks:
-        status = task.status_label().lower()
-        by_unit.setdefault(task.don_vi or "Các đơn vị", []).append({"gach": f"{task.text.rstrip(' .;')} ({status})."})
+        notes = [task.source, *([f"hạn {rules.short_date(task.han)}"] if task.han else []),
+                 task.status_label(as_of.day).lower()]
+        by_unit.setdefault(task.don_vi or "Các đơn vị", []).append(
+            {"gach": f"{task.text.rstrip(' .;')} ({'; '.join(notes)})."})
     review += [{"khoan": unit, "noi_dung": items} for unit, items in by_unit.items()]
     new["noi_dung"] = [
         {"muc": f"Kết quả thực hiện nhiệm vụ giao tại {previous}", "noi_dung": review},
@@ -157,6 +175,7 @@ def next_notice(latest: Path, meeting: dt.date | None, open_tasks: Sequence[Task
     header = (
         f"# Dự thảo tạo bởi `vanban new` từ {latest.name}: chưa có số và ngày ban hành;\n"
         "# điền các chỗ [ … ] rồi `vanban build`; `vanban build --final` từ chối bản còn chỗ trống.\n"
+        f"# Nhiệm vụ chưa xong của mọi thông báo đến {latest.name}. {as_of.line(translated=False)}\n"
     )
     return header + body, day
 
@@ -205,7 +224,7 @@ def _latest(notices: Sequence[Notice], source: Path | None, content: Path, kinds
         return chosen[0]
     if not notices:
         raise UsageError(_("{folder} chưa có {kinds} nào để làm gốc").format(folder=content, kinds=kinds))
-    return max(notices, key=lambda n: (n.model.own_date() or dt.date.min, n.model.ngay or dt.date.min, n.stem))
+    return max(notices, key=_order_of)
 
 
 def write_draft(out: Path, text: str, loai: str) -> Path:
@@ -218,16 +237,33 @@ def write_draft(out: Path, text: str, loai: str) -> Path:
     return out
 
 
-def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None) -> Path:
-    """Write next month's draft notice (a meeting's conclusions) into ``content``; return its path."""
-    notices = [n for n in load([content]) if isinstance(n.model, ThongBao) and n.model.mau == "ket_luan"]
+def new_notice(content: Path, source: Path | None, meeting: dt.date | None, out: Path | None,
+               as_of: AsOf | None = None) -> tuple[Path, list[Problem]]:
+    """Write next month's draft notice into ``content``; return its path and the warnings on status dates.
+
+    It carries every task still open on ``as_of`` (default: today in Vietnam) across the whole
+    chain of notices up to the one it starts from, not only that one's: an overdue task of two
+    months ago stays on the agenda until a notice records it done.
+    """
+    as_of = as_of or AsOf.of(None)
+    everything = load([content])
+    # Next month's notice follows a meeting's conclusions (not a công văn, an invitation or a general notice).
+    notices = [n for n in everything if isinstance(n.model, ThongBao) and n.model.mau == "ket_luan"]
     latest = _latest(notices, source, content, _("thông báo kết luận"))
-    rows = [r for r in select(collect(notices), open_only=True) if r.stem == latest.stem]
+    chain = {n.stem for n in notices if _order_of(n) <= _order_of(latest)}
+    rows = [r for r in select(collect(notices), open_only=True, as_of=as_of.day) if r.stem in chain]
     model = latest.model
     assert isinstance(model, ThongBao)
     kind = model.cuoc_hop.hinh_thuc if model.cuoc_hop else "cuộc họp"
-    text, day = next_notice(latest.source, meeting, rows, kind)
-    return write_draft(out or _next_name(latest, day, "thong-bao"), text, "thong_bao")
+    text, day = next_notice(latest.source, meeting, rows, as_of, kind)
+    path = write_draft(out or _next_name(latest, day, "thong-bao"), text, "thong_bao")
+    return path, date_warnings(everything, as_of.day)
+
+
+def _order_of(notice: Notice) -> tuple[dt.date, dt.date, str]:
+    """Return where a notice stands in the chain: by its meeting, then its issue date (a meeting may have no date)."""
+    model = notice.model
+    return model.own_date() or dt.date.min, model.ngay or dt.date.min, notice.stem
 
 
 def _next_name(latest: Notice, day: dt.date, fallback: str) -> Path:

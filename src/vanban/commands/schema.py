@@ -55,6 +55,10 @@ def kind_schema(loai: str) -> dict[str, Any]:
         giao = definition.get("properties", {}).get("giao")
         if giao is not None:
             definition["properties"]["giao"] = {"anyOf": [*giao["anyOf"], *units]}
+    # A body (or an item's body) may be typed as prose in a '|' block (pipeline/prose.py).
+    for holder in (schema, *(d for n, d in schema["$defs"].items() if n in ("Muc", "Khoan", "Diem", "Gach"))):
+        if "noi_dung" in holder["properties"]:  # a giấy mời has no numbered body
+            holder["properties"]["noi_dung"] = {"anyOf": [holder["properties"]["noi_dung"], {"type": "string"}]}
     props["du_thao"] = {"anyOf": [*props["du_thao"]["anyOf"], {"enum": ["gop_y", "trinh_ky"]}]}
     # A signer may be named (a key of the profile's nguoi_ky) instead of written out.
     named = {"type": "string", "description": "tên người ký trong vanban.yaml"}

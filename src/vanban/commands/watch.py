@@ -14,8 +14,8 @@ from pathlib import Path
 from vanban.commands.build import Report, run
 from vanban.commands.manifest import tree_files
 from vanban.pipeline.fonts import FONT_DIR
-from vanban.pipeline.notice import discover
 from vanban.pipeline.render import FORMATS
+from vanban.pipeline.sources import discover
 from vanban.pipeline.templates import search_path
 from vanban.repo import find_profile
 

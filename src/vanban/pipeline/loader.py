@@ -19,7 +19,7 @@ import errno
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,13 @@ class Located:
     file: str
     data: Any
     marks: dict[Path_, tuple[int, int]]
+    #: Block scalars (``|`` or ``>``) by path: the 1-based line of their first content line and
+    #: its indentation, so that positions inside the block map to the file (``validate.prose_body``).
+    blocks: dict[Path_, tuple[int, int]] = field(default_factory=dict, kw_only=True, compare=False)
+    #: Plain values followed by ``" #"`` (one space, as inside a sentence) on the same line, by path:
+    #: the (line, col) of the ``#`` and the text YAML drops; in prose this is text lost in silence.
+    #: A comment set off by two spaces or more is taken as meant.
+    comments: dict[Path_, tuple[int, int, str]] = field(default_factory=dict, kw_only=True, compare=False)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Return the 1-based (line, col) of ``path``, or of its nearest located ancestor."""
@@ -257,12 +264,13 @@ def load_yaml(text: str, display: str, *, pure_python: bool = False) -> tuple[Lo
                        if isinstance(node, yaml.SequenceNode)
                        else _("tệp phải là một nhóm trường (khóa: giá trị), không phải một giá trị đơn"))
             mark = node.start_mark
-            return None, [Problem(display, mark.line + 1, mark.column + 1, "", message)]
-        walker = _Walker(loader, display, lambda: _first_alias(text, loader_class))
+            line, col = _inside(text.split("\n"), mark.line + 1, mark.column + 1)  # '---' alone: past the end
+            return None, [Problem(display, line, col, "", message)]
+        walker = _Walker(loader, display, lambda: _first_alias(text, loader_class), text.split("\n"))
         data = walker.walk(node, ())
         if walker.problems:
             return None, cap_problems(walker.problems)
-        return Located(display, data, walker.marks), []
+        return Located(display, data, walker.marks, blocks=walker.blocks, comments=walker.comments), []
     finally:
         loader.dispose()
 
@@ -327,6 +335,7 @@ _DIRECTIVE = N_("dòng bắt đầu bằng '%' là chỉ thị YAML, vanban khô
 _TAG = N_("thẻ YAML (bắt đầu bằng '!') viết sai, và vanban không dùng thẻ; hãy bỏ dấu '!' "
           "hoặc đặt giá trị trong dấu ngoặc kép")
 _LIST_INDENT = N_("sai thụt lề trong danh sách")
+_KEY_INDENT = N_("sai thụt lề hoặc thiếu tên trường")
 _SYNTAX_OTHER = N_("lỗi cú pháp YAML ở đây; hãy kiểm tra dấu ngoặc, dấu ':' và thụt lề "
                    "(hoặc đặt giá trị trong dấu ngoặc kép)")
 
@@ -351,7 +360,7 @@ _SYNTAX: tuple[tuple[str, str], ...] = (
     (r"found unexpected end of stream", N_("chuỗi trong dấu ngoặc{since} chưa được đóng")),
     (r"found unexpected document (indicator|separator)",
      N_("chuỗi trong dấu ngoặc{since} chưa được đóng trước dòng '---' hoặc '...'")),
-    (r"(did not find expected key|expected <block end>)", N_("sai thụt lề hoặc thiếu tên trường")),
+    (r"(did not find expected key|expected <block end>)", _KEY_INDENT),
     (r"(did not find expected|expected the) node content", N_("thiếu giá trị")),
     (r"did not find expected '-' indicator", _LIST_INDENT),
     (r"(block )?sequence entries are not allowed", N_("không được bắt đầu danh sách '- ' ở đây (sai thụt lề?)")),
@@ -441,11 +450,70 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
             here = lines[line - 1][backslash : backslash + 2]
     if msgid == _CANNOT_START and here[:1] == "\t":
         msgid = _TAB
+    prose = _prose_trap(msgid, lines, line, col)
+    if prose is not None:
+        line, col, message = prose
+        return Problem(display, line, col, "", message)
     escape = here[1:2] if here[:1] == "\\" else here[:1]
     start_line = start.line + 1 if start else line
     message = _(msgid).format(since=since, escape=escape, start_line=start_line, max_depth=MAX_DEPTH,
                               char=here[:1])
     return Problem(display, line, col, "", message)
+
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[a-z_]+):(?: |$)")
+_VALUE = re.compile(r"^ *(?:- +|[^\s:#'\"][^:#]*?: +)?")
+
+
+def _prose_trap(msgid: str, lines: list[str], line: int, col: int) -> tuple[int, int, str] | None:
+    """Return (line, col, message) naming the likely cause of a YAML error that ordinary prose triggers.
+
+    Why: the parser's words ("mapping values are not allowed") describe YAML, not the sentence
+    the clerk typed; the usual causes are few: a ': ' or a quote inside the text, a '-' without
+    its space, a line indented unlike its neighbours. Each message names the cause and the fix.
+    """
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for back in range(line - 1, max(line - 4, 0), -1):  # a '-' glued to its text, here or just above
+        glued = re.match(r"^( *)-([^\s-].*)$", lines[back - 1])
+        if glued and msgid in (_LIST_INDENT, _SYNTAX[1][1]):
+            return back, len(glued.group(1)) + 1, _(
+                "thiếu dấu cách sau dấu '-': YAML chỉ coi '- ' (gạch rồi dấu cách) là một mục danh sách; "
+                "hãy viết '- {text}'").format(text=glued.group(2)[:40])
+    value = _VALUE.match(text)
+    start = value.end() if value else 0
+    quote = text[start:start + 1]
+    if msgid == _LIST_INDENT and quote in ("'", '"'):
+        close = text.find(quote, start + 1)
+        if 0 < close < col - 1:
+            inner = text[start:].strip()
+            return line, close + 2, _(
+                "chữ sau dấu ngoặc đóng ở cột {col}: trong YAML dấu ngoặc ở đầu giá trị phải bao cả giá trị; "
+                "hãy đặt cả câu trong ngoặc khác loại, ví dụ {fixed}").format(
+                col=close + 1, fixed=("'" + inner + "'") if quote == '"' else ('"' + inner + '"'))
+    if msgid == _SYNTAX[0][1]:  # "mapping values are not allowed"
+        key = _KEY_LINE.match(text)
+        if key is not None and col - 1 == key.end("key"):
+            above = next((lines[i] for i in range(line - 2, -1, -1) if lines[i].strip()), "")
+            above = re.match(r"^ *(?:- +)?", above).group()  # type: ignore[union-attr]
+            return line, len(key.group("indent")) + 1, _(
+                "dòng '{key}:' thụt lề sâu hơn dòng trên, nên YAML coi nó là phần tiếp của giá trị ở dòng trên; "
+                "hãy thụt lề '{key}' thẳng cột với các trường cùng nhóm "
+                "(trường ở dòng trên bắt đầu sau {above} ký tự)").format(
+                key=key.group("key"), above=len(above))
+        shown = text[start:].strip()
+        return line, col, _(
+            "dấu ': ' trong văn bản làm YAML tưởng đây là tên trường; hãy đặt cả giá trị trong dấu ngoặc kép, "
+            "ví dụ \"{text}\", hoặc viết nội dung dạng khối '|'").format(text=shown if len(shown) <= 60
+                                                                           else shown[:57] + "…")
+    if msgid in (_LIST_INDENT, _KEY_INDENT):
+        dash = re.match(r"^( *)- ", text)
+        if dash:
+            cols = sorted({len(m.group(1)) + 1 for m in (re.match(r"^( *)- ", t) for t in lines[: line - 1]) if m})
+            return line, len(dash.group(1)) + 1, _(
+                "dấu '- ' ở cột {col} không thẳng cột với các mục của danh sách ở trên (cột {cols}); "
+                "các mục cùng danh sách phải thẳng cột").format(
+                col=len(dash.group(1)) + 1, cols=", ".join(str(c) for c in cols))
+    return None
 
 
 def _inside(lines: list[str], line: int, col: int) -> tuple[int, int]:
@@ -520,8 +588,11 @@ class _Walker:
     """Turn a composed node tree into dicts, lists and strings, recording marks."""
 
     def __init__(self, loader: yaml.SafeLoader, file: str,
-                 first_alias: Callable[[], tuple[int, int, str] | None]) -> None:
+                 first_alias: Callable[[], tuple[int, int, str] | None], lines: list[str] | None = None) -> None:
         self.loader = loader
+        self.lines = lines or []
+        self.blocks: dict[Path_, tuple[int, int]] = {}
+        self.comments: dict[Path_, tuple[int, int, str]] = {}
         self.file = file
         self.first_alias = first_alias
         self.marks: dict[Path_, tuple[int, int]] = {}
@@ -533,6 +604,20 @@ class _Walker:
     def _problem(self, node: yaml.Node, path: Path_, message: str) -> None:
         m = node.start_mark
         self.problems.append(Problem(self.file, m.line + 1, m.column + 1, dotted(path), message))
+
+    def _note(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """Record where a block scalar's text starts, or the comment that ends a plain value's line."""
+        if node.style in ("|", ">"):
+            first = node.start_mark.line + 1  # 0-based index of the line after the '|'
+            indent = next((len(line) - len(line.lstrip(" ")) for line in self.lines[first:node.end_mark.line + 1]
+                           if line.strip()), 0)
+            self.blocks[path] = (first + 1, indent)
+        elif not node.style and node.end_mark.line < len(self.lines):
+            rest = self.lines[node.end_mark.line][node.end_mark.column:]
+            found = re.match(r" #", rest)  # one space, as inside a sentence; a comment set off by two is meant
+            if found:
+                col = node.end_mark.column + found.end()
+                self.comments[path] = (node.end_mark.line + 1, col, rest[found.end() - 1:].strip())
 
     def walk(self, node: yaml.Node, path: Path_) -> Any:
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -562,8 +647,8 @@ class _Walker:
             self._problem(node, path, _("không hỗ trợ thẻ YAML '{tag}'; hãy bỏ thẻ").format(tag=short))
             return None
         if isinstance(node, yaml.ScalarNode):
-            value = self.loader.construct_object(node, deep=True)
-            return value
+            self._note(node, path)
+            return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(child, (*path, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):

@@ -9,7 +9,7 @@ A file at a git revision is loaded with the profile as it was at that revision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +18,11 @@ from vanban.i18n import _
 from vanban.pipeline.loader import Located, load_bytes, load_file
 from vanban.pipeline.model import Frame
 from vanban.pipeline.profile import ProfileCache, without_echoes
+from vanban.pipeline.sources import discover, screen
 from vanban.pipeline.status import reference_problems
 from vanban.pipeline.validate import check, warnings
-from vanban.repo import PROFILE_NAME, display, show_file
-
-SUFFIXES = (".yaml", ".yml")
+from vanban.pipeline.validate.prose_body import expand
+from vanban.repo import display, show_file
 
 
 @dataclass(frozen=True)
@@ -39,42 +39,6 @@ class Notice:
     def stem(self) -> str:
         """Return the output file stem: the content file's name without its suffix."""
         return self.source.stem
-
-
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Return the content files named by ``paths`` (folders searched recursively), in order."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir() and path.suffix not in SUFFIXES:  # a folder named "x.yaml" is reported by the loader
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
-        elif path.exists() or path.is_symlink():
-            found.append(path)
-        else:
-            problems.append(Problem(display(path), 1, 1, "", _("không tìm thấy tệp hoặc thư mục")))
-    unique = list(dict.fromkeys(found))
-    return unique, problems
-
-
-def screen(files: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Return the notice files among ``files`` (right suffix, unique stem, not the profile) and the others' problems."""
-    kept: list[Path] = []
-    problems: list[Problem] = []
-    stems: dict[str, Path] = {}
-    for file in files:
-        name = display(file)
-        if file.name == PROFILE_NAME:
-            continue  # the office profile is not a notice
-        if file.suffix not in SUFFIXES and not file.is_dir():
-            problems.append(Problem(name, 1, 1, "", _("tệp nội dung phải có đuôi .yaml hoặc .yml")))
-        elif file.stem in stems:
-            other = display(stems[file.stem])
-            message = _("trùng tên tệp đầu ra với {other}; hãy đổi tên một tệp").format(other=other)
-            problems.append(Problem(name, 1, 1, "", message))
-        else:
-            stems[file.stem] = file
-            kept.append(file)
-    return kept, problems
 
 
 def load_notice(path: Path, revision: str | None = None, profiles: ProfileCache | None = None,
@@ -94,10 +58,11 @@ def load_notice(path: Path, revision: str | None = None, profiles: ProfileCache 
         located, problems = load_bytes(show_file(path, revision), f"{display(path)}@{revision}")
     if located is None:
         return None, problems
+    located, prose_problems = expand(located)  # a body typed as prose becomes the nested form
     merged, merge_problems = profiles.apply(path, located, revision)
     model, found = check(merged)
-    problems = merge_problems + without_echoes(found, merge_problems)
-    if model is None:
+    problems = prose_problems + merge_problems + without_echoes(found, merge_problems)
+    if model is None or prose_problems:
         return None, problems
     return Notice(path, model, merged, tuple(warnings(merged, model)), revision), problems
 

@@ -20,6 +20,7 @@ from vanban.errors import Problem, UsageError
 from vanban.hints import did_you_mean
 from vanban.i18n import _, digits
 from vanban.pipeline import kinds
+from vanban.pipeline.authority import ROLES_KEY, Declaration, declaration_problems
 from vanban.pipeline.kinds.cong_van import DonDoc
 from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
@@ -74,6 +75,7 @@ class Profile(Model):
     ky_so: KySo | None = None  # signature and seal images, trusted roots (docs/signing.md)
     don_doc: DonDoc | None = None  # the reminder letter `vanban remind` drafts (docs/kinds.md)
     danh_so: Literal["chung", "theo_loai"] = "chung"  # one number sequence for every kind, or one per kind
+    chuc_danh: Declaration = None  # who heads, deputises, heads a unit: checked against signer chains [T-20]
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class MergedLocated(Located):
     """Located data assembled from several files: each subtree remembers the file it came from."""
 
     origins: dict[Path_, str] = field(default_factory=dict)
+    chuc_danh: Any = None  # the profile's declared roles, read by the signer-chain check (authority.roles_for)
 
     def problem(self, path: Path_, message: str, rule: str = "", at_key: bool = False) -> Problem:
         """Build a Problem located in whichever file the value at ``path`` came from."""
@@ -106,6 +109,8 @@ def load_profile(path: Path, shown: str, raw: bytes | None = None) -> tuple[Loca
         Profile.model_validate(data)
     except ValidationError as exc:
         problems.extend(model_problems(located, exc, Profile))
+    else:
+        problems.extend(declaration_problems(located))
     if not problems:
         _, found = apply_profile(Located(shown, {}, {}), located)
         problems.extend(found)
@@ -159,7 +164,7 @@ class _Merger:
                 self._merge_mapping(data, key)
             self._resolve_signer(data)
             self._expand_recipients(data)
-        merged = MergedLocated(self.notice.file, data, self.marks, self.origins)
+        merged = MergedLocated(self.notice.file, data, self.marks, self.origins, self._pget(ROLES_KEY))
         return merged, self.problems
 
     def _merge_mapping(self, data: dict[str, Any], key: str) -> None:

@@ -11,8 +11,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from vanban.i18n import _
-
 #: Quốc hiệu and Tiêu ngữ, exact text [R-EL-1a, R-EL-1b, R-FONT-5: "HÒA", hyphens with spaces].
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -241,48 +239,6 @@ _NHU_TREN = re.compile(r"^như\s+(trên|điều\s+\d+)\b", re.IGNORECASE)
 def is_nhu_tren(item: str) -> bool:
     """Tell whether a recipient is "Như trên", which a Thông báo must not use [R-NN-4; T-19]."""
     return bool(_NHU_TREN.match(clean_recipient(nfc(item))))
-
-
-_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s+\S")
-#: The signer chains ND30 allows, as the sequence of authority prefixes of the 7a lines [§8.1; T-20].
-_CHAINS: frozenset[tuple[str, ...]] = frozenset(
-    {
-        ("",),
-        ("TM", ""),
-        ("TM", "KT", ""),
-        ("KT", ""),
-        ("TL", ""),
-        ("TL", "KT", ""),
-        ("TUQ", ""),
-        ("Q",),
-    }
-)
-
-
-def authority_prefix(line: str) -> str:
-    """Return the authority prefix of a 7a line (``TL`` for ``TL. CHỦ TỊCH``), or ``""``."""
-    match = _AUTHORITY.match(upper_vi(line).strip())
-    return match.group(1) if match else ""
-
-
-def signer_chain_problem(lines: Sequence[str]) -> str | None:
-    """Return why the 7a lines are not an allowed signer chain, or None when they are [§8.1; T-20]."""
-    if not lines:
-        return _("thiếu dòng quyền hạn, chức vụ của người ký")
-    for line in lines:
-        upper = upper_vi(line).strip()
-        if re.match(r"^(TM|KT|TL|TUQ|Q)\b(?!\. )", upper):
-            return _("dòng {line}: viết tắt quyền hạn phải có dấu chấm và một dấu cách (ví dụ 'TL. CHỦ TỊCH')").format(
-                line=repr(line))
-    prefixes = tuple(authority_prefix(line) for line in lines)
-    if prefixes in _CHAINS:
-        return None
-    title = _("CHỨC VỤ")  # stands for any title line in the list of allowed chains
-    allowed = "; ".join(
-        "[" + ", ".join(f"{p}. …" if p else title for p in chain) + "]" for chain in sorted(_CHAINS)
-    )
-    return _("chuỗi quyền hạn {chain} không hợp lệ; các dạng được phép: {allowed}").format(
-        chain=list(lines), allowed=allowed)
 
 
 #: Academic titles and degrees that must not precede the signer's name [R-SIG-2; T-21].

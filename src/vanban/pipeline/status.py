@@ -8,6 +8,7 @@ every command that loads them (``check``, ``build``) and read by ``tasks`` and `
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from vanban.pipeline.model import Frame
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.rules import unit_key
 
-__all__ = ["UPDATES", "Source", "Update", "number_key", "reference_problems", "resolve_updates", "unit_key"]
+__all__ = ["UPDATES", "Source", "Update", "date_warnings", "number_key", "reference_problems", "resolve_updates",
+           "unit_key"]
 
 UPDATES = "cap_nhat_nhiem_vu"
 
@@ -136,3 +138,31 @@ def resolve_updates(notices: Sequence[Source], strict: bool) -> tuple[dict[tuple
 def reference_problems(notices: Sequence[Source]) -> list[Problem]:
     """Return the problems of status updates that point into the loaded notices (for check/build)."""
     return resolve_updates(notices, strict=False)[1]
+
+
+def date_warnings(notices: Sequence[Source], as_of: dt.date) -> list[Problem]:
+    """Warn, located, about each status update dated after the notice that records it or after ``as_of``.
+
+    Why warnings: such a date is usually a typo, or an update written ahead; it does not count
+    until its day (every command reads status on one as-of date), so the author must hear why
+    a task still reads "Chưa làm" [issue 18].
+    """
+    out: list[Problem] = []
+    for notice in notices:
+        recorded = notice.model.reference_date
+        for i, item in enumerate(notice.model.updates):
+            when = item.ngay or recorded
+            where: Path_ = (UPDATES, i, "ngay") if item.ngay else (UPDATES, i)
+            if item.ngay is not None and recorded is not None and item.ngay > recorded:
+                out.append(_warning(notice, where, _("ngày cập nhật {date} sau ngày {recorded} của chính thông báo "
+                                                     "ghi nó").format(date=rules.short_date(item.ngay),
+                                                                      recorded=rules.short_date(recorded))))
+            if when is not None and when > as_of:
+                out.append(_warning(notice, where, _("cập nhật ghi ngày {date}, sau ngày xét {as_of}: chưa được tính "
+                                                     "vào trạng thái nhiệm vụ '{ma}'").format(
+                    date=rules.short_date(when), as_of=rules.short_date(as_of), ma=item.ma)))
+    return out
+
+
+def _warning(notice: Source, path: Path_, message: str) -> Problem:
+    return dataclasses.replace(notice.located.problem(path, message), warning=True)

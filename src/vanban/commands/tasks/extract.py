@@ -6,8 +6,10 @@ notice's number and date so the unit can cite where each task came from [R-BODY-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from vanban.commands.tasks import AsOf, TaskRow, row_of
 from vanban.errors import UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
@@ -18,10 +20,14 @@ from vanban.pipeline.status import UPDATES, unit_key
 from vanban.pipeline.templates import search_path
 
 
-def extract(notice: ThongBao, unit: str) -> ThongBao:
+def extract(notice: ThongBao, unit: str, rows: Sequence[TaskRow] | None = None, as_of: AsOf | None = None,
+            ) -> ThongBao:
     """Return the notice reduced to the tasks of ``unit``: same header, signer and recipients.
 
-    Raise UsageError when the notice gives that unit no task (the message lists the units).
+    With ``rows`` (the notice's tasks chosen by status on ``as_of``: ``tasks --open/--overdue``)
+    only those are kept, and the opening says on which day they were still open. Raise
+    UsageError when the notice gives that unit no task (the message lists the units), or none
+    of them is left.
     """
     given = tasks(outline(notice.noi_dung))
     mine = [t for t in given if t.assigned_to(unit_key(unit))]
@@ -30,6 +36,13 @@ def extract(notice: ThongBao, unit: str) -> ThongBao:
         raise UsageError(_("thông báo không giao nhiệm vụ nào cho '{unit}'; các đơn vị: {units}").format(
             unit=unit, units="; ".join(units)))
     name = mine[0].don_vi  # the unit as the notice writes it, not as typed on the command line
+    still = ""
+    if rows is not None and as_of is not None:
+        mine = [t for t in mine if row_of(rows, t.ma, t.text) is not None]
+        if not mine:
+            raise UsageError(_("không còn nhiệm vụ nào của '{unit}' theo bộ lọc. {as_of}").format(
+                unit=name, as_of=as_of.line()))
+        still = f" chưa hoàn thành đến ngày {rules.short_date(as_of.day)}"
     number = notice.cited_number
     short = "dự thảo Thông báo" if notice.so is None else f"Thông báo số {number}"
     cited = f"{short} ngày {rules.short_date(notice.ngay)}" if notice.ngay is not None else short
@@ -40,14 +53,15 @@ def extract(notice: ThongBao, unit: str) -> ThongBao:
     return notice.model_copy(update={
         "trich_yeu": (f"Trích {short} – nhiệm vụ giao {name}",),
         # R-BODY-8: cite the source document by type, number, date and subject.
-        "mo_dau": (f"Trích {cited} về “{subject}”, nhiệm vụ giao {name} như sau:",),
+        "mo_dau": (f"Trích {cited} về “{subject}”, nhiệm vụ giao {name}{still} như sau:",),
         "noi_dung": body,
         "ket_thuc": (),
         UPDATES: (),
     })
 
 
-def render_extract(notice: Frame, stem: str, unit: str, fmt: str, templates: Path | None = None) -> bytes:
+def render_extract(notice: Frame, stem: str, unit: str, fmt: str, templates: Path | None = None,
+                   rows: Sequence[TaskRow] | None = None, as_of: AsOf | None = None) -> bytes:
     """Render the extract of ``unit`` from ``notice`` as ``pdf`` or ``docx`` bytes, like the notice.
 
     Raise UsageError for a document that is not a Thông báo: the extract is a Thông báo's own form.
@@ -55,4 +69,4 @@ def render_extract(notice: Frame, stem: str, unit: str, fmt: str, templates: Pat
     if not isinstance(notice, ThongBao):
         raise UsageError(_("chỉ trích được nhiệm vụ từ một thông báo; tệp này là {kind}").format(
             kind=notice.TYPE_NAME.lower()))
-    return render_model(extract(notice, unit), stem, [fmt], search_path(templates))[f"{stem}.{fmt}"]
+    return render_model(extract(notice, unit, rows, as_of), stem, [fmt], search_path(templates))[f"{stem}.{fmt}"]

@@ -8,6 +8,7 @@ for a misspelt key.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,40 @@ from vanban.i18n import N_, _
 from vanban.pipeline.loader import Located, Path_, dotted
 from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, ThongBao
 from vanban.pipeline.validate.raw import get
+
+
+def key_trap(key: str, value: Any) -> str | None:
+    """Return the message for a key that is really prose YAML split at ': ', a ',' or a glued '-'; else None.
+
+    Why: ``- Đề nghị: các phòng …`` reaches the model as the key ``Đề nghị``, ``{muc: 56,2 tạ}``
+    as the key ``2 tạ``, and ``-gach: …`` as ``-gach``; "unknown field" says nothing of the cause.
+    """
+    if key.startswith("-") and len(key) > 1:
+        return _("thiếu dấu cách sau dấu '-': YAML đọc '{key}' là tên trường; hãy viết '- {rest}:'").format(
+            key=key, rest=key[1:].strip())
+    if value in ("", None) and key[:1].isdigit():
+        return _("dấu ',' trong ngoặc nhọn {{…}} ngăn cách các trường, nên '{key}' bị tách khỏi số đứng trước; "
+                 "hãy đặt giá trị có dấu phẩy trong ngoặc kép, ví dụ \"56,2 tạ/ha\"").format(key=key)
+    if re.search(r"[\s,.;()/]", key):
+        shown = f"{key}: {value}" if isinstance(value, str) else f"{key}: …"
+        return _("dấu ': ' trong văn bản làm YAML hiểu '{key}' là tên trường; hãy đặt cả dòng trong ngoặc kép, "
+                 "ví dụ \"{text}\", hoặc viết nội dung dạng khối '|'").format(
+            key=key, text=shown if len(shown) <= 60 else shown[:57] + "…")
+    return None
+
+
+def _node_message(node: Any) -> str:
+    """Return why a body item has no kind: a trap of YAML, a misspelt kind, or the general rule."""
+    known = {name for model in _NODE_MODELS.values() for name in model.model_fields}
+    strange = [k for k in node if k not in known] if isinstance(node, dict) else []
+    if strange:
+        trap = key_trap(str(strange[0]), node[strange[0]])
+        if trap:
+            return trap
+        hint = closest(str(strange[0]), (*NODE_KINDS, "doan"))
+        if hint:
+            return _("'{key}' không phải loại mục nào; có phải ý bạn là '{hint}'?").format(key=strange[0], hint=hint)
+    return _(NODE_ERROR)
 
 _TAGS = {"str", "doan", *NODE_KINDS}
 
@@ -129,6 +164,10 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
         rule = _FIELD_RULES.get(str(path[0])) if len(path) == 1 and path else ""
         if kind == "extra_forbidden":
             key = str(path[-1])
+            trap = key_trap(key, get(located.data, *path))
+            if trap:
+                problems.append(located.problem(path, trap, at_key=True))
+                continue
             allowed = _allowed_keys(path, located.data, root)
             hint = did_you_mean(key, allowed)
             message = _("trường '{key}' không được phép ở đây").format(key=key) + hint
@@ -143,11 +182,16 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
             continue
         if kind == "vb_node":
             # pydantic reads the discriminator's message once, when the model class is made: translate it now.
-            message = _(NODE_ERROR)
+            message = _node_message(get(located.data, *path))
         elif kind.startswith("vb_"):
             message = str(error["msg"])  # model.py's validators raise it already translated
         else:
+            value = get(located.data, *path)
+            glued = [k for k in value if str(k).startswith("-")] if isinstance(value, dict) else []
             template = _MESSAGES.get(kind)
+            if kind == "tuple_type" and glued:
+                problems.append(located.problem(path, str(key_trap(str(glued[0]), None)), rule or ""))
+                continue
             message = _(template).format(**error.get("ctx", {})) if template else str(error["msg"])
             # pydantic joins the allowed values in English.
             message = message.replace("' or '", "' " + _("hoặc") + " '")

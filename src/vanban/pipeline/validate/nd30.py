@@ -12,7 +12,7 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import N_, _
-from vanban.pipeline import inline, kinds, rules
+from vanban.pipeline import authority, inline, kinds, rules
 from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK
 from vanban.pipeline.loader import Located, Path_
@@ -26,7 +26,10 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
     out: list[Problem] = []
     lines = [v for _, v in strings(get(data, "nguoi_ky", "chuc_vu"))]
     if lines:
-        chain = rules.signer_chain_problem(lines)
+        # Who may sign depends on the body's roles: the profile's declaration (carried on the
+        # merged data, see profile.MergedLocated) or the usual ones of its name [§8.1; T-20].
+        body = [v for _, v in strings(get(data, "co_quan", "ten"))]
+        chain = authority.chain_problem(lines, authority.roles_for(getattr(located, "chuc_danh", None), body))
         if chain:
             out.append(located.problem(("nguoi_ky", "chuc_vu"), chain, "T-20"))
     name = get(data, "nguoi_ky", "ho_ten")

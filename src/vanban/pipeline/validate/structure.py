@@ -88,10 +88,14 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u058a\u05be\u1400\u1806\u2
 _SLASHES = "\u2044\u2215\u2571\u29f8\uff0f\u01c1"
 
 #: Keys whose values are identifiers: a ký hiệu, an abbreviation, a number, a date, a task id.
-_ID_KEYS = frozenset({"ky_hieu", "viet_tat", "so", "ngay", "han", "ma", "thong_bao", "trang_thai", "so_ban",
+_ID_KEYS = frozenset({"ky_hieu", "viet_tat", "so", "ngay", "ma", "thong_bao", "trang_thai", "so_ban",
                       "dang", "loai", "nhom"})
+#: Top-level keys whose every value is an identifier or a fixed word (``du_thao: {thang: 2026-09}``).
+_ID_ROOTS = frozenset({"luu", "du_thao", "trinh_bay"})
 #: Top-level keys whose every value is structural (read by a rule, printed in a fixed place).
 _STRUCTURAL_ROOTS = frozenset({"co_quan", "nguoi_ky", "noi_nhan", "nhom_noi_nhan", "cap_nhat_nhiem_vu"})
+#: Keys of a body item that are read as data: its units and its deadline phrase (``giao``).
+_ITEM_DATA = frozenset({"don_vi", "chu_tri", "phoi_hop", "han", "muc"})
 
 PROSE, STRUCTURAL, IDENTIFIER = "prose", "structural", "identifier"
 
@@ -102,14 +106,14 @@ def field_kind(path: Path_) -> str:
     if not keys:
         return PROSE
     first, last = keys[0], keys[-1]
-    if last in _ID_KEYS or first == "luu" or path == ("nguoi_ky",):
+    if last in _ID_KEYS or first in _ID_ROOTS or path == ("nguoi_ky",):
         return IDENTIFIER  # ``luu``: unit abbreviations and a count; ``nguoi_ky: name``: a reference
     if first in _STRUCTURAL_ROOTS:
         return PROSE if last == "ghi_chu" else STRUCTURAL
     if first == "cuoc_hop" and (last == "don_vi_to_chuc" or "chu_tri" in keys):
         return STRUCTURAL
-    if first == "noi_dung" and last in ("don_vi", "muc"):
-        return STRUCTURAL
+    if first == "noi_dung" and last in _ITEM_DATA:
+        return STRUCTURAL  # a deadline phrase may say "Quý III – IV": a dash is allowed there
     return PROSE
 
 
