@@ -10,6 +10,8 @@ Fixtures (names are stable; other test modules depend on them):
 - ``seed_context``: the seed's ``vanban.pipeline.context.Context`` (session scope).
 - ``seed_pdf``: the seed's PDF bytes from ``render_pdf`` (session scope).
 - ``seed_render_seconds``: wall time of that one PDF render, in seconds (session scope).
+- ``office``: a new office repository made by ``vanban init`` (one example of each kind), as the
+  working folder; a module may define its own.
 - ``make_context``: the function ``context_from_yaml(text, stem="test") -> Context``.
 - ``fail_on_weasyprint_warning``: fails the test if the ``weasyprint`` logger emits a record
   at WARNING or above during it (use with ``pytest.mark.usefixtures``); yields the list of
@@ -28,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from helpers import SEED, context_from_yaml, context_of
+from vanban.cli import main
 from vanban.pipeline.context import Context
 
 LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -48,8 +51,6 @@ def vietnamese_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture()
 def scaffolded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Return a freshly scaffolded office repository (``vanban init``), as the working folder."""
-    from vanban.cli import main
-
     root = tmp_path / "office"
     assert main(["init", str(root)]) == 0
     monkeypatch.chdir(root)
@@ -88,6 +89,18 @@ def seed_pdf(_seed_render: tuple[bytes, float]) -> bytes:
 def seed_render_seconds(_seed_render: tuple[bytes, float]) -> float:
     """Return the wall time of one warm PDF render of the seed, in seconds."""
     return _seed_render[1]
+
+
+@pytest.fixture()
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a new office repository made by ``vanban init`` (one example of each kind), as the working folder.
+
+    Its notice's task KT-01 (01/TB-UBND) is due 31/01/2024. A module may define its own ``office``.
+    """
+    root = tmp_path / "office"
+    assert main(["init", str(root)]) == 0
+    monkeypatch.chdir(root)
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -51,6 +51,18 @@ def words(text: str) -> str:
     return norm(text.replace("\u2060", ""))
 
 
+def spelt_out_page(stylesheet: str = "thong_bao.css") -> str:
+    """Return a kind's HTML template with the frame's page spelt out, as an office may write its own.
+
+    Why: vanban's ``thong_bao.html`` sets its style sheet and includes the frame's page
+    (``_trang.html``); tests that put something into the page of an office's template write this.
+    """
+    from vanban.pipeline.templates import default_dir
+
+    page = (default_dir() / "_trang.html").read_text(encoding="utf-8")
+    return page.replace("\n", f'\n{{%- set stylesheet = "{stylesheet}" -%}}\n', 1)
+
+
 def with_calls(block: Block) -> str:
     """Return a paragraph as the PDF draws it: each footnote call as its number, in place."""
     return "".join(r.text if r.note is None else str(r.note.number) for r in block.runs)
@@ -130,7 +142,12 @@ luu:
 
 def notice_yaml(**changes: Any) -> str:
     """Return BASE_YAML with top-level keys replaced (``None`` removes a key), as YAML text."""
-    data = yaml.safe_load(BASE_YAML)
+    return changed_yaml(BASE_YAML, **changes)
+
+
+def changed_yaml(text: str, **changes: Any) -> str:
+    """Return the YAML document ``text`` with top-level keys replaced (``None`` removes a key)."""
+    data = yaml.safe_load(text)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)

@@ -18,7 +18,7 @@ import yaml
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from helpers import ROOT, context_from_yaml, context_of, model_of, problems_from_yaml
+from helpers import ROOT, changed_yaml, context_from_yaml, context_of, model_of, problems_from_yaml
 from pdfmeasure import measure, mm, without_footnotes
 from test_docx_conformance import find, font_prop, para_prop, render, size_pt
 from test_docx_conformance import mm as emu_mm
@@ -43,13 +43,7 @@ def _data(path: Path = DON_DOC) -> dict[str, Any]:
 
 def _yaml(**changes: Any) -> str:
     """Return the đôn đốc letter with top-level keys replaced (None removes one)."""
-    data = _data()
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    return changed_yaml(DON_DOC.read_text(encoding="utf-8"), **changes)
 
 
 def _messages(text: str) -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from helpers import ROOT, context_from_yaml, context_of, model_of, problems_from_yaml
+from helpers import ROOT, changed_yaml, context_from_yaml, context_of, model_of, problems_from_yaml
 from pdfmeasure import measure, without_footnotes
 from test_docx_conformance import para_prop, render, size_pt
 from test_pdf_conformance import LEFT, locate
@@ -33,15 +33,9 @@ PHIEN_HOP = KINDS / "giay-moi-phien-hop.yaml"
 MM = 72 / 25.4
 
 
-def _yaml(path: Path = PHIEN_HOP, **changes: Any) -> str:
+def _yaml(**changes: Any) -> str:
     """Return the invitation's YAML with top-level keys replaced (None removes one)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    return changed_yaml(PHIEN_HOP.read_text(encoding="utf-8"), **changes)
 
 
 def _meeting(**changes: Any) -> dict[str, Any]:
@@ -197,14 +191,6 @@ def test_profile_meeting_defaults_fill_an_invitation(tmp_path: Path) -> None:
 
 
 # --- vanban new --kind giay_moi, tasks and diff --------------------------------------------------------------------
-
-
-@pytest.fixture()
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_new_drafts_next_months_invitation_from_the_latest(office: Path,

@@ -24,7 +24,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from helpers import ROOT, notice_yaml
+from helpers import ROOT, notice_yaml, spelt_out_page
 from vanban import i18n
 from vanban.cli import main
 from vanban.commands import diff, tasks
@@ -32,7 +32,6 @@ from vanban.commands.build import run
 from vanban.commands.tasks import export, extract
 from vanban.errors import Problem
 from vanban.pipeline.notice import load_one
-from vanban.pipeline.templates import default_dir
 
 TOOL = ROOT / "tools" / "i18n.py"
 PROFILE_REPO = ROOT / "tests" / "fixtures" / "profile"
@@ -252,7 +251,7 @@ def test_render_failures_from_worker_processes_follow_the_language(tmp_path: Pat
         (content / f"tb-{i}.yaml").write_text(notice_yaml(so=str(i)), encoding="utf-8")
     templates = tmp_path / "templates"
     templates.mkdir()
-    html = (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
+    html = spelt_out_page()  # an office's own thong_bao.html
     (templates / "thong_bao.html").write_text(
         html.replace("<body>", '<body><img src="http://example.invalid/logo.png">', 1), encoding="utf-8")
     messages: dict[str, set[str]] = {}

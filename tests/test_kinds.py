@@ -21,7 +21,8 @@ from typing import Annotated, Any, ClassVar, Literal
 import pytest
 from pydantic import Field
 
-from helpers import ROOT, context_from_yaml, docx_paragraphs, git, office
+from helpers import ROOT, context_from_yaml, docx_paragraphs, git
+from test_issue import repository  # noqa: F401 (init's office committed in git, 01/TB-UBND of 2024 numbered)
 from test_sign import SIGNER, Pki, _cli, _ink, _office, _pixels, pki  # noqa: F401 (the PKI fixture, reused)
 from vanban.cli import main
 from vanban.pipeline import kinds
@@ -30,19 +31,11 @@ from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.model import Frame, Lines, Node
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_html, render_pdf
-from vanban.pipeline.templates import default_dir, search_path
+from vanban.pipeline.templates import CONTRACT, default_dir, search_path
 
 INVITATION = Path("content") / "2024-01-giay-moi-phien-hop.yaml"
 LETTER = Path("content") / "2024-01-cong-van-bao-cao.yaml"
 REGISTER = Path("da-phat-hanh") / "so-dang-ky.jsonl"
-
-
-@pytest.fixture()
-def repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
-    """Return a committed office repository from ``init`` (01/TB-UBND of 2024 is numbered), as the working folder."""
-    with office(tmp_path) as root:
-        capsys.readouterr()
-        yield root
 
 
 def _entries() -> list[dict[str, Any]]:
@@ -57,7 +50,8 @@ def _issue_letter(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().out
 
 
-def test_one_sequence_for_every_kind_by_default(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("repository")
+def test_one_sequence_for_every_kind_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     """ND30's default: the body's one sequence per year; each kind with its own ký hiệu [R-NUM-3/4/5, T-07]."""
     assert main(["issue", str(INVITATION), "--next", "--date", "2024-01-20"]) == 0
     out = capsys.readouterr().out
@@ -83,7 +77,8 @@ def test_one_sequence_for_every_kind_by_default(repository: Path, capsys: pytest
     assert "số 03 năm 2024 đã dùng cho 03/UBND-VP" in capsys.readouterr().err  # R-NUM-3 across kinds
 
 
-def test_one_sequence_per_kind_when_the_office_says_so(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("repository")
+def test_one_sequence_per_kind_when_the_office_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     """``danh_so: theo_loai``: each kind numbers from 01; the register lists each kind's series [Điều 15.1.c]."""
     profile = Path("vanban.yaml")
     profile.write_text(profile.read_text(encoding="utf-8").replace("danh_so: chung", "danh_so: theo_loai"),
@@ -102,8 +97,8 @@ def test_one_sequence_per_kind_when_the_office_says_so(repository: Path, capsys:
     assert table.count("Số tiếp theo theo kho này: 02") == 3
 
 
-def test_a_number_used_twice_across_kinds_is_a_duplicate_by_default(repository: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("repository")
+def test_a_number_used_twice_across_kinds_is_a_duplicate_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     """R-NUM-3, T-06: with one sequence, a giấy mời numbered like the notice clashes in ``check``."""
     numbered = 'loai: giay_moi\nso: "01"\nngay: "2024-01-20"'
     INVITATION.write_text(INVITATION.read_text(encoding="utf-8").replace("loai: giay_moi", numbered), encoding="utf-8")
@@ -176,11 +171,11 @@ def fourth_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Pat
     monkeypatch.setitem(kinds.KINDS, "to_trinh", kind)
     folder = tmp_path / "templates"
     folder.mkdir()
-    html = (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
-    (folder / "to_trinh.html").write_text(html.replace('"thong_bao.css"', '"to_trinh.css"').replace(
-        '{% include "_ten_loai.html" %}', '{% include "_ten_loai.html" %}\n{% include "_kinh_gui.html" %}'),
-        encoding="utf-8")
-    (folder / "to_trinh.css").write_text('{% include "van_ban.css" %}', encoding="utf-8")
+    contract = f"{{#- vanban-contract: {CONTRACT} -#}}\n"  # docs/templates.md
+    # Its page is the frame's: the tên loại (ô 5a) and the Kính gửi (ô 9a) are shown because it has them.
+    (folder / "to_trinh.html").write_text(contract + '{%- set stylesheet = "to_trinh.css" -%}\n'
+                                          '{% include "_trang.html" %}\n', encoding="utf-8")
+    (folder / "to_trinh.css").write_text(contract + '{% include "van_ban.css" %}', encoding="utf-8")
     tool = _tool()
     (folder / "to_trinh.docx").write_bytes(tool("to_trinh"))
     yield folder
@@ -248,7 +243,7 @@ def test_every_command_runs_without_a_traceback_on_each_kind(tmp_path: Path) -> 
 
 def test_every_text_template_states_the_contract() -> None:
     """Each kind's templates and the frame's parts carry the contract line (docs/templates.md)."""
-    from vanban.pipeline.templates import CONTRACT, TEMPLATE_FILES
+    from vanban.pipeline.templates import TEMPLATE_FILES
 
     texts = [name for name in TEMPLATE_FILES if not name.endswith(".docx")]
     assert {"cong_van.html", "giay_moi.css", "_header.html", "van_ban.css"} <= set(texts)

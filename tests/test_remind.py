@@ -24,15 +24,6 @@ REAL = ROOT / "tests" / "fixtures" / "real"
 LETTER = Path("content") / "2024-02-05-cong-van-don-doc.yaml"
 
 
-@pytest.fixture()
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Return a new office repository (init's examples: task KT-01 of 01/TB-UBND is due 31/01/2024)."""
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    monkeypatch.chdir(root)
-    return root
-
-
 def _data(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SEED, notice_yaml
+from helpers import SEED, notice_yaml, spelt_out_page
 from vanban.cli import main
 from vanban.errors import RenderError
 from vanban.pipeline import docx_check
@@ -30,7 +30,7 @@ from vanban.pipeline.render_pdf import render_html
 from vanban.pipeline.templates import default_dir, search_path
 
 DEFAULT_DOCX = default_dir() / "thong_bao.docx"
-DEFAULT_HTML = (default_dir() / "thong_bao.html").read_text(encoding="utf-8")
+DEFAULT_HTML = spelt_out_page()  # an office's own thong_bao.html, the frame's page spelt out
 R_OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 POPEN = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
