@@ -9,7 +9,6 @@ Fixtures (names are stable; other test modules depend on them):
 - ``seed_path``: Path of the seed content file (``content/2023-12-phien-hop-thuong-ky.yaml``).
 - ``seed_context``: the seed's ``vanban.pipeline.context.Context`` (session scope).
 - ``seed_pdf``: the seed's PDF bytes from ``render_pdf`` (session scope).
-- ``seed_render_seconds``: wall time of that one PDF render, in seconds (session scope).
 - ``office``: a new office repository made by ``vanban init`` (one example of each kind), as the
   working folder; a module may define its own.
 - ``make_context``: the function ``context_from_yaml(text, stem="test") -> Context``.
@@ -23,7 +22,6 @@ Plain helpers (paths, ``MM``, ``squash``, notices from YAML) live in ``helpers.p
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -70,25 +68,11 @@ def seed_context() -> Context:
 
 
 @pytest.fixture(scope="session")
-def _seed_render(seed_context: Context) -> tuple[bytes, float]:
+def seed_pdf(seed_context: Context) -> bytes:
+    """Return the seed notice's PDF bytes (rendered once per session)."""
     from vanban.pipeline.render_pdf import render_pdf
 
-    render_pdf(seed_context)  # warm-up: WeasyPrint import and font loading are not the render
-    start = time.perf_counter()
-    data = render_pdf(seed_context)
-    return data, time.perf_counter() - start
-
-
-@pytest.fixture(scope="session")
-def seed_pdf(_seed_render: tuple[bytes, float]) -> bytes:
-    """Return the seed notice's PDF bytes (rendered once per session)."""
-    return _seed_render[0]
-
-
-@pytest.fixture(scope="session")
-def seed_render_seconds(_seed_render: tuple[bytes, float]) -> float:
-    """Return the wall time of one warm PDF render of the seed, in seconds."""
-    return _seed_render[1]
+    return render_pdf(seed_context)
 
 
 @pytest.fixture()

@@ -278,3 +278,28 @@ def test_file_size_limit_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "qua.yaml:1:1: tệp quá lớn (2.097.153 byte; tối đa 2.097.152 byte)"
     assert err[1] == "vua.yaml:1:1: tệp rỗng"
+
+
+#: The traps of prose (issue 13) pinned in English too: the translation is part of the message.
+ENGLISH = [c for c in CASES if c.startswith("prose-") and c not in SETUPS]
+
+
+@pytest.mark.parametrize("name", ENGLISH)
+def test_case_in_english(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copyfile(CATALOGUE / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    own_profile = CATALOGUE / f"{name}.vanban.txt"
+    if own_profile.exists():
+        shutil.copyfile(own_profile, tmp_path / "vanban.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--lang", "en", "check", f"{name}.yaml"]) == 1
+    err = stable(capsys.readouterr().err)
+    expected_file = CATALOGUE / f"{name}.expected.en"
+    if REGEN:
+        expected_file.write_text(err, encoding="utf-8")
+        pytest.skip(f"VANBAN_REGEN=1: rewrote {expected_file.name}; review the diff, then run without it")
+    assert err == expected_file.read_text(encoding="utf-8")
+
+
+def test_every_prose_trap_is_pinned_in_english() -> None:
+    assert len(ENGLISH) >= 15

@@ -12,7 +12,6 @@ import errno
 import os
 import signal
 import socket
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,13 +109,13 @@ def _bomb(levels: int = 9) -> str:
 
 
 @PARSERS
-def test_billion_laughs_is_refused_fast(pure: bool) -> None:
-    """9 levels of 9 aliases expand to 3.9 billion leaves; refusing must not expand them."""
-    start = time.perf_counter()
+def test_billion_laughs_is_refused_before_it_expands(pure: bool) -> None:
+    """9 levels of 9 aliases expand to 3.9 billion leaves; the first alias is refused, nothing expands.
+
+    (Its speed is bench/run's business; an expansion would not finish within the test's run at all.)
+    """
     found = problems(_bomb(), pure)
-    elapsed = time.perf_counter() - start
     assert found == ["x.yaml:2:10: l1[0]: không được dùng neo/bí danh YAML (& và *): '*l0'"]
-    assert elapsed < 1.0, f"billion laughs took {elapsed:.2f} s"
 
 
 @PARSERS

@@ -254,11 +254,6 @@ def test_variants_cover_what_they_claim(doc: Doc) -> None:
     assert (doc.name in DRAFTS) == doc.ctx.du_thao
 
 
-def test_seed_renders_quickly(seed_render_seconds: float) -> None:
-    """The seed (7 pages) renders in well under the 5 s an office would notice (≈ 0.25 s measured)."""
-    assert seed_render_seconds < 5.0
-
-
 # --- T-08 page and margins ---------------------------------------------------------------
 
 

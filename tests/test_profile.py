@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -131,13 +130,11 @@ def test_a_group_bomb_stops_at_the_reference_that_crosses_the_limit(repo: Path) 
     notice_file = repo / "content" / "2024-01.yaml"
     notice_file.write_text(notice_file.read_text(encoding="utf-8") + "noi_nhan:\n" + "  - nhom: bom\n" * 1000,
                            encoding="utf-8")
-    start = time.perf_counter()
     problems = _problems(notice_file)
-    elapsed = time.perf_counter() - start
     assert len(problems) == 1
+    # Stopped at the first reference (5.000 reached), not after expanding all thousand of them.
     assert problems[0].endswith("2024-01.yaml:13:11: noi_nhan[0].nhom: nhóm 'bom' làm danh sách nơi nhận vượt quá "
-                                "2.000 nơi (đã tới 5.000); hãy bớt nhóm hoặc gộp nơi nhận [R-NN-2]")
-    assert elapsed < 2.0, f"the bomb took {elapsed:.1f} s"
+                                "2.000 nơi (đã tới 5.000); hãy bớt nhóm hoặc gộp nơi nhận [R-NN-2] (Nơi nhận, dòng 1)")
 
 
 def test_limits_hold_on_the_expanded_text_too(repo: Path) -> None:
@@ -151,15 +148,15 @@ def test_limits_hold_on_the_expanded_text_too(repo: Path) -> None:
         in problems[0]
 
 
-def test_many_recipients_merge_in_linear_time(repo: Path) -> None:
-    """The marks of each recipient are moved once (they were searched again for every item)."""
+def test_many_recipients_merge_with_their_own_marks(repo: Path) -> None:
+    """2,000 recipients merge, each located at its own line (the merge's cost is bench/run's business)."""
     notice_file = repo / "content" / "2024-01.yaml"
-    notice_file.write_text(notice_file.read_text(encoding="utf-8") + "noi_nhan:\n"
-                           + "".join(f"  - Đơn vị {i}\n" for i in range(2000)), encoding="utf-8")
-    start = time.perf_counter()
+    text = notice_file.read_text(encoding="utf-8")
+    notice_file.write_text(text + "noi_nhan:\n" + "".join(f"  - Đơn vị {i}\n" for i in range(2000)), encoding="utf-8")
     notice = load([notice_file])[0]
     assert len(notice.model.noi_nhan) == 2000
-    assert time.perf_counter() - start < 3.0
+    first = text.count("\n") + 2  # the line after "noi_nhan:"
+    assert notice.located.where(("noi_nhan", 1999)) == (first + 1999, 5)
 
 
 @pytest.mark.parametrize("broken", [

@@ -113,7 +113,8 @@ def _show_report(report: Report) -> int:
         click.echo(_("Đã ghi {path}").format(path=_shown(path)))
     if report.skipped:
         click.echo(_("Bỏ qua {count} văn bản không thay đổi.").format(count=len(report.skipped)))
-    click.echo(_("Xong: {count} tệp.").format(count=len(report.written)))
+    if report.written or not report.skipped:
+        click.echo(_("Xong: {count} tệp.").format(count=len(report.written)))
     if report.ok:
         return 0
     for problem in report.problems:
@@ -135,7 +136,10 @@ def _watch(sources: list[Path], out_dir: Path, formats: Sequence[str], templates
     def show(outcome: Report | Exception) -> None:
         stamp = time.strftime("%H:%M:%S")
         if isinstance(outcome, Report):
-            click.echo(f"[{stamp}] " + _("Đã xuất lại."))
+            if outcome.written:
+                click.echo(f"[{stamp}] " + _("Đã xuất lại."))
+            else:
+                click.echo(f"[{stamp}] " + _("Không có văn bản nào cần xuất lại."))
             _show_report(outcome)
         elif isinstance(outcome, ContentError):
             for problem in outcome.problems:
@@ -706,6 +710,19 @@ def _placeholder(kind: click.ParamType[Any]) -> str | None:
 
 
 
+#: Commands that write files; only their failures are summed up with "không ghi tệp nào".
+_WRITERS = frozenset({"build", "issue", "sign", "new", "init", "schema", "remind", "templates", "register", "tasks"})
+
+
+def _writes(args: Sequence[str]) -> bool:
+    """Tell whether the command named in ``args`` (after the global options) writes files."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "--lang" else rest[1:]
+    return bool(rest) and rest[0] in _WRITERS and (rest[0] not in ("tasks", "register") or "-o" in rest
+                                                     or "--out" in rest)
+
+
 def _requested_language(args: Sequence[str]) -> str | None:
     """Return the ``--lang`` value in ``args`` (read before click, so help texts are translated too)."""
     for i, arg in enumerate(args):
@@ -778,7 +795,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         files = len({p.file for p in exc.problems})
-        summary = _("Có {count} lỗi trong {files} tệp; không ghi tệp nào.")
+        # Only a command that writes says it wrote nothing; check, diff or tasks never write.
+        summary = (_("Có {count} lỗi trong {files} tệp; không ghi tệp nào.") if _writes(args)
+                   else _("Có {count} lỗi trong {files} tệp."))
         click.echo(summary.format(count=len(exc.problems), files=files), err=True)
         return 1
     except UsageError as exc:

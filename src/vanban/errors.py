@@ -14,7 +14,7 @@ from vanban.i18n import _
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One located problem in an input file: ``file:line:col: field: message [rule]``."""
+    """One located problem in an input file: ``file:line:col: field: message [rule] (place)``."""
 
     file: str
     line: int
@@ -23,13 +23,15 @@ class Problem:
     message: str
     rule: str = ""
     warning: bool = False  # a warning is printed but never stops a build (e.g. a weekend deadline)
+    place: str = ""  # where a clerk reads it in the notice: "Mục III › khoản 1 › điểm b"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}"
         field = f" {self.field}:" if self.field else ""
         rule = f" [{self.rule}]" if self.rule else ""
         label = " " + _("cảnh báo") + ":" if self.warning else ""
-        return f"{where}:{field}{label} {self.message}{rule}"
+        place = f" ({self.place})" if self.place else ""  # the place last: "file:line:col: field: message" stays
+        return f"{where}:{field}{label} {self.message}{rule}{place}"
 
 
 class VanbanError(Exception):

@@ -28,6 +28,7 @@ import yaml
 from vanban.errors import Problem
 from vanban.files import NotRegularFile, TooLarge, kind_of, read_regular
 from vanban.i18n import N_, _, digits
+from vanban.pipeline.places import place
 
 #: Largest content file accepted; a monthly notice is a few dozen kB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -90,7 +91,7 @@ class Located:
         """Build a Problem located at ``path`` (at its key when ``at_key``)."""
         key_path = (*path, "<key>")
         line, col = self.marks[key_path] if at_key and key_path in self.marks else self.where(path)
-        return Problem(self.file, line, col, dotted(path), message, rule)
+        return Problem(self.file, line, col, dotted(path), message, rule, place=place(self.data, tuple(path)))
 
 
 def cap_problems(problems: list[Problem]) -> list[Problem]:

@@ -10,6 +10,7 @@ line in ``vanban.yaml``, like any content error.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -91,7 +92,7 @@ class MergedLocated(Located):
         p = tuple(path)
         while p and p not in self.origins:
             p = p[:-1]
-        return Problem(self.origins.get(p, self.file), base.line, base.col, base.field, base.message, base.rule)
+        return dataclasses.replace(base, file=self.origins.get(p, self.file))
 
 
 def load_profile(path: Path, shown: str, raw: bytes | None = None) -> tuple[Located | None, list[Problem]]:

@@ -57,6 +57,16 @@ def _node_message(node: Any) -> str:
 
 _TAGS = {"str", "doan", *NODE_KINDS}
 
+#: What to write for a missing top-level field, and whether the office profile may hold it.
+_WHAT_TO_WRITE: dict[str, tuple[str, bool]] = {
+    "co_quan": ("co_quan: {ten: [ỦY BAN NHÂN DÂN, XÃ TÂN LẬP], viet_tat: UBND, dia_danh: Tân Lập}", True),
+    "trich_yeu": ("trich_yeu: Kết luận của Chủ tịch UBND xã tại cuộc họp …", False),
+    "noi_dung": ("noi_dung: |  (rồi các dòng nội dung bên dưới, mỗi dòng một ý)", False),
+    "nguoi_ky": ("nguoi_ky: {chuc_vu: [KT. CHỦ TỊCH, PHÓ CHỦ TỊCH], ho_ten: Nguyễn Văn A}", True),
+    "noi_nhan": ("noi_nhan: [Các phòng, ban chuyên môn, UBND các thôn]", True),
+    "luu": ("luu: {don_vi: VP}", True),
+}
+
 #: Messages of pydantic's error types (msgids, translated when a problem is made).
 _MESSAGES = {
     "missing": N_("thiếu trường bắt buộc"),
@@ -177,7 +187,13 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
             continue
         if kind == "missing":
             parent = path[:-1]
-            problem = located.problem(parent, _("thiếu trường bắt buộc '{field}'").format(field=path[-1]), rule or "")
+            message = _("thiếu trường bắt buộc '{field}'").format(field=path[-1])
+            if len(path) == 1 and str(path[0]) in _WHAT_TO_WRITE:
+                example, from_profile = _WHAT_TO_WRITE[str(path[0])]
+                message += "; " + _("ví dụ: {example}").format(example=example)
+                if from_profile:
+                    message += "; " + _("có thể ghi một lần trong vanban.yaml cho mọi văn bản")
+            problem = located.problem(parent, message, rule or "")
             problems.append(dataclasses.replace(problem, field=dotted(path)))
             continue
         if kind == "vb_node":
