@@ -19,6 +19,10 @@ _LISTS = {
     "trich_yeu": N_("Trích yếu, dòng {n}"),
     "mo_dau": N_("Mở đầu, đoạn {n}"),
     "ket_thuc": N_("Kết thúc, đoạn {n}"),
+    # The lists of the other kinds (docs/kinds.md): a công văn's addressees, an invitation's.
+    "kinh_gui": N_("Kính gửi, dòng {n}"),
+    "kinh_moi": N_("Kính mời, dòng {n}"),
+    "luu_y": N_("Lưu ý, đoạn {n}"),
 }
 _KINDS = ("muc", "khoan", "diem", "gach", "cong", "nhiem_vu", "doan")
 
