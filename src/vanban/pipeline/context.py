@@ -162,7 +162,7 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
         body=tuple(blocks),
         noi_nhan_label="Nơi nhận:",
         # R-NN-4: "- Như trên;" first when the document has a Kính gửi.
-        noi_nhan=tuple(rules.recipient_lines(rules.recipients(document.noi_nhan, bool(cells.kinh_gui)),
+        noi_nhan=tuple(rules.recipient_lines(rules.recipients(document.noi_nhan, document.ADDRESSED),
                                              document.luu.don_vi, document.luu.so_ban)),
         chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in document.nguoi_ky.chuc_vu),
         ho_ten=rules.collapse_spaces(document.nguoi_ky.ho_ten),

@@ -1,16 +1,16 @@
 """The document kinds vanban writes, by their ``loai`` in YAML: one module each, one registry.
 
 Why a registry: the frame (validation of the shared fields, context, renderers, issue,
-register, schemas, ``init``) asks it what a document's kind is and does the rest once. A new
-kind is a new module here (its model, cells, checks and example), one line in ``KINDS`` and
-its templates; no other kind's code changes (README, "Adding a kind").
+register, schemas) asks it what a document's kind is and does the rest once. ``loai`` tells
+the models apart — the registry is the discriminated union, read before pydantic so that an
+unknown kind and every model error are said in the author's words. A new kind is a new module
+here (its model, cells and checks), one line in ``KINDS`` and its templates; no other kind's
+code changes (docs/kinds.md, "Adding a kind").
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
-
-from pydantic import Discriminator, Tag
+from typing import Any
 
 from vanban.errors import Problem
 from vanban.hints import did_you_mean
@@ -20,8 +20,7 @@ from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame
 
-__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "document_type", "kind_of", "loai_of", "problems", "takes", "unknown",
-           "warnings"]
+__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "kind_of", "loai_of", "problems", "takes", "unknown", "warnings"]
 
 #: Every kind, by its ``loai``; the first is what a file without ``loai`` is.
 KINDS: dict[str, Kind] = {kind.loai: kind for kind in (thong_bao.KIND, cong_van.KIND, giay_moi.KIND)}
@@ -71,11 +70,3 @@ def warnings(located: Located, data: Any) -> list[Problem]:
     kind = KINDS.get(loai_of(data))
     return kind.warnings(located, data) if kind is not None else []
 
-
-def document_type() -> Any:
-    """Return the type of any document: the kinds' models told apart by ``loai`` (none names a Thông báo).
-
-    Why built from ``KINDS``: a new kind joins the union (and the JSON Schema) by being registered.
-    """
-    members = tuple(Annotated[kind.model, Tag(loai)] for loai, kind in KINDS.items())
-    return Annotated[Union[members], Discriminator(loai_of)]  # noqa: UP007 (a union built at run time)

@@ -53,10 +53,11 @@ def all_fields(model: type[Frame], data: Any) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Kind:
-    """One ND30 document type vanban writes: ``loai`` in YAML, its model, cells, checks and example.
+    """One ND30 document type vanban writes: ``loai`` in YAML, its model, cells and checks.
 
-    Its layout is the templates named after it: ``<loai>.html`` (with ``<loai>.css``) and
-    ``<loai>.docx``, each made of the frame's shared parts.
+    Its layout is the templates named after it (``render_pdf.html_template``,
+    ``render_docx.docx_template``): ``<loai>.html`` (with ``<loai>.css``) and ``<loai>.docx``,
+    each made of the frame's shared parts.
     """
 
     loai: str
@@ -83,8 +84,3 @@ class Kind:
     def name(self) -> str:
         """Return the type's name as ND30 writes it ("Công văn")."""
         return self.model.TYPE_NAME
-
-    @property
-    def templates(self) -> tuple[str, str, str]:
-        """Return its templates' file names: HTML, CSS and Word."""
-        return f"{self.loai}.html", f"{self.loai}.css", f"{self.loai}.docx"
