@@ -53,7 +53,7 @@ _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
               help="Ngôn ngữ của thông điệp: vi hoặc en (mặc định: theo biến môi trường LANG, không có thì vi).")
 def cli(debug: bool, lang: str | None) -> None:
-    """Soạn Thông báo kết luận theo Nghị định 30/2020/NĐ-CP từ tệp YAML ra .docx và PDF.
+    """Soạn văn bản hành chính (Thông báo, Công văn, Giấy mời) theo Nghị định 30/2020/NĐ-CP từ YAML ra .docx và PDF.
 
     Mỗi tệp YAML trong content/ là một văn bản; kết quả ghi vào output/.
     """
