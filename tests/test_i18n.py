@@ -268,7 +268,7 @@ def test_english_locale_gives_english_help() -> None:
     run = _vanban(["--help"], _env(LANG="en_US.UTF-8"))
     assert run.returncode == 0, run.stderr
     assert "Show this help and exit." in run.stdout
-    assert "Write conclusion notices" in run.stdout
+    assert "Write administrative documents" in run.stdout
     assert "In hướng dẫn này rồi thoát." not in run.stdout
 
 

@@ -75,7 +75,7 @@ def test_wheel_help_runs(unpacked: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "build" in done.stdout and "Cách dùng:" in done.stdout  # the Vietnamese click catalog is packed
     english = _run(unpacked, tmp_path, "-m", "vanban", "--lang", "en", "--help")
-    assert "Usage:" in english.stdout and "Write conclusion notices" in english.stdout
+    assert "Usage:" in english.stdout and "Write administrative documents" in english.stdout
 
 
 def test_wheel_renders_seed_outside_checkout(unpacked: Path, tmp_path: Path) -> None:
