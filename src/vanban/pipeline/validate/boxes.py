@@ -27,7 +27,7 @@ from vanban.pipeline.fonts import text_width_mm, wrap
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
-from vanban.pipeline.validate.raw import as_date, get, strings
+from vanban.pipeline.raw import as_date, get, strings
 from vanban.pipeline.validate.text import MAX_WORD_CHARS, walk_strings
 
 #: Longest paragraph that may hold a word wider than a line. The PDF renderer cuts such a word

@@ -21,7 +21,7 @@ from vanban.i18n import _
 from vanban.pipeline import inline
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
-from vanban.pipeline.validate.raw import get
+from vanban.pipeline.raw import get
 
 #: The first and last years a date of a notice may have.
 MIN_YEAR = 1945

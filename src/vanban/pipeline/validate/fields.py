@@ -19,7 +19,7 @@ from vanban.hints import closest, did_you_mean
 from vanban.i18n import N_, _
 from vanban.pipeline.loader import Located, Path_, dotted
 from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, ThongBao
-from vanban.pipeline.validate.raw import get
+from vanban.pipeline.raw import get
 
 
 def key_trap(key: str, value: Any) -> str | None:

@@ -17,7 +17,7 @@ from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
-from vanban.pipeline.validate.raw import as_date, get, strings
+from vanban.pipeline.raw import as_date, get, strings
 from vanban.pipeline.validate.tasks import data_deadline, id_problems, marked_deadline
 
 

@@ -19,7 +19,7 @@ from vanban.i18n import _, digits
 from vanban.pipeline import rules
 from vanban.pipeline.fonts import covered
 from vanban.pipeline.loader import Located, Path_
-from vanban.pipeline.validate.raw import get, strings
+from vanban.pipeline.raw import get, strings
 from vanban.pipeline.validate.structure import (
     IDENTIFIER,
     character_problems,
