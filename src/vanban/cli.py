@@ -86,7 +86,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], temp
 
     from vanban.commands.build import run
     from vanban.commands.progress import Printer
-    from vanban.pipeline.render import FORMATS
+    from vanban.pipeline.formats import FORMATS  # not .render: an unchanged rebuild renders nothing
 
     sources = list(paths) or [DEFAULT_CONTENT]
     workers = jobs or os.cpu_count() or 1

@@ -19,23 +19,25 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vanban.commands.archive import issued_outputs
 from vanban.commands.manifest import Manifest, locked, sha256_bytes, shared_inputs, source_label
 from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.files import read_regular
 from vanban.i18n import _, language, set_language
-from vanban.pipeline.docx_check import check_file
+from vanban.pipeline.formats import FORMATS, check_formats
 from vanban.pipeline.loader import MAX_FILE_BYTES
-from vanban.pipeline.notice import Notice, load_files
 from vanban.pipeline.output import check_dir, prepare_dir, write_all
-from vanban.pipeline.render import FORMATS, check_formats, render_notice
-from vanban.pipeline.render_docx import docx_template
-from vanban.pipeline.render_pdf import html_template
-from vanban.pipeline.sandbox import load
 from vanban.pipeline.sources import discover, screen
-from vanban.pipeline.templates import environment, find, search_path
+from vanban.pipeline.templates import search_path
 from vanban.repo import display, find_profile
+
+# The validation and rendering stages are imported where the work happens, not here: an
+# unchanged rebuild hashes its inputs, finds them in the manifest and stops, and importing
+# those stages (the model, the kinds, pydantic, Jinja, the archive) was ≈0.13 s of its
+# ≈0.29 s for 100 notices (``python -X importtime``; bench/run --only f: README, Performance).
+if TYPE_CHECKING:
+    from vanban.pipeline.notice import Notice
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class _Failed:
 
 def _work(notice: Notice, formats: tuple[str, ...], template_path: tuple[Path, ...]) -> dict[str, bytes] | _Failed:
     """Render one notice in a worker process, turning a RenderError into a picklable value."""
+    from vanban.pipeline.render import render_notice
+
     try:
         return render_notice(notice, formats, template_path)
     except RenderError as exc:
@@ -91,7 +95,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     a test runner) or has loaded Pango; spawning re-imports everything per worker.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["vanban.commands.build", "vanban.pipeline.context", "vanban.pipeline.render_pdf"])
+    context.set_forkserver_preload(["vanban.commands.build", "vanban.pipeline.render"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(language(), os.getpid()))
 
@@ -164,6 +168,12 @@ def check_templates(template_path: tuple[Path, ...], formats: Sequence[str],
     ``keep_going`` the same error would be printed once per notice. Each of ``kinds`` (the
     ``loai`` of the documents to render) has its own templates.
     """
+    from vanban.pipeline.docx_check import check_file
+    from vanban.pipeline.render_docx import docx_template
+    from vanban.pipeline.render_pdf import html_template
+    from vanban.pipeline.sandbox import load
+    from vanban.pipeline.templates import environment, find
+
     for loai in sorted(set(kinds)):
         if "docx" in formats:
             check_file(find(docx_template(loai), template_path))
@@ -261,7 +271,12 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
             todo.append(file)
     # When anything changed, every file is validated again (notices refer to each other's tasks);
     # when nothing did, the last build already validated exactly these bytes with this version.
-    valid, invalid = load_files(kept) if todo else ([], [])
+    valid: list[Notice] = []
+    invalid: list[Problem] = []
+    if todo:
+        from vanban.pipeline.notice import load_files  # only now: see the imports at the top
+
+        valid, invalid = load_files(kept)
     report.problems = sorted(set(problems + invalid))
     if report.problems and not keep_going:
         raise ContentError(report.problems)
@@ -271,6 +286,8 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, 
     notices = [n for n in valid if n.source in wanted]
     report.warnings = [w for n in notices for w in n.warnings]
     # An issued notice is never rendered again: its outputs are the archived bytes that were sent.
+    from vanban.commands.archive import issued_outputs
+
     archived: dict[str, dict[str, bytes]] = {}
     for notice in notices:
         sent = issued_outputs(notice.source, chosen)

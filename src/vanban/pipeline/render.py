@@ -9,29 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from vanban.errors import UsageError
-from vanban.i18n import _
 from vanban.pipeline.context import Context, build_context
+from vanban.pipeline.formats import FORMATS, check_formats
 from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
 from vanban.pipeline.templates import search_path
 
-FORMATS = ("pdf", "docx")
+__all__ = ["FORMATS", "Renderer", "check_formats", "render", "render_model", "render_notice", "renderers"]
 
 Renderer = Callable[[Context, tuple[Path, ...]], bytes]
 
 _RENDERERS: dict[str, Renderer] = {"pdf": render_pdf, "docx": render_docx}
-
-
-def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    """Return ``formats`` without duplicates; raise UsageError on an unknown one."""
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise UsageError(_("định dạng không hỗ trợ: {format} (chỉ có {formats})").format(
-                format=fmt, formats=", ".join(FORMATS)))
-    return tuple(dict.fromkeys(formats))
 
 
 def renderers(formats: Sequence[str]) -> dict[str, Renderer]:
