@@ -388,17 +388,20 @@ def _write(path: Path, data: bytes) -> None:
 
 @cli.command(name="register")
 @_paths
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True,
-              help="table: in ra màn hình; xlsx: sổ theo mẫu Phụ lục IV để in (cần -o TỆP).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "xlsx", "pdf"]), default="table",
+              show_default=True, help="table: in ra màn hình; xlsx: bảng tính; pdf: sổ in theo mẫu Phụ lục IV "
+              "(khổ A4 nằm ngang, bìa và 10 cột của mẫu, mỗi cơ quan và năm một quyển). xlsx, pdf cần -o TỆP.")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Tệp kết quả (với -f xlsx).")
-def register_command(paths: tuple[Path, ...], fmt: str, out_file: Path | None) -> None:
+              help="Tệp kết quả (với -f xlsx, pdf).")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng cho sổ pdf (so_dang_ky.html, so_dang_ky.css).")
+def register_command(paths: tuple[Path, ...], fmt: str, out_file: Path | None, templates: Path | None) -> None:
     """Sổ đăng ký văn bản đi: số, ngày, tên loại và trích yếu, người ký, tệp; theo cơ quan và năm.
 
     Chỉ nêu số bị trùng và số đã phát hành mà tệp nguồn không còn: cơ quan còn ban hành
     văn bản ngoài kho này, nên số không thấy trong kho không phải là số bị bỏ trống.
     """
-    from vanban.commands.register import build_register, format_register, register_xlsx
+    from vanban.commands.register import build_register, format_register, register_pdf, register_xlsx
     from vanban.pipeline.notice import load
 
     registers = build_register(load(list(paths) or [DEFAULT_CONTENT]))
@@ -406,8 +409,13 @@ def register_command(paths: tuple[Path, ...], fmt: str, out_file: Path | None) -
         click.echo(format_register(registers), nl=False)
         return
     if out_file is None:
-        raise UsageError(_("-f xlsx cần -o TỆP"))
-    _write(out_file, register_xlsx(registers))
+        raise UsageError(_("-f {format} cần -o TỆP").format(format=fmt))
+    if fmt == "pdf":
+        from vanban.pipeline.templates import search_path
+
+        _write(out_file, register_pdf(registers, search_path(_templates(templates))))
+    else:
+        _write(out_file, register_xlsx(registers))
     click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
 
 

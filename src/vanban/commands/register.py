@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vanban.commands.archive import Entry, read_register
 from vanban.commands.sheet import Sheet, workbook_bytes
@@ -69,6 +70,8 @@ class YearRegister:
     holes: tuple[str, ...]  # numbers taken whose file is gone, each with what the archive knows
     next_free: int
     loai: str = ""  # the kind, when the office numbers each kind apart (``danh_so: theo_loai``)
+    chu_quan: tuple[str, ...] = ()  # the body's chủ quản lines, upper-cased, for the register's cover
+    ten: tuple[str, ...] = ()  # the body's name lines, upper-cased (``co_quan`` joins both)
 
 
 #: A numbering series: the issuing body, the year, and the kind when each kind is numbered apart.
@@ -144,12 +147,15 @@ def build_register(notices: Iterable[Notice]) -> list[YearRegister]:
     holes: dict[tuple[str, int, str], list[tuple[int, str]]] = defaultdict(list)
     archives: dict[Path, list[Entry]] = {}
     apart: dict[Path, bool] = {}
+    names: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # body → (chủ quản lines, name lines)
     for notice in notices:
         root = repository_root(notice.source.resolve().parent)
         if root not in archives:
             archives[root] = read_register(root)[0]
             apart[root] = schemes[notice.source] == "theo_loai"
         body, year, loai = series(notice.model, schemes[notice.source])
+        names.setdefault(body, (tuple(rules.upper_vi(x) for x in notice.model.co_quan.chu_quan),
+                                tuple(rules.upper_vi(x) for x in notice.model.co_quan.ten)))
         if notice.model.so is None or year is None:
             continue
         relative = _relative(notice.source, root)
@@ -169,7 +175,9 @@ def build_register(notices: Iterable[Notice]) -> list[YearRegister]:
         gone = sorted(holes.get(key, []))
         highest = max([*numbers, *(so for so, _text in gone)], default=0)
         explained = tuple(text for _so, text in gone)
-        out.append(YearRegister(key[0], key[1], tuple(rows), duplicates, explained, highest + 1, key[2]))
+        chu_quan, ten = names.get(key[0], ((), (key[0],)))
+        out.append(YearRegister(key[0], key[1], tuple(rows), duplicates, explained, highest + 1, key[2],
+                                chu_quan, ten))
     return out
 
 
@@ -208,15 +216,87 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def cells(row: Row) -> tuple[str, dt.date | None, str, str, str, str, str, None, None, str, str]:
+    """Return a row's cells in the order of ``COLUMNS``: the same values in the .xlsx and the PDF.
+
+    "Ngày chuyển" and "Ký nhận" stay empty: the văn thư fills them by hand when the document
+    leaves [Phụ lục IV, I.2 (8), (9)].
+    """
+    return (row.number, row.ngay, f"{row.loai}: {row.trich_yeu}", row.nguoi_ky, row.noi_nhan, row.luu,
+            row.so_ban, None, None, row.note, row.source)
+
+
 def register_xlsx(registers: list[YearRegister]) -> bytes:
     """Return the register as an .xlsx with one sheet per body and year, in the columns of Phụ lục IV."""
-    sheets = [Sheet(f"{reg.nam}", COLUMNS, [
-        (row.number, row.ngay, f"{row.loai}: {row.trich_yeu}", row.nguoi_ky, row.noi_nhan, row.luu, row.so_ban,
-         None, None, row.note, row.source) for row in reg.rows], {"Tên loại và trích yếu nội dung văn bản": 60,
-                                                                  "Nơi nhận văn bản": 50})
+    sheets = [Sheet(f"{reg.nam}", COLUMNS, [cells(row) for row in reg.rows],
+                    {"Tên loại và trích yếu nội dung văn bản": 60, "Nơi nhận văn bản": 50})
               for reg in registers]
     days = [row.ngay for reg in registers for row in reg.rows if row.ngay is not None]
     return workbook_bytes(sheets or [Sheet("Sổ", COLUMNS, [])], max(days, default=dt.date(2000, 1, 1)))
+
+
+#: The printed register's title [Phụ lục IV, I.1]; always Vietnamese, like the sheet's headers.
+TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
+#: The register's HTML template (templates/so_dang_ky.html), rendered like a notice's.
+PDF_TEMPLATE = "so_dang_ky.html"
+#: The columns printed in the PDF: the ten of Phụ lục IV, I.2 ("tối thiểu gồm 10 nội dung"); the
+#: sheet's eleventh, the content file, is the repository's business, not the printed book's.
+PRINTED = 10
+#: Where the văn thư writes by hand: the book's number is given when the book is opened.
+BY_HAND = "………"
+
+
+def register_pages(registers: list[YearRegister]) -> dict[str, Any]:
+    """Return the printed register's display-ready values: per book its cover and its rows [Phụ lục IV, I].
+
+    Why one book per body and year (and kind, when numbered apart): numbering restarts each
+    year [R-NUM-3], and the register is kept per issuing body. Every value is text here; the
+    template only lays it out.
+    """
+    books: list[dict[str, Any]] = []
+    for reg in registers:
+        days = sorted(row.ngay for row in reg.rows if row.ngay is not None)
+        numbers = sorted(row.so for row in reg.rows)
+        first_day, last_day = (rules.short_date(days[0]), rules.short_date(days[-1])) if days else (BY_HAND,) * 2
+        first_no, last_no = (rules.number_text(numbers[0]), rules.number_text(numbers[-1])) if numbers \
+            else (BY_HAND,) * 2
+        kind = KINDS[reg.loai].name if reg.loai in KINDS else ""
+        notes = [f"Số bị trùng: {', '.join(rules.number_text(n) for n in reg.duplicates)} [R-NUM-3]"] \
+            if reg.duplicates else []
+        books.append({
+            "chu_quan": list(reg.chu_quan), "ten": list(reg.ten), "title": TITLE,
+            "kind": f"Loại văn bản: {kind}" if kind else "",
+            "year": f"Năm: {reg.nam}",
+            "days": f"Từ ngày {first_day} đến ngày {last_day}",
+            "numbers": f"Từ số {first_no} đến số {last_no}",
+            "book": f"Quyển số: {BY_HAND}",
+            "running": " — ".join(x for x in (reg.co_quan, f"{TITLE} NĂM {reg.nam}", kind.upper()) if x),
+            "rows": [[_cell(value) for value in cells(row)[:PRINTED]] for row in reg.rows],
+            "notes": notes + list(reg.holes),
+        })
+    days = [row.ngay for reg in registers for row in reg.rows if row.ngay is not None]
+    created = dt.datetime.combine(max(days, default=dt.date(2000, 1, 1)), dt.time(0, 0),
+                                  dt.timezone(dt.timedelta(hours=7)))
+    return {"books": books, "columns": list(COLUMNS[:PRINTED]), "numbers": [f"({i})" for i in range(1, PRINTED + 1)],
+            "empty": "Chưa có văn bản nào được đánh số.",
+            "meta": {"title": TITLE.capitalize(), "created_iso": created.isoformat(), "lang": "vi"}}
+
+
+def _cell(value: str | dt.date | None) -> str:
+    if isinstance(value, dt.date):
+        return rules.short_date(value)
+    return value or ""
+
+
+def register_pdf(registers: list[YearRegister], template_path: tuple[Path, ...] | None = None) -> bytes:
+    """Return the register as a PDF in the form of Phụ lục IV: a cover per book, then its table.
+
+    Rendered like a notice (sandboxed template, bundled fonts, nothing fetched); equal input
+    gives equal bytes (the creation date comes from the register, never the clock).
+    """
+    from vanban.pipeline.render_pdf import render_template_pdf
+
+    return render_template_pdf(PDF_TEMPLATE, register_pages(registers), "so-dang-ky", template_path)
 
 
 def final_problems(notices: Iterable[Notice], others: Iterable[tuple[str, Frame]]) -> list[Problem]:

@@ -88,7 +88,24 @@ def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None, vari
     ``pdfaid``, an sRGB output intent, every font embedded; it stays byte-reproducible
     (measured with WeasyPrint 70.0; PDF/X-4 would not be, it writes a random id).
     """
-    html = render_html(ctx, template_path)
+    return html_to_pdf(render_html(ctx, template_path), ctx.stem, variant)
+
+
+def render_template_pdf(template: str, values: dict[str, Any], stem: str,
+                        template_path: tuple[Path, ...] | None = None) -> bytes:
+    """Return the PDF of any HTML ``template`` given display-ready ``values`` (the register's sheet, say).
+
+    Why: a page that is not a notice (the outgoing register of Phụ lục IV) gets the same
+    sandbox, bundled fonts and no-fetch rules as every notice.
+    """
+    from vanban.pipeline.sandbox import render
+
+    html = render(environment(template_path or search_path()), template, values)
+    return html_to_pdf(html, stem)
+
+
+def html_to_pdf(html: str, stem: str, variant: str | None = None) -> bytes:
+    """Return the PDF of ``html``; raise RenderError naming ``stem`` on any WeasyPrint warning or fetch attempt."""
     weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -101,10 +118,10 @@ def render_pdf(ctx: Context, template_path: tuple[Path, ...] | None = None, vari
         pdf: bytes = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     except FatalURLFetchingError as exc:  # a BaseException: not caught by `except Exception`
         message = _("mẫu hoặc nội dung đòi tải tài nguyên bên ngoài: {error}").format(error=exc)
-        raise RenderError(ctx.stem, message) from None
+        raise RenderError(stem, message) from None
     finally:
         logger.removeHandler(collector)
     if collector.messages:
         warnings = "; ".join(collector.messages[:5])
-        raise RenderError(ctx.stem, _("WeasyPrint cảnh báo: {messages}").format(messages=warnings))
+        raise RenderError(stem, _("WeasyPrint cảnh báo: {messages}").format(messages=warnings))
     return pdf
