@@ -124,7 +124,7 @@ def test_no_text_is_clipped(long_register: Path) -> None:
             table = page.find_tables()[0]
             cells = [c for row in table.rows for c in row.cells if c is not None]
             for char in page.chars:
-                assert 0 <= char["x0"] and char["x1"] <= page.width and 0 <= char["top"] and \
+                assert char["x0"] >= 0 and char["x1"] <= page.width and char["top"] >= 0 and \
                     char["bottom"] <= page.height, (index, char["text"])
                 middle = ((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
                 home = [c for c in cells if c[0] <= middle[0] <= c[2] and c[1] <= middle[1] <= c[3]]
@@ -160,3 +160,23 @@ def test_help_tells_of_the_pdf(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["register", "--help"]) == 0
     out = norm(capsys.readouterr().out)
     assert "pdf: sổ in theo mẫu Phụ lục IV" in out and "A4 nằm ngang" in out
+
+
+def test_duplicates_are_noted_under_the_table(office: Path) -> None:
+    content = office / "content"
+    source = (content / "2023-12-phien-hop-thuong-ky.yaml").read_text(encoding="utf-8")
+    (content / "b.yaml").write_text(source.replace('ngay: "2024-01-05"', 'ngay: "2024-02-01"'), encoding="utf-8")
+    assert main(["register", "-f", "pdf", "-o", "so.pdf"]) == 0
+    with pdfplumber.open(office / "so.pdf") as pdf:
+        rows = [row for _index, _page, table in _tables(pdf) for row in table[2:]]
+        text = norm(pdf.pages[-1].extract_text())
+    assert [row[0] for row in rows] == ["01/TB-UBND", "01/TB-UBND"]
+    assert "Số bị trùng: 01 [R-NUM-3]" in text  # R-NUM-3: one number, two documents of the year
+
+
+def test_an_empty_register_prints_one_page_that_says_so(office: Path) -> None:
+    (office / "content" / "2023-12-phien-hop-thuong-ky.yaml").unlink()  # the others are unnumbered drafts
+    assert main(["register", "-f", "pdf", "-o", "so.pdf"]) == 0
+    with pdfplumber.open(office / "so.pdf") as pdf:
+        assert len(pdf.pages) == 1
+        assert norm(pdf.pages[0].extract_text()) == "Chưa có văn bản nào được đánh số."
