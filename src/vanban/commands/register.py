@@ -291,6 +291,9 @@ def _cell(value: str | dt.date | None) -> str:
 def register_pdf(registers: list[YearRegister], template_path: tuple[Path, ...] | None = None) -> bytes:
     """Return the register as a PDF in the form of Phụ lục IV: a cover per book, then its table.
 
+    Why: a register kept in a system must be printed with every field of the form and bound
+    [Điều 16.2.b]; here git is the system.
+
     Rendered like a notice (sandboxed template, bundled fonts, nothing fetched); equal input
     gives equal bytes (the creation date comes from the register, never the clock).
     """
