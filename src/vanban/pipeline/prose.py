@@ -88,14 +88,17 @@ def _continues(item: _Item) -> bool:
     return item.kind != "muc" and not item.text.endswith(":") and TASKS_OF not in item.data
 
 
-def _take_marks(text: str, line: int, col: int, issues: list[Issue]) -> tuple[str, dict[str, list[tuple[str, int, int]]]]:
+_Found = dict[str, list[tuple[str, int, int]]]
+
+
+def _take_marks(text: str, line: int, col: int, issues: list[Issue]) -> tuple[str, _Found]:
     """Return ``text`` without its line marks, and the marks found (value, line, column).
 
     ``col`` is the column of ``text``'s first character in the block. A line mark swallows the
     space before it, as a footnote does, so ``Phòng Kinh tế ^ma[KT-01]`` reads "Phòng Kinh tế".
     A mark nested in another (``^dam[^ma[…]]``) is left for the inline parser, which refuses it.
     """
-    found: dict[str, list[tuple[str, int, int]]] = {}
+    found: _Found = {}
     out = ""
     i = depth = 0  # depth: brackets open inside another mark, whose words hold no line mark
     while i < len(text):
@@ -118,7 +121,7 @@ def _take_marks(text: str, line: int, col: int, issues: list[Issue]) -> tuple[st
         end = _closing(text, match.end())
         if end is None:
             issues.append(Issue(line, col + start, _("thiếu ']' đóng '^{mark}['").format(mark=name)))
-            return out + text[start:], found
+            return out.rstrip(" \t"), found  # reported once, here, not again by the inline parser
         value = re.sub(r"\^([\^\[\]])", r"\1", text[match.end():end]).strip()
         if not value or "^" in value:
             issues.append(Issue(line, col + start, _empty(name) if not value else _(
