@@ -182,7 +182,8 @@ def test_profile_meeting_defaults_fill_an_invitation(tmp_path: Path) -> None:
         "noi_nhan: [Thường trực Thị ủy]\nluu: {don_vi: VP}\n", encoding="utf-8")
     path = tmp_path / "gm.yaml"
     path.write_text("loai: giay_moi\ntrich_yeu: Dự phiên họp thường kỳ tháng 12 năm 2026\n"
-                    "cuoc_hop: {ngay: \"2026-12-28\"}\nnguoi_ky: chanh-vp\n", encoding="utf-8")
+                    "cuoc_hop: {ngay: \"2026-12-28\"}\nnguoi_ky: chanh-vp\nnoi_nhan: Như thành phần mời\n",
+                    encoding="utf-8")
     ctx = context_of(path)
     assert [b.text for b in ctx.body] == [
         "UBND thị xã trân trọng kính mời: Ủy viên UBND thị xã", "Tới dự phiên họp thường kỳ của UBND thị xã.",

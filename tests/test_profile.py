@@ -184,3 +184,42 @@ def test_a_profile_that_is_not_a_regular_file_is_reported_not_skipped(repo: Path
     make(repo / "vanban.yaml")
     problems = _problems(repo / "content")
     assert len(problems) == 1 and problems[0].split(":")[0].endswith("vanban.yaml"), problems
+
+
+LETTER = """loai: cong_van
+so: "12"
+ngay: "2024-02-01"
+trich_yeu: đôn đốc báo cáo tháng 01/2024
+kinh_gui: Phòng Kinh tế
+noi_dung: ["Đề nghị Phòng Kinh tế gửi báo cáo trước ngày 05/02/2024."]
+nguoi_ky: pho-chanh-vp
+"""
+INVITATION = """loai: giay_moi
+so: "3"
+ngay: "2024-02-01"
+trich_yeu: Dự phiên họp thường kỳ tháng 02 năm 2024
+cuoc_hop: {ngay: "2024-02-05", gio: "08:00", dia_diem: Phòng họp tầng 2}
+nguoi_ky: pho-chanh-vp
+"""
+
+
+def test_a_letter_does_not_take_the_notices_default_recipients(repo: Path) -> None:
+    """A công văn's Nơi nhận is "Như trên" and its own recipients, never the profile's notice list."""
+    path = repo / "content" / "letter.yaml"
+    path.write_text(LETTER, encoding="utf-8")
+    assert build_context(load([path])[0].model, "x").noi_nhan == ("- Như trên;", "- Lưu: VT, VP.")
+    # A group of the profile, named in its own Nơi nhận, still expands.
+    path.write_text(LETTER + "noi_nhan: [{nhom: thuong-truc}]\n", encoding="utf-8")
+    assert build_context(load([path])[0].model, "x").noi_nhan == (
+        "- Như trên;", "- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Lưu: VT, VP.")
+
+
+def test_an_invitation_without_recipients_is_told_to_name_them_not_to_use_the_profile(repo: Path) -> None:
+    path = repo / "content" / "invitation.yaml"
+    path.write_text(INVITATION, encoding="utf-8")
+    assert _problems(path) == [
+        f"{path}:1:1: noi_nhan: thiếu trường bắt buộc 'noi_nhan'; ví dụ: noi_nhan: [Các phòng, ban chuyên môn, "
+        "UBND các thôn] [R-NN-2]"]  # no "có thể ghi một lần trong vanban.yaml": it would not be taken
+    path.write_text(INVITATION + "noi_nhan: [Như thành phần mời, {nhom: thuong-truc}]\n", encoding="utf-8")
+    assert build_context(load([path])[0].model, "x").noi_nhan == (
+        "- Như thành phần mời;", "- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Lưu: VT, VP.")

@@ -203,7 +203,7 @@ class _Merger:
         items = data.get("noi_nhan")
         src_root: Path_ = ("noi_nhan",)
         from_profile = False
-        if items is None and isinstance(self._pget("noi_nhan"), list):
+        if items is None and isinstance(self._pget("noi_nhan"), list) and kinds.takes(data, "noi_nhan"):
             items, from_profile = self._pget("noi_nhan"), True
         if not isinstance(items, list):
             return

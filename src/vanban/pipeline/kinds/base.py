@@ -51,6 +51,17 @@ def all_fields(model: type[Frame], data: Any) -> frozenset[str]:
     return frozenset(model.model_fields)
 
 
+def all_but(*left_out: str) -> Callable[[type[Frame], Any], frozenset[str]]:
+    """Return a ``Kind.keys`` that takes every field of the model but ``left_out`` from the profile.
+
+    Why: the profile's ``noi_nhan`` are a Thông báo's usual recipients; a letter or an invitation
+    goes where its author sends it, so it names its own (and a group from the profile by name).
+    """
+    def keys(model: type[Frame], data: Any) -> frozenset[str]:
+        return frozenset(model.model_fields) - set(left_out)
+    return keys
+
+
 @dataclass(frozen=True)
 class Kind:
     """One ND30 document type vanban writes: ``loai`` in YAML, its model, cells and checks.

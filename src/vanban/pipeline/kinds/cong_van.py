@@ -15,7 +15,7 @@ from pydantic import Field
 from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
-from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.kinds.base import Cells, Kind, all_but
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame, Lines, Model, Node, OptText, ParaLines, PositiveInt, Text, TrinhBay
 from vanban.pipeline.raw import get, strings
@@ -108,4 +108,5 @@ def problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
-KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),), facts=facts)
+KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),), facts=facts,
+            keys=all_but("noi_nhan"))  # "- Như trên;" and its own recipients, not the notices' list

@@ -17,7 +17,7 @@ from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
 from vanban.pipeline.inline import Inline
-from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.kinds.base import Cells, Kind, all_but
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import CuocHop, Date, Frame, Lines, OptText, ParaLines, Text, Time
 from vanban.pipeline.raw import as_date, get, strings
@@ -135,4 +135,5 @@ def warnings(located: Located, data: Any) -> list[Problem]:
 
 
 KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False, facts=facts, warnings=warnings,
-            texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)))
+            texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)),
+            keys=all_but("noi_nhan"))  # its invitees ("Như thành phần mời"), not the notices' list
