@@ -29,6 +29,7 @@ from vanban.i18n import N_, _
 from vanban.pipeline import deadlines, inline, rules
 from vanban.pipeline.deadlines import Deadline
 from vanban.pipeline.inline import Inline
+from vanban.pipeline.raw import as_time
 
 #: How a draft's number reads where a number is cited (task lists, diffs).
 DRAFT_NUMBER = "(dự thảo)"
@@ -70,17 +71,16 @@ def _date(value: Any) -> Any:
         raise PydanticCustomError("vb_date_impossible", _("ngày '{value}' không tồn tại"), {"value": text}) from None
 
 
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def _time(value: Any) -> Any:
     """Read a time of day written ``"14:00"`` (24-hour clock), as an invitation prints it."""
     if isinstance(value, dt.time):
         return value
-    match = _TIME.match(value) if isinstance(value, str) else None
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+    found = as_time(value)
+    if found is None:
         raise PydanticCustomError("vb_time", _("giờ phải viết dạng HH:MM (24 giờ), ví dụ '14:00'"))
-    return dt.time(int(match[1]), int(match[2]))
+    return found
 
 
 def _positive_int(value: Any) -> Any:
