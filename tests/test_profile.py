@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from vanban.commands.schema import kind_schema
 from vanban.errors import ContentError
 from vanban.pipeline.context import build_context
 from vanban.pipeline.notice import load
@@ -220,6 +221,8 @@ def test_an_invitation_without_recipients_is_told_to_name_them_not_to_use_the_pr
     assert _problems(path) == [
         f"{path}:1:1: noi_nhan: thiếu trường bắt buộc 'noi_nhan'; ví dụ: noi_nhan: [Các phòng, ban chuyên môn, "
         "UBND các thôn] [R-NN-2]"]  # no "có thể ghi một lần trong vanban.yaml": it would not be taken
+    # The kind's JSON Schema says so too: only the Thông báo may leave noi_nhan to the profile.
+    assert "noi_nhan" in kind_schema("giay_moi")["required"] and "noi_nhan" not in kind_schema("thong_bao")["required"]
     path.write_text(INVITATION + "noi_nhan: [Như thành phần mời, {nhom: thuong-truc}]\n", encoding="utf-8")
     assert build_context(load([path])[0].model, "x").noi_nhan == (
         "- Như thành phần mời;", "- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Lưu: VT, VP.")
