@@ -12,7 +12,9 @@ import pytest
 from vanban.commands.schema import kind_schema
 from vanban.errors import ContentError
 from vanban.pipeline.context import build_context
+from vanban.pipeline.model import CuocHop, MeetingDefaults
 from vanban.pipeline.notice import load
+from vanban.pipeline.profile import Profile
 
 FIXTURE = Path(__file__).parent / "fixtures" / "profile"
 
@@ -226,3 +228,17 @@ def test_an_invitation_without_recipients_is_told_to_name_them_not_to_use_the_pr
     path.write_text(INVITATION + "noi_nhan: [Như thành phần mời, {nhom: thuong-truc}]\n", encoding="utf-8")
     assert build_context(load([path])[0].model, "x").noi_nhan == (
         "- Như thành phần mời;", "- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Lưu: VT, VP.")
+
+
+def test_the_profiles_meeting_is_a_meeting_without_its_day_and_agenda(repo: Path) -> None:
+    """One set of fields: what the profile may give of a meeting is what a meeting takes from it."""
+    assert Profile.model_fields["cuoc_hop"].annotation == MeetingDefaults | None
+    assert issubclass(CuocHop, MeetingDefaults)
+    assert set(CuocHop.model_fields) - set(MeetingDefaults.model_fields) == {"ngay", "noi_dung"}
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "  hinh_thuc: phiên họp\n", "  hinh_thuc: phiên họp\n  ngay: \"2024-01-05\"\n  gio: 14h\n"), encoding="utf-8")
+    found = [p.split(": ", 1)[1] for p in _problems(repo / "content")]
+    assert found[:2] == ["cuoc_hop.ngay: trường 'ngay' không được phép ở đây (các trường hợp lệ: gio, hinh_thuc, ten, "
+                         "don_vi_to_chuc, dia_diem, chu_tri, thanh_phan, nghe)",
+                         "cuoc_hop.gio: giờ phải viết dạng HH:MM (24 giờ), ví dụ '14:00'"]

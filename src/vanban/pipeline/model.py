@@ -172,7 +172,25 @@ class Nguoi(Model):
     chuc_vu: Text
 
 
-class CuocHop(Model):
+class MeetingDefaults(Model):
+    """What stays the same from one meeting to the next: the office profile's ``cuoc_hop``.
+
+    Why a class of its own: a meeting (``CuocHop``) is this plus its day and agenda, so the
+    profile may give exactly what a meeting may take from it, checked by the same fields; a
+    day or an agenda in ``vanban.yaml`` is refused (no later meeting shares them).
+    """
+
+    gio: Time | None = None  # the time it starts: an invitation prints it, a conclusion does not
+    hinh_thuc: Text = "cuộc họp"
+    ten: OptText = ""
+    don_vi_to_chuc: OptText = ""
+    dia_diem: OptText = ""
+    chu_tri: Nguoi | None = None
+    thanh_phan: Lines = ()
+    nghe: Text = "báo cáo"
+
+
+class CuocHop(MeetingDefaults):
     """The meeting a notice reports on (its opening is written from it), or an invitation convenes.
 
     Every field is optional here: a notice that writes its own opening (``mo_dau``) needs none
@@ -181,15 +199,7 @@ class CuocHop(Model):
     """
 
     ngay: Date | None = None
-    gio: Time | None = None  # the time it starts: an invitation prints it, a conclusion does not
-    hinh_thuc: Text = "cuộc họp"
-    ten: OptText = ""
-    don_vi_to_chuc: OptText = ""
-    dia_diem: OptText = ""
-    chu_tri: Nguoi | None = None
-    thanh_phan: Lines = ()
     noi_dung: Lines = ()
-    nghe: Text = "báo cáo"
 
 
 def _giao(value: Any) -> Any:
