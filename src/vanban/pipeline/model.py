@@ -201,6 +201,21 @@ class CuocHop(MeetingDefaults):
     ngay: Date | None = None
     noi_dung: Lines = ()
 
+    @property
+    def name(self) -> str:
+        """Return what the meeting is called: "phiên họp thường kỳ", "cuộc họp"."""
+        return " ".join(part for part in (self.hinh_thuc, self.ten) if part)
+
+    @property
+    def chair(self) -> str:
+        """Return who chairs it as a sentence names them: "đồng chí Nguyễn Hữu An - Chủ tịch UBND thị xã"."""
+        return f"đồng chí {self.chu_tri.ho_ten} - {self.chu_tri.chuc_vu}" if self.chu_tri else ""
+
+    @property
+    def agenda(self) -> str:
+        """Return its contents as one list in a sentence: "A; B; C" (each item's own end mark dropped)."""
+        return "; ".join(item.rstrip(" .;") for item in self.noi_dung)
+
 
 def _giao(value: Any) -> Any:
     """Accept ``giao: Sở Nội vụ`` (or a list of units) for ``giao: {don_vi: …}``."""

@@ -78,7 +78,7 @@ def _event(letter: GiayMoi) -> str:
     meeting = letter.cuoc_hop
     organiser = f"của {meeting.don_vi_to_chuc}" if meeting.don_vi_to_chuc else ""
     return letter.toi_du.removeprefix("Tới dự").strip() or " ".join(
-        part for part in (meeting.hinh_thuc, meeting.ten, organiser) if part)
+        part for part in (meeting.name, organiser) if part)
 
 
 def body(letter: GiayMoi) -> list[str]:
@@ -92,9 +92,9 @@ def body(letter: GiayMoi) -> list[str]:
         out = [f"{host} trân trọng kính mời:", *rules.kinh_gui_items(invitees)]
     out.append(_ended(f"Tới dự {_event(letter)}"))
     if meeting.noi_dung:
-        out.append(_ended("Nội dung: " + "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)))
-    if meeting.chu_tri is not None:
-        out.append(f"Chủ trì: đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}.")
+        out.append(_ended(f"Nội dung: {meeting.agenda}"))
+    if meeting.chair:
+        out.append(f"Chủ trì: {meeting.chair}.")
     out.append(f"Thời gian: {meeting.when}.")  # R-GM-2
     out.append(_ended(f"Địa điểm: {meeting.dia_diem}"))
     return [rules.collapse_spaces(x) for x in out]

@@ -34,8 +34,7 @@ def opening(notice: ThongBao) -> list[Inline]:
     meeting = notice.cuoc_hop
     if meeting is None or meeting.ngay is None or meeting.chu_tri is None:
         return []  # nothing to write from (validation asks for the meeting's date and chair)
-    name = f"{meeting.hinh_thuc} {meeting.ten}".strip()
-    chair = f"đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}"
+    name, chair = meeting.name, meeting.chair
     where = f", tại {meeting.dia_diem}" if meeting.dia_diem else ""
     first = (
         f"Ngày {rules.short_date(meeting.ngay)}{where}, {meeting.don_vi_to_chuc} tổ chức {name} "
@@ -44,8 +43,8 @@ def opening(notice: ThongBao) -> list[Inline]:
     if meeting.thanh_phan:
         first += f" Tham dự {meeting.hinh_thuc} có {', '.join(meeting.thanh_phan)}."
     if meeting.noi_dung:
-        agenda = "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)
-        first += f" Tại {meeting.hinh_thuc}, {meeting.don_vi_to_chuc} đã nghe và cho ý kiến các nội dung: {agenda}."
+        first += (f" Tại {meeting.hinh_thuc}, {meeting.don_vi_to_chuc} đã nghe và cho ý kiến các nội dung: "
+                  f"{meeting.agenda}.")
     second = (
         f"Sau khi nghe {meeting.nghe}, ý kiến phát biểu của các đại biểu tham dự {meeting.hinh_thuc}, "
         f"{chair} kết luận:"
