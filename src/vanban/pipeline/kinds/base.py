@@ -9,11 +9,12 @@ and register) does the rest, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from vanban.errors import Problem
+from vanban.pipeline import inline
 from vanban.pipeline.blocks import ND30_HEADINGS
 from vanban.pipeline.inline import Inline
 from vanban.pipeline.loader import Located
@@ -34,6 +35,15 @@ class Cells:
     closing: tuple[Inline, ...] = ()
     kinh_gui: tuple[str, ...] = ()
     trinh_bay: TrinhBay = ND30_HEADINGS
+
+
+def paragraphs(texts: Iterable[Inline | str]) -> tuple[Inline, ...]:
+    """Return the paragraphs of a cell: the author's parsed text, or what vanban or a command wrote, unparsed.
+
+    Why one helper: a paragraph vanban composes (or a command's model holds as a plain string)
+    is words without marks; every kind's opening and closing reads them the same way.
+    """
+    return tuple(inline.plain_inline(t) for t in texts)
 
 
 def no_problems(located: Located, data: Any) -> list[Problem]:

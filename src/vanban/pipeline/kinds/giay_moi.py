@@ -16,8 +16,7 @@ from typing import Any, ClassVar, Literal
 from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
-from vanban.pipeline.inline import Inline
-from vanban.pipeline.kinds.base import Cells, Kind, all_but
+from vanban.pipeline.kinds.base import Cells, Kind, all_but, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import CuocHop, Date, Frame, Lines, OptText, ParaLines, Text, Time
 from vanban.pipeline.raw import as_date, as_time, get, strings
@@ -112,8 +111,7 @@ def facts(letter: GiayMoi) -> dict[str, str]:
 
 def cells(letter: GiayMoi) -> Cells:
     """Return what a giấy mời puts in the frame: its paragraphs, then the points to note (no numbered body)."""
-    written: list[Inline] = [inline.plain_inline(x) for x in body(letter)]
-    return Cells(opening=tuple(written), closing=tuple(inline.plain_inline(t) for t in letter.luu_y))
+    return Cells(opening=paragraphs(body(letter)), closing=paragraphs(letter.luu_y))
 
 
 def problems(located: Located, data: Any) -> list[Problem]:

@@ -13,9 +13,9 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import _
-from vanban.pipeline import inline, rules
+from vanban.pipeline import rules
 from vanban.pipeline.inline import Inline
-from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.kinds.base import Cells, Kind, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame, ThongBao
 from vanban.pipeline.raw import as_date, get
@@ -23,14 +23,14 @@ from vanban.pipeline.raw import as_date, get
 
 def cells(notice: ThongBao) -> Cells:
     """Return what a Thông báo puts in the frame: its opening, numbered body and closing."""
-    return Cells(opening=tuple(opening(notice)), nodes=notice.noi_dung,
-                 closing=tuple(inline.plain_inline(t) for t in notice.ket_thuc), trinh_bay=notice.trinh_bay)
+    return Cells(opening=paragraphs(opening(notice)), nodes=notice.noi_dung,
+                 closing=paragraphs(notice.ket_thuc), trinh_bay=notice.trinh_bay)
 
 
-def opening(notice: ThongBao) -> list[Inline]:
+def opening(notice: ThongBao) -> list[Inline | str]:
     """Write the opening paragraphs from the meeting data, unless ``mo_dau`` gives them (§15)."""
     if notice.mo_dau:
-        return [inline.plain_inline(t) for t in notice.mo_dau]  # plain when a command wrote it
+        return list(notice.mo_dau)
     meeting = notice.cuoc_hop
     if meeting is None or meeting.ngay is None or meeting.chu_tri is None:
         return []  # nothing to write from (validation asks for the meeting's date and chair)
@@ -49,7 +49,7 @@ def opening(notice: ThongBao) -> list[Inline]:
         f"Sau khi nghe {meeting.nghe}, ý kiến phát biểu của các đại biểu tham dự {meeting.hinh_thuc}, "
         f"{chair} kết luận:"
     )
-    return [inline.plain_inline(rules.collapse_spaces(first)), inline.plain_inline(rules.collapse_spaces(second))]
+    return [rules.collapse_spaces(first), rules.collapse_spaces(second)]
 
 
 def problems(located: Located, data: Any) -> list[Problem]:
