@@ -238,7 +238,7 @@ def _check_mark(name: str, allowed: frozenset[str], inside: str | None) -> None:
             "ở dạng có khóa hãy ghi trường '{field}: …'").format(mark=name, field=LINE_MARKS[name]))
     if name not in ALL_MARKS:
         raise InlineError(_("không có dấu '^{mark}[…]'").format(mark=name)
-                          + did_you_mean(name, sorted({*ALL_MARKS, *LINE_MARKS})) + " " + _("(xem docs/inline.md)"))
+                          + did_you_mean(name, sorted(ALL_MARKS)) + " " + _("(xem docs/inline.md)"))
     if name not in allowed:
         where = _("trong chú thích") if inside == NOTE else _("ở đây")
         if inside in (DEADLINE, *UNITS) and name == inside:
