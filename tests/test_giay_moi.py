@@ -263,6 +263,19 @@ def test_new_drafts_next_months_invitation_from_the_latest(office: Path,
     assert "Thời gian: lúc 14 giờ 00 phút, thứ Hai, ngày 26/02/2024." in [b.text for b in ctx.body]  # profile's time
 
 
+def test_new_carries_the_meetings_end_and_moves_its_day(office: Path) -> None:
+    """A two-day meeting next month ends as many days after it starts, at the same time."""
+    latest = office / "content" / "2024-01-giay-moi-phien-hop.yaml"
+    data = yaml.safe_load(latest.read_text(encoding="utf-8"))
+    start = dt.date.fromisoformat(data["cuoc_hop"]["ngay"])
+    data["cuoc_hop"] |= {"ngay_ket_thuc": (start + dt.timedelta(days=1)).isoformat(), "gio_ket_thuc": "17:00"}
+    latest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert main(["new", "--kind", "giay_moi"]) == 0
+    created = yaml.safe_load((office / "content" / "2024-02-giay-moi-phien-hop.yaml").read_text(encoding="utf-8"))
+    assert (created["cuoc_hop"]["ngay"], created["cuoc_hop"]["ngay_ket_thuc"], created["cuoc_hop"]["gio_ket_thuc"]) \
+        == ("2024-02-26", "2024-02-27", "17:00")
+
+
 def test_new_invitation_before_the_first_one_starts_from_the_conclusions(office: Path) -> None:
     """Without an invitation, `new --kind giay_moi` starts from the latest conclusions and the profile's meeting."""
     (office / "content" / "2024-01-giay-moi-phien-hop.yaml").unlink()
