@@ -25,6 +25,7 @@ from test_pdf_conformance import LEFT, locate
 from vanban.cli import main
 from vanban.pipeline import rules
 from vanban.pipeline.context import LAYOUT, Context
+from vanban.pipeline.kinds.giay_moi import facts
 from vanban.pipeline.render_pdf import render_pdf
 
 KINDS = ROOT / "tests" / "fixtures" / "kinds"
@@ -116,6 +117,53 @@ def test_the_meeting_is_real_data(meeting: dict[str, Any], expected: str) -> Non
     assert expected in _messages(_yaml(cuoc_hop=meeting))
 
 
+@pytest.mark.parametrize(("end", "expected"), [
+    ({"gio_ket_thuc": "13:30"}, "cuoc_hop.gio_ket_thuc: cuộc họp kết thúc (13 giờ 30 phút ngày 26/11/2026) phải sau "
+                                "lúc bắt đầu (14 giờ 00 phút ngày 26/11/2026) [R-GM-2]"),
+    ({"gio_ket_thuc": "14:00"}, "cuoc_hop.gio_ket_thuc: cuộc họp kết thúc (14 giờ 00 phút ngày 26/11/2026) phải sau "
+                                "lúc bắt đầu (14 giờ 00 phút ngày 26/11/2026) [R-GM-2]"),
+    ({"gio_ket_thuc": "17:00", "ngay_ket_thuc": "2026-11-25"},
+     "cuoc_hop.ngay_ket_thuc: cuộc họp kết thúc (17 giờ 00 phút ngày 25/11/2026) phải sau lúc bắt đầu "
+     "(14 giờ 00 phút ngày 26/11/2026) [R-GM-2]"),
+    ({"ngay_ket_thuc": "2026-11-27"},
+     "cuoc_hop.ngay_ket_thuc: có ngày kết thúc thì ghi cả giờ kết thúc, ví dụ 'gio_ket_thuc: \"17:00\"' [R-GM-2]"),
+    ({"gio_ket_thuc": "16h30"}, "cuoc_hop.gio_ket_thuc: giờ phải viết dạng HH:MM (24 giờ), ví dụ '14:00' []"),
+    ({"gio_ket_thuc": "17:00", "ngay_ket_thuc": "2026-11-31"},
+     "cuoc_hop.ngay_ket_thuc: ngày '2026-11-31' không tồn tại []"),
+])
+def test_the_end_is_real_data_after_the_start(end: dict[str, str], expected: str) -> None:
+    """R-GM-2: an end is a time (and a day when it is not the same day), and it comes after the start."""
+    assert _messages(_yaml(cuoc_hop=_meeting(**end))) == [expected]
+
+
+def test_an_end_before_the_start_is_located_at_the_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The problem points at the line and column of the value to change, in the file the clerk typed."""
+    path = tmp_path / "gm.yaml"
+    path.write_text(_yaml(cuoc_hop=_meeting(gio_ket_thuc="13:30")), encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if "gio_ket_thuc" in line)
+    column = lines[row].index("'13:30'") + 1  # the value's first character, its opening quote
+    assert f"gm.yaml:{row + 1}:{column}: cuoc_hop.gio_ket_thuc: cuộc họp kết thúc" in capsys.readouterr().err
+
+
+ENDS = {"giay-moi-buoi-chieu": "Thời gian: lúc 14 giờ 00 phút đến 16 giờ 30 phút, thứ Năm, ngày 26/11/2026.",
+        "giay-moi-tap-huan-hai-ngay": "Thời gian: từ 08 giờ 00 phút, thứ Năm, ngày 26/11/2026 đến 17 giờ 00 phút, "
+                                      "thứ Sáu, ngày 27/11/2026."}
+
+
+@pytest.mark.parametrize("stem", sorted(ENDS))
+def test_the_end_is_printed_alike_in_pdf_and_docx(stem: str) -> None:
+    """R-GM-2: the Thời gian line with its end, the same words in the PDF and in Word (one context line)."""
+    ctx = context_of(KINDS / f"{stem}.yaml")
+    assert ENDS[stem] in [p.text for p in render(ctx).paragraphs]
+    parts = locate(ctx, without_footnotes(measure(render_pdf(ctx)), LAYOUT.footnote_pt, LAYOUT.footnote_call_pt))
+    shown = [" ".join(ln.text for ln in para) for para in parts.body if para[0].text.startswith("Thời gian:")]
+    assert shown == [ENDS[stem]]
+    # What `diff` compares says the same.
+    assert facts(model_of(KINDS / f"{stem}.yaml"))["Thời gian"] == ENDS[stem].removeprefix("Thời gian: ")[:-1]
+
+
 def test_invitees_issue_date_and_nhu_tren_are_checked() -> None:
     """R-GM-1: someone is invited; R-DATE-1: issued before the meeting; R-NN-4: no Kính gửi, so no "Như trên"."""
     nobody = _messages(_yaml(kinh_moi=None, cuoc_hop=_meeting(thanh_phan=None)))
@@ -152,8 +200,9 @@ def test_pdf_lines_are_body_paragraphs_in_order(invitation: Context) -> None:
     assert -1 not in labels and labels == sorted(labels)
     assert "trân trọng kính mời:" in parts.body[0][0].text
     time = " ".join(ln.text for ln in parts.body[labels[2]])
-    assert re.fullmatch(r"Thời gian: lúc \d{2} giờ \d{2} phút, (thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), "
-                        r"ngày \d{2}/\d{2}/\d{4}\.(/\.)?", time), time
+    clock, day = r"\d{2} giờ \d{2} phút", r"(thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), ngày \d{2}/\d{2}/\d{4}"
+    assert re.fullmatch(rf"Thời gian: (lúc {clock}( đến {clock})?, {day}|từ {clock}, {day} đến {clock}, {day})"
+                        r"\.(/\.)?", time), time
     for para in parts.body:
         assert abs(para[0].x0 - (LEFT + LAYOUT.indent_mm * MM)) <= 0.3 * MM
         assert all(13 <= s <= 14 for ln in para for s in ln.sizes) and not any(ln.any_italic for ln in para)
@@ -182,7 +231,8 @@ def test_profile_meeting_defaults_fill_an_invitation(tmp_path: Path) -> None:
         "noi_nhan: [Thường trực Thị ủy]\nluu: {don_vi: VP}\n", encoding="utf-8")
     path = tmp_path / "gm.yaml"
     path.write_text("loai: giay_moi\ntrich_yeu: Dự phiên họp thường kỳ tháng 12 năm 2026\n"
-                    "cuoc_hop: {ngay: \"2026-12-28\"}\nnguoi_ky: chanh-vp\n", encoding="utf-8")
+                    "cuoc_hop: {ngay: \"2026-12-28\"}\nnguoi_ky: chanh-vp\nnoi_nhan: Như thành phần mời\n",
+                    encoding="utf-8")
     ctx = context_of(path)
     assert [b.text for b in ctx.body] == [
         "UBND thị xã trân trọng kính mời: Ủy viên UBND thị xã", "Tới dự phiên họp thường kỳ của UBND thị xã.",
@@ -211,6 +261,19 @@ def test_new_drafts_next_months_invitation_from_the_latest(office: Path,
     assert main(["check", str(created)]) == 0
     ctx = context_of(created)
     assert "Thời gian: lúc 14 giờ 00 phút, thứ Hai, ngày 26/02/2024." in [b.text for b in ctx.body]  # profile's time
+
+
+def test_new_carries_the_meetings_end_and_moves_its_day(office: Path) -> None:
+    """A two-day meeting next month ends as many days after it starts, at the same time."""
+    latest = office / "content" / "2024-01-giay-moi-phien-hop.yaml"
+    data = yaml.safe_load(latest.read_text(encoding="utf-8"))
+    start = dt.date.fromisoformat(data["cuoc_hop"]["ngay"])
+    data["cuoc_hop"] |= {"ngay_ket_thuc": (start + dt.timedelta(days=1)).isoformat(), "gio_ket_thuc": "17:00"}
+    latest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert main(["new", "--kind", "giay_moi"]) == 0
+    created = yaml.safe_load((office / "content" / "2024-02-giay-moi-phien-hop.yaml").read_text(encoding="utf-8"))
+    assert (created["cuoc_hop"]["ngay"], created["cuoc_hop"]["ngay_ket_thuc"], created["cuoc_hop"]["gio_ket_thuc"]) \
+        == ("2024-02-26", "2024-02-27", "17:00")
 
 
 def test_new_invitation_before_the_first_one_starts_from_the_conclusions(office: Path) -> None:

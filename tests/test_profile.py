@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 
+from vanban.commands.schema import kind_schema
 from vanban.errors import ContentError
 from vanban.pipeline.context import build_context
+from vanban.pipeline.model import CuocHop, MeetingDefaults
 from vanban.pipeline.notice import load
+from vanban.pipeline.profile import Profile
 
 FIXTURE = Path(__file__).parent / "fixtures" / "profile"
 
@@ -184,3 +187,58 @@ def test_a_profile_that_is_not_a_regular_file_is_reported_not_skipped(repo: Path
     make(repo / "vanban.yaml")
     problems = _problems(repo / "content")
     assert len(problems) == 1 and problems[0].split(":")[0].endswith("vanban.yaml"), problems
+
+
+LETTER = """loai: cong_van
+so: "12"
+ngay: "2024-02-01"
+trich_yeu: đôn đốc báo cáo tháng 01/2024
+kinh_gui: Phòng Kinh tế
+noi_dung: ["Đề nghị Phòng Kinh tế gửi báo cáo trước ngày 05/02/2024."]
+nguoi_ky: pho-chanh-vp
+"""
+INVITATION = """loai: giay_moi
+so: "3"
+ngay: "2024-02-01"
+trich_yeu: Dự phiên họp thường kỳ tháng 02 năm 2024
+cuoc_hop: {ngay: "2024-02-05", gio: "08:00", dia_diem: Phòng họp tầng 2}
+nguoi_ky: pho-chanh-vp
+"""
+
+
+def test_a_letter_does_not_take_the_notices_default_recipients(repo: Path) -> None:
+    """A công văn's Nơi nhận is "Như trên" and its own recipients, never the profile's notice list."""
+    path = repo / "content" / "letter.yaml"
+    path.write_text(LETTER, encoding="utf-8")
+    assert build_context(load([path])[0].model, "x").noi_nhan == ("- Như trên;", "- Lưu: VT, VP.")
+    # A group of the profile, named in its own Nơi nhận, still expands.
+    path.write_text(LETTER + "noi_nhan: [{nhom: thuong-truc}]\n", encoding="utf-8")
+    assert build_context(load([path])[0].model, "x").noi_nhan == (
+        "- Như trên;", "- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Lưu: VT, VP.")
+
+
+def test_an_invitation_without_recipients_is_told_to_name_them_not_to_use_the_profile(repo: Path) -> None:
+    path = repo / "content" / "invitation.yaml"
+    path.write_text(INVITATION, encoding="utf-8")
+    assert _problems(path) == [
+        f"{path}:1:1: noi_nhan: thiếu trường bắt buộc 'noi_nhan'; ví dụ: noi_nhan: [Các phòng, ban chuyên môn, "
+        "UBND các thôn] [R-NN-2]"]  # no "có thể ghi một lần trong vanban.yaml": it would not be taken
+    # The kind's JSON Schema says so too: only the Thông báo may leave noi_nhan to the profile.
+    assert "noi_nhan" in kind_schema("giay_moi")["required"] and "noi_nhan" not in kind_schema("thong_bao")["required"]
+    path.write_text(INVITATION + "noi_nhan: [Như thành phần mời, {nhom: thuong-truc}]\n", encoding="utf-8")
+    assert build_context(load([path])[0].model, "x").noi_nhan == (
+        "- Như thành phần mời;", "- Thường trực Thị ủy;", "- Thường trực HĐND thị xã;", "- Lưu: VT, VP.")
+
+
+def test_the_profiles_meeting_is_a_meeting_without_its_day_and_agenda(repo: Path) -> None:
+    """One set of fields: what the profile may give of a meeting is what a meeting takes from it."""
+    assert Profile.model_fields["cuoc_hop"].annotation == MeetingDefaults | None
+    assert issubclass(CuocHop, MeetingDefaults)
+    assert set(CuocHop.model_fields) - set(MeetingDefaults.model_fields) == {"ngay", "noi_dung"}
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "  hinh_thuc: phiên họp\n", "  hinh_thuc: phiên họp\n  ngay: \"2024-01-05\"\n  gio: 14h\n"), encoding="utf-8")
+    found = [p.split(": ", 1)[1] for p in _problems(repo / "content")]
+    assert found[:2] == ["cuoc_hop.ngay: trường 'ngay' không được phép ở đây (các trường hợp lệ: gio, hinh_thuc, ten, "
+                         "don_vi_to_chuc, dia_diem, chu_tri, thanh_phan, nghe)",
+                         "cuoc_hop.gio: giờ phải viết dạng HH:MM (24 giờ), ví dụ '14:00'"]

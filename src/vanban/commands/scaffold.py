@@ -323,6 +323,10 @@ def new_invitation(content: Path, source: Path | None, meeting: dt.date | None, 
                                                                                    or k != "noi_dung")}
     meeting_data.pop("nghe", None)  # what a conclusion says it heard: no invitation prints it
     new["cuoc_hop"] = {"ngay": day.isoformat(), **meeting_data, "noi_dung": ["[Nội dung họp]"]}
+    if isinstance(model, GiayMoi) and model.cuoc_hop.gio_ket_thuc is not None:  # its end, a day later if it was
+        new["cuoc_hop"]["gio_ket_thuc"] = own.get("gio_ket_thuc")
+        if model.cuoc_hop.ngay_ket_thuc is not None:
+            new["cuoc_hop"]["ngay_ket_thuc"] = (day + (model.cuoc_hop.ngay_ket_thuc - old_day)).isoformat()
     guessed = merged.gio is None
     if guessed:
         new["cuoc_hop"]["gio"] = DEFAULT_TIME

@@ -40,7 +40,8 @@ def kind_schema(loai: str) -> dict[str, Any]:
     kind = KINDS[loai]
     schema = copy.deepcopy(kind.model.model_json_schema())
     schema["title"] = f"vanban: {kind.name}"
-    required = [k for k in schema.get("required", []) if k not in FROM_PROFILE]
+    # What the profile may supply, where the kind takes it (a giấy mời names its own noi_nhan).
+    required = [k for k in schema.get("required", []) if k not in FROM_PROFILE or not kind.takes({"loai": loai}, k)]
     # A file without ``loai`` is a Thông báo; every other kind says what it is.
     schema["required"] = required if loai == DEFAULT else ["loai", *required]
     props = schema["properties"]

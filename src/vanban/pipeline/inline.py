@@ -31,6 +31,11 @@ UNITS = ("don_vi", "chu_tri", "phoi_hop")
 TASK_MARKS = frozenset({DEADLINE, *UNITS})
 STYLE_MARKS = frozenset({BOLD, ITALIC, NOBREAK})
 ALL_MARKS = frozenset({*STYLE_MARKS, NOTE, *TASK_MARKS})
+#: Marks that say what a line of a prose body is and print nothing: the task's id, and the unit
+#: whose tasks the lines right below a heading are. ``prose`` reads them off the line before this
+#: parser sees the text; anywhere else they are refused with the structured form's field to use.
+ID, TASKS_OF = "ma", "nhiem_vu_cua"
+LINE_MARKS = {ID: "ma", TASKS_OF: "don_vi"}
 #: What each kind of text accepts: a body item everything; an opening, closing or heading no
 #: task marks; a title line only the no-break span (it is bold and centred as a whole).
 BODY = ALL_MARKS
@@ -227,6 +232,10 @@ def _parse(src: str, i: int, allowed: frozenset[str], inside: str | None) -> tup
 
 
 def _check_mark(name: str, allowed: frozenset[str], inside: str | None) -> None:
+    if name in LINE_MARKS:
+        raise InlineError(_(
+            "'^{mark}[…]' chỉ dùng trên một dòng của nội dung gõ dạng khối '|', không lồng trong dấu khác; "
+            "ở dạng có khóa hãy ghi trường '{field}: …'").format(mark=name, field=LINE_MARKS[name]))
     if name not in ALL_MARKS:
         raise InlineError(_("không có dấu '^{mark}[…]'").format(mark=name)
                           + did_you_mean(name, sorted(ALL_MARKS)) + " " + _("(xem docs/inline.md)"))

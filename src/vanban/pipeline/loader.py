@@ -70,9 +70,10 @@ class Located:
     file: str
     data: Any
     marks: dict[Path_, tuple[int, int]]
-    #: Block scalars (``|`` or ``>``) by path: the 1-based line of their first content line and
-    #: its indentation, so that positions inside the block map to the file (``validate.prose_body``).
-    blocks: dict[Path_, tuple[int, int]] = field(default_factory=dict, kw_only=True, compare=False)
+    #: Block scalars (``|`` or ``>``) by path: the 1-based line of their first content line, the
+    #: indentation the text was cut from and the style, so that positions inside a ``|`` block
+    #: map exactly to the file (``validate.prose_body``).
+    blocks: dict[Path_, tuple[int, int, str]] = field(default_factory=dict, kw_only=True, compare=False)
     #: Plain values followed by ``" #"`` (one space, as inside a sentence) on the same line, by path:
     #: the (line, col) of the ``#`` and the text YAML drops; in prose this is text lost in silence.
     #: A comment set off by two spaces or more is taken as meant.
@@ -592,7 +593,7 @@ class _Walker:
                  first_alias: Callable[[], tuple[int, int, str] | None], lines: list[str] | None = None) -> None:
         self.loader = loader
         self.lines = lines or []
-        self.blocks: dict[Path_, tuple[int, int]] = {}
+        self.blocks: dict[Path_, tuple[int, int, str]] = {}
         self.comments: dict[Path_, tuple[int, int, str]] = {}
         self.file = file
         self.first_alias = first_alias
@@ -610,9 +611,14 @@ class _Walker:
         """Record where a block scalar's text starts, or the comment that ends a plain value's line."""
         if node.style in ("|", ">"):
             first = node.start_mark.line + 1  # 0-based index of the line after the '|'
-            indent = next((len(line) - len(line.lstrip(" ")) for line in self.lines[first:node.end_mark.line + 1]
-                           if line.strip()), 0)
-            self.blocks[path] = (first + 1, indent)
+            # A literal block's line k is the file's line first + k less the indentation, whatever
+            # the indicator ('|2' keeps spaces beyond it as text): measure the cut on a text line.
+            text = node.value.split("\n")
+            k = next((k for k, line in enumerate(text) if line.strip()), 0)
+            file_line = self.lines[first + k] if first + k < len(self.lines) else ""
+            indent = max(len(file_line) - len(text[k]), 0) if node.style == "|" else \
+                len(file_line) - len(file_line.lstrip(" "))
+            self.blocks[path] = (first + 1, indent, node.style)
         elif not node.style and node.end_mark.line < len(self.lines):
             rest = self.lines[node.end_mark.line][node.end_mark.column:]
             found = re.match(r" #", rest)  # one space, as inside a sentence; a comment set off by two is meant

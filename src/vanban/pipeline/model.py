@@ -29,6 +29,7 @@ from vanban.i18n import N_, _
 from vanban.pipeline import deadlines, inline, rules
 from vanban.pipeline.deadlines import Deadline
 from vanban.pipeline.inline import Inline
+from vanban.pipeline.raw import as_time
 
 #: How a draft's number reads where a number is cited (task lists, diffs).
 DRAFT_NUMBER = "(dự thảo)"
@@ -70,17 +71,16 @@ def _date(value: Any) -> Any:
         raise PydanticCustomError("vb_date_impossible", _("ngày '{value}' không tồn tại"), {"value": text}) from None
 
 
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def _time(value: Any) -> Any:
     """Read a time of day written ``"14:00"`` (24-hour clock), as an invitation prints it."""
     if isinstance(value, dt.time):
         return value
-    match = _TIME.match(value) if isinstance(value, str) else None
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+    found = as_time(value)
+    if found is None:
         raise PydanticCustomError("vb_time", _("giờ phải viết dạng HH:MM (24 giờ), ví dụ '14:00'"))
-    return dt.time(int(match[1]), int(match[2]))
+    return found
 
 
 def _positive_int(value: Any) -> Any:
@@ -172,7 +172,25 @@ class Nguoi(Model):
     chuc_vu: Text
 
 
-class CuocHop(Model):
+class MeetingDefaults(Model):
+    """What stays the same from one meeting to the next: the office profile's ``cuoc_hop``.
+
+    Why a class of its own: a meeting (``CuocHop``) is this plus its day and agenda, so the
+    profile may give exactly what a meeting may take from it, checked by the same fields; a
+    day or an agenda in ``vanban.yaml`` is refused (no later meeting shares them).
+    """
+
+    gio: Time | None = None  # the time it starts: an invitation prints it, a conclusion does not
+    hinh_thuc: Text = "cuộc họp"
+    ten: OptText = ""
+    don_vi_to_chuc: OptText = ""
+    dia_diem: OptText = ""
+    chu_tri: Nguoi | None = None
+    thanh_phan: Lines = ()
+    nghe: Text = "báo cáo"
+
+
+class CuocHop(MeetingDefaults):
     """The meeting a notice reports on (its opening is written from it), or an invitation convenes.
 
     Every field is optional here: a notice that writes its own opening (``mo_dau``) needs none
@@ -181,15 +199,22 @@ class CuocHop(Model):
     """
 
     ngay: Date | None = None
-    gio: Time | None = None  # the time it starts: an invitation prints it, a conclusion does not
-    hinh_thuc: Text = "cuộc họp"
-    ten: OptText = ""
-    don_vi_to_chuc: OptText = ""
-    dia_diem: OptText = ""
-    chu_tri: Nguoi | None = None
-    thanh_phan: Lines = ()
     noi_dung: Lines = ()
-    nghe: Text = "báo cáo"
+
+    @property
+    def name(self) -> str:
+        """Return what the meeting is called: "phiên họp thường kỳ", "cuộc họp"."""
+        return " ".join(part for part in (self.hinh_thuc, self.ten) if part)
+
+    @property
+    def chair(self) -> str:
+        """Return who chairs it as a sentence names them: "đồng chí Nguyễn Hữu An - Chủ tịch UBND thị xã"."""
+        return f"đồng chí {self.chu_tri.ho_ten} - {self.chu_tri.chuc_vu}" if self.chu_tri else ""
+
+    @property
+    def agenda(self) -> str:
+        """Return its contents as one list in a sentence: "A; B; C" (each item's own end mark dropped)."""
+        return "; ".join(item.rstrip(" .;") for item in self.noi_dung)
 
 
 def _giao(value: Any) -> Any:

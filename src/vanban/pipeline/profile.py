@@ -25,7 +25,7 @@ from vanban.pipeline.authority import ROLES_KEY, Declaration, declaration_proble
 from vanban.pipeline.kinds.cong_van import DonDoc
 from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
-from vanban.pipeline.model import Lines, Luu, Model, Nguoi, NguoiKy, OptText, Text, Time
+from vanban.pipeline.model import Lines, Luu, MeetingDefaults, Model, NguoiKy, OptText, Text
 from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_TEXT_CHARS, clean_text, model_problems
 from vanban.repo import PROFILE_NAME, ancestors, display, show_file
 
@@ -45,19 +45,6 @@ class ProfileCoQuan(Model):
     dia_danh: OptText = ""
 
 
-class ProfileCuocHop(Model):
-    """Meeting defaults: who convenes, who chairs, who usually attends."""
-
-    hinh_thuc: OptText = ""
-    ten: OptText = ""
-    don_vi_to_chuc: OptText = ""
-    dia_diem: OptText = ""
-    chu_tri: Nguoi | None = None
-    thanh_phan: Lines = ()
-    nghe: OptText = ""
-    gio: Time | None = None  # the time meetings start, for a giấy mời
-
-
 class GroupRef(Model):
     """A reference to a named recipient group inside a Nơi nhận list."""
 
@@ -68,7 +55,7 @@ class Profile(Model):
     """The office profile: defaults and named signers and recipient groups."""
 
     co_quan: ProfileCoQuan | None = None
-    cuoc_hop: ProfileCuocHop | None = None
+    cuoc_hop: MeetingDefaults | None = None  # what a meeting takes from the office, not its day or agenda
     nguoi_ky: dict[str, NguoiKy] = Field(default_factory=dict)
     nhom_noi_nhan: dict[str, Lines] = Field(default_factory=dict)
     noi_nhan: tuple[Annotated[str, Field(min_length=1)] | GroupRef, ...] = ()
@@ -203,7 +190,7 @@ class _Merger:
         items = data.get("noi_nhan")
         src_root: Path_ = ("noi_nhan",)
         from_profile = False
-        if items is None and isinstance(self._pget("noi_nhan"), list):
+        if items is None and isinstance(self._pget("noi_nhan"), list) and kinds.takes(data, "noi_nhan"):
             items, from_profile = self._pget("noi_nhan"), True
         if not isinstance(items, list):
             return

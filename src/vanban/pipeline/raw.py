@@ -1,4 +1,4 @@
-"""Read raw located data safely: a value at a path, the strings of a list, an ISO date.
+"""Read raw located data safely: a value at a path, the strings of a list, an ISO date, a time.
 
 Why: the checks across fields run on the raw data (so they report even when the model
 fails elsewhere), where any value may be missing or of the wrong type.
@@ -7,7 +7,10 @@ fails elsewhere), where any value may be missing or of the wrong type.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def get(data: Any, *path: str | int) -> Any:
@@ -37,3 +40,11 @@ def as_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def as_time(value: Any) -> dt.time | None:
+    """Return ``value`` as a time of day when it is written ``"14:00"`` (24-hour clock), else None."""
+    match = _TIME.match(value) if isinstance(value, str) else None
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return dt.time(int(match[1]), int(match[2]))

@@ -143,9 +143,24 @@ def weekday(day: dt.date) -> str:
     return WEEKDAYS[day.weekday()]
 
 
-def meeting_time(day: dt.date, at: dt.time) -> str:
-    """Return when a meeting starts, "lúc 14 giờ 00 phút, thứ Năm, ngày 27/11/2026" [R-GM-2]."""
-    return f"lúc {at.hour:02d} giờ {at.minute:02d} phút, {weekday(day)}, ngày {short_date(day)}"
+def meeting_time(day: dt.date, at: dt.time, until: dt.time | None = None, until_day: dt.date | None = None) -> str:
+    """Return when a meeting is, "lúc 14 giờ 00 phút, thứ Năm, ngày 27/11/2026" [R-GM-2].
+
+    With an end the same day: "lúc 14 giờ 00 phút đến 16 giờ 30 phút, thứ Năm, ngày 26/11/2026";
+    over several days each end keeps its weekday: "từ 08 giờ 00 phút, thứ Năm, ngày 26/11/2026
+    đến 17 giờ 00 phút, thứ Sáu, ngày 27/11/2026".
+    """
+    def clock(t: dt.time) -> str:
+        return f"{t.hour:02d} giờ {t.minute:02d} phút"
+
+    def date(d: dt.date) -> str:
+        return f"{weekday(d)}, ngày {short_date(d)}"
+
+    if until is None:
+        return f"lúc {clock(at)}, {date(day)}"
+    if until_day is None or until_day == day:
+        return f"lúc {clock(at)} đến {clock(until)}, {date(day)}"
+    return f"từ {clock(at)}, {date(day)} đến {clock(until)}, {date(until_day)}"
 
 
 def short_date(day: dt.date) -> str:

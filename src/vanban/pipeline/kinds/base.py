@@ -9,11 +9,12 @@ and register) does the rest, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from vanban.errors import Problem
+from vanban.pipeline import inline
 from vanban.pipeline.blocks import ND30_HEADINGS
 from vanban.pipeline.inline import Inline
 from vanban.pipeline.loader import Located
@@ -36,6 +37,15 @@ class Cells:
     trinh_bay: TrinhBay = ND30_HEADINGS
 
 
+def paragraphs(texts: Iterable[Inline | str]) -> tuple[Inline, ...]:
+    """Return the paragraphs of a cell: the author's parsed text, or what vanban or a command wrote, unparsed.
+
+    Why one helper: a paragraph vanban composes (or a command's model holds as a plain string)
+    is words without marks; every kind's opening and closing reads them the same way.
+    """
+    return tuple(inline.plain_inline(t) for t in texts)
+
+
 def no_problems(located: Located, data: Any) -> list[Problem]:
     """Return no problem: a kind whose fields the model checks alone."""
     return []
@@ -49,6 +59,17 @@ def no_facts(document: Any) -> dict[str, str]:
 def all_fields(model: type[Frame], data: Any) -> frozenset[str]:
     """Return every top-level key of ``model``: what a document of that kind may take from the profile."""
     return frozenset(model.model_fields)
+
+
+def all_but(*left_out: str) -> Callable[[type[Frame], Any], frozenset[str]]:
+    """Return a ``Kind.keys`` that takes every field of the model but ``left_out`` from the profile.
+
+    Why: the profile's ``noi_nhan`` are a Thông báo's usual recipients; a letter or an invitation
+    goes where its author sends it, so it names its own (and a group from the profile by name).
+    """
+    def keys(model: type[Frame], data: Any) -> frozenset[str]:
+        return frozenset(model.model_fields) - set(left_out)
+    return keys
 
 
 @dataclass(frozen=True)

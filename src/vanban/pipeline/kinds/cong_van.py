@@ -14,8 +14,8 @@ from pydantic import Field
 
 from vanban.errors import Problem
 from vanban.i18n import N_, _
-from vanban.pipeline import inline, rules
-from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline import rules
+from vanban.pipeline.kinds.base import Cells, Kind, all_but, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame, Lines, Model, Node, OptText, ParaLines, PositiveInt, Text, TrinhBay
 from vanban.pipeline.raw import get, strings
@@ -80,7 +80,7 @@ class DonDoc(Model):
 
 def cells(letter: CongVan) -> Cells:
     """Return what a công văn puts in the frame: its addressees (ô 9a), body and closing."""
-    return Cells(nodes=letter.noi_dung, closing=tuple(inline.plain_inline(t) for t in letter.ket_thuc),
+    return Cells(nodes=letter.noi_dung, closing=paragraphs(letter.ket_thuc),
                  kinh_gui=letter.kinh_gui, trinh_bay=letter.trinh_bay)
 
 
@@ -108,4 +108,5 @@ def problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
-KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),), facts=facts)
+KIND = Kind("cong_van", CongVan, cells, problems, texts=(("kinh_gui", None),), facts=facts,
+            keys=all_but("noi_nhan"))  # "- Như trên;" and its own recipients, not the notices' list

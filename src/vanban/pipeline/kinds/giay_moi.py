@@ -16,19 +16,29 @@ from typing import Any, ClassVar, Literal
 from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
-from vanban.pipeline.inline import Inline
-from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.kinds.base import Cells, Kind, all_but, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import CuocHop, Date, Frame, Lines, OptText, ParaLines, Text, Time
-from vanban.pipeline.raw import as_date, get, strings
+from vanban.pipeline.raw import as_date, as_time, get, strings
 
 
 class Hop(CuocHop):
-    """The meeting an invitation convenes: its day, time and place are required, the rest optional."""
+    """The meeting an invitation convenes: its day, time and place are required, the rest optional.
+
+    It may say when it ends: a time the same day (``gio_ket_thuc``), or a later day and time
+    (``ngay_ket_thuc`` with ``gio_ket_thuc``) for a meeting over several days [R-GM-2].
+    """
 
     ngay: Date
     gio: Time
     dia_diem: Text
+    gio_ket_thuc: Time | None = None
+    ngay_ket_thuc: Date | None = None
+
+    @property
+    def when(self) -> str:
+        """Return the Thời gian line's words: the start, and the end when it is given [R-GM-2]."""
+        return rules.meeting_time(self.ngay, self.gio, self.gio_ket_thuc, self.ngay_ket_thuc)
 
 
 class GiayMoi(Frame):
@@ -67,7 +77,7 @@ def _event(letter: GiayMoi) -> str:
     meeting = letter.cuoc_hop
     organiser = f"của {meeting.don_vi_to_chuc}" if meeting.don_vi_to_chuc else ""
     return letter.toi_du.removeprefix("Tới dự").strip() or " ".join(
-        part for part in (meeting.hinh_thuc, meeting.ten, organiser) if part)
+        part for part in (meeting.name, organiser) if part)
 
 
 def body(letter: GiayMoi) -> list[str]:
@@ -81,10 +91,10 @@ def body(letter: GiayMoi) -> list[str]:
         out = [f"{host} trân trọng kính mời:", *rules.kinh_gui_items(invitees)]
     out.append(_ended(f"Tới dự {_event(letter)}"))
     if meeting.noi_dung:
-        out.append(_ended("Nội dung: " + "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)))
-    if meeting.chu_tri is not None:
-        out.append(f"Chủ trì: đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}.")
-    out.append(f"Thời gian: {rules.meeting_time(meeting.ngay, meeting.gio)}.")  # R-GM-2
+        out.append(_ended(f"Nội dung: {meeting.agenda}"))
+    if meeting.chair:
+        out.append(f"Chủ trì: {meeting.chair}.")
+    out.append(f"Thời gian: {meeting.when}.")  # R-GM-2
     out.append(_ended(f"Địa điểm: {meeting.dia_diem}"))
     return [rules.collapse_spaces(x) for x in out]
 
@@ -95,14 +105,13 @@ def facts(letter: GiayMoi) -> dict[str, str]:
     chair = f"{meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}" if meeting.chu_tri else ""
     return {N_("Kính mời"): "; ".join(rules.clean_recipient(x) for x in letter.invitees),
             N_("Tới dự"): _event(letter), N_("Chủ trì"): chair,
-            N_("Thời gian"): rules.meeting_time(meeting.ngay, meeting.gio),
+            N_("Thời gian"): meeting.when,
             N_("Địa điểm"): meeting.dia_diem, N_("Lưu ý"): " ".join(inline.plain_inline(t).plain for t in letter.luu_y)}
 
 
 def cells(letter: GiayMoi) -> Cells:
     """Return what a giấy mời puts in the frame: its paragraphs, then the points to note (no numbered body)."""
-    written: list[Inline] = [inline.plain_inline(x) for x in body(letter)]
-    return Cells(opening=tuple(written), closing=tuple(inline.plain_inline(t) for t in letter.luu_y))
+    return Cells(opening=paragraphs(body(letter)), closing=paragraphs(letter.luu_y))
 
 
 def problems(located: Located, data: Any) -> list[Problem]:
@@ -121,7 +130,28 @@ def problems(located: Located, data: Any) -> list[Problem]:
     if issued and day and issued > day:
         out.append(located.problem(("ngay",), _("giấy mời ban hành sau ngày họp ({day})").format(
             day=rules.short_date(day)), "R-DATE-1"))
-    return out
+    return out + _end_problems(located, meeting)
+
+
+def _end_problems(located: Located, meeting: Any) -> list[Problem]:
+    """Return the problems of when the meeting ends: a day needs its time, and the end comes after the start."""
+    end_day, end_time = get(meeting, "ngay_ket_thuc"), get(meeting, "gio_ket_thuc")
+    if end_day is not None and end_time is None:
+        return [located.problem(("cuoc_hop", "ngay_ket_thuc"), _(
+            "có ngày kết thúc thì ghi cả giờ kết thúc, ví dụ 'gio_ket_thuc: \"17:00\"'"), "R-GM-2")]
+    day, start, until = as_date(get(meeting, "ngay")), as_time(get(meeting, "gio")), as_time(end_time)
+    until_day = day if end_day is None else as_date(end_day)
+    if day is None or start is None or until is None or until_day is None:
+        return []  # nothing to compare, or the model says what is malformed
+    if dt.datetime.combine(until_day, until) > dt.datetime.combine(day, start):
+        return []
+    where = "ngay_ket_thuc" if until_day < day else "gio_ket_thuc"
+    return [located.problem(("cuoc_hop", where), _("cuộc họp kết thúc ({end}) phải sau lúc bắt đầu ({start})").format(
+        end=_moment(until_day, until), start=_moment(day, start)), "R-GM-2")]
+
+
+def _moment(day: dt.date, at: dt.time) -> str:
+    return f"{at.hour:02d} giờ {at.minute:02d} phút ngày {rules.short_date(day)}"
 
 
 def warnings(located: Located, data: Any) -> list[Problem]:
@@ -135,4 +165,5 @@ def warnings(located: Located, data: Any) -> list[Problem]:
 
 
 KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False, facts=facts, warnings=warnings,
-            texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)))
+            texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)),
+            keys=all_but("noi_nhan"))  # its invitees ("Như thành phần mời"), not the notices' list

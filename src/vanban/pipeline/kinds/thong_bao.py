@@ -13,9 +13,9 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import _
-from vanban.pipeline import inline, rules
+from vanban.pipeline import rules
 from vanban.pipeline.inline import Inline
-from vanban.pipeline.kinds.base import Cells, Kind
+from vanban.pipeline.kinds.base import Cells, Kind, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame, ThongBao
 from vanban.pipeline.raw import as_date, get
@@ -23,19 +23,18 @@ from vanban.pipeline.raw import as_date, get
 
 def cells(notice: ThongBao) -> Cells:
     """Return what a Thông báo puts in the frame: its opening, numbered body and closing."""
-    return Cells(opening=tuple(opening(notice)), nodes=notice.noi_dung,
-                 closing=tuple(inline.plain_inline(t) for t in notice.ket_thuc), trinh_bay=notice.trinh_bay)
+    return Cells(opening=paragraphs(opening(notice)), nodes=notice.noi_dung,
+                 closing=paragraphs(notice.ket_thuc), trinh_bay=notice.trinh_bay)
 
 
-def opening(notice: ThongBao) -> list[Inline]:
+def opening(notice: ThongBao) -> list[Inline | str]:
     """Write the opening paragraphs from the meeting data, unless ``mo_dau`` gives them (§15)."""
     if notice.mo_dau:
-        return [inline.plain_inline(t) for t in notice.mo_dau]  # plain when a command wrote it
+        return list(notice.mo_dau)
     meeting = notice.cuoc_hop
     if meeting is None or meeting.ngay is None or meeting.chu_tri is None:
         return []  # nothing to write from (validation asks for the meeting's date and chair)
-    name = f"{meeting.hinh_thuc} {meeting.ten}".strip()
-    chair = f"đồng chí {meeting.chu_tri.ho_ten} - {meeting.chu_tri.chuc_vu}"
+    name, chair = meeting.name, meeting.chair
     where = f", tại {meeting.dia_diem}" if meeting.dia_diem else ""
     first = (
         f"Ngày {rules.short_date(meeting.ngay)}{where}, {meeting.don_vi_to_chuc} tổ chức {name} "
@@ -44,13 +43,13 @@ def opening(notice: ThongBao) -> list[Inline]:
     if meeting.thanh_phan:
         first += f" Tham dự {meeting.hinh_thuc} có {', '.join(meeting.thanh_phan)}."
     if meeting.noi_dung:
-        agenda = "; ".join(x.rstrip(" .;") for x in meeting.noi_dung)
-        first += f" Tại {meeting.hinh_thuc}, {meeting.don_vi_to_chuc} đã nghe và cho ý kiến các nội dung: {agenda}."
+        first += (f" Tại {meeting.hinh_thuc}, {meeting.don_vi_to_chuc} đã nghe và cho ý kiến các nội dung: "
+                  f"{meeting.agenda}.")
     second = (
         f"Sau khi nghe {meeting.nghe}, ý kiến phát biểu của các đại biểu tham dự {meeting.hinh_thuc}, "
         f"{chair} kết luận:"
     )
-    return [inline.plain_inline(rules.collapse_spaces(first)), inline.plain_inline(rules.collapse_spaces(second))]
+    return [rules.collapse_spaces(first), rules.collapse_spaces(second)]
 
 
 def problems(located: Located, data: Any) -> list[Problem]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from vanban.errors import Problem
 from vanban.hints import closest, did_you_mean
 from vanban.i18n import N_, _
+from vanban.pipeline import kinds
 from vanban.pipeline.loader import Located, Path_, dotted
 from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, ThongBao
 from vanban.pipeline.raw import get
@@ -191,7 +192,7 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
             if len(path) == 1 and str(path[0]) in _WHAT_TO_WRITE:
                 example, from_profile = _WHAT_TO_WRITE[str(path[0])]
                 message += "; " + _("ví dụ: {example}").format(example=example)
-                if from_profile:
+                if from_profile and kinds.takes(located.data, str(path[0])):  # not a letter's noi_nhan
                     message += "; " + _("có thể ghi một lần trong vanban.yaml cho mọi văn bản")
             problem = located.problem(parent, message, rule or "")
             problems.append(dataclasses.replace(problem, field=dotted(path)))

@@ -65,9 +65,18 @@ def expand(located: Located) -> tuple[Located, list[Problem]]:
         return located, problems
     data = copy.deepcopy(located.data)
     marks = dict(located.marks)
-    for base, (first_line, indent) in blocks:
+    for base, (first_line, indent, style) in blocks:
         text = _value(located.data, base)
         if not isinstance(text, str):
+            continue
+        if style != "|":
+            # A folded block joins its lines, so the labels that start them are lost in the middle
+            # of one long line: the items would nest wrongly and no position inside could be exact.
+            line, col = located.marks.get(base, (first_line - 1, 1))
+            problems.append(Problem(located.file, line, col, dotted(base), _(
+                "nội dung dạng khối '>' gộp các dòng làm một, nên nhãn đầu dòng (I., 1., a), -) không còn ở "
+                "đầu dòng; hãy viết '|' thay cho '>' (có thể kèm '-' hoặc số thụt lề: '|-', '|2')")))
+            _put(data, base, [text])
             continue
         items, item_marks, issues = prose.parse(text)
         _put(data, base, items)
@@ -86,11 +95,14 @@ def _value(data: Any, path: Path_) -> Any:
     return data
 
 
-def _data_path(base: Path_, index_path: tuple[int, ...]) -> Path_:
-    """Return the data path of the prose item at ``index_path`` (``(1, 0)``: item 1's first child)."""
-    out: list[str | int] = [*base, index_path[0]]
-    for index in index_path[1:]:
-        out += ["noi_dung", index]
+def _data_path(base: Path_, index_path: tuple[int | str, ...]) -> Path_:
+    """Return the data path of the prose item at ``index_path`` (``(1, 0)``: item 1's first child).
+
+    Names after the indexes are fields of the item (``(1, 0, "ma")``: that child's id).
+    """
+    out: list[str | int] = [*base]
+    for n, part in enumerate(index_path):
+        out += [part] if isinstance(part, str) or n == 0 else ["noi_dung", part]
     return tuple(out)
 
 
