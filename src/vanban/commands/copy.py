@@ -40,7 +40,7 @@ from vanban.files import read_regular
 from vanban.i18n import _
 from vanban.pipeline import rules
 from vanban.pipeline.context import Context, build_context
-from vanban.pipeline.copies import Copier, Selection, copy_block, copy_symbol, wrap
+from vanban.pipeline.copies import Copier, Selection, copy_block, copy_symbol, wrap, written_unit
 from vanban.pipeline.copy_block import FORMS, NAMES
 from vanban.pipeline.loader import load_bytes
 from vanban.pipeline.model import Frame
@@ -129,7 +129,8 @@ def copier(start: Path, signer: str | None) -> Copier:
     def lines(value: Any) -> tuple[str, ...]:
         return tuple(str(x) for x in value) if isinstance(value, list) else ((str(value),) if value else ())
 
-    return Copier(lines(body.get("chu_quan")) + lines(body.get("ten")), str(body.get("viet_tat", "")),
+    # Mẫu 3.1 ô 2: the copying body's own name (no chủ quản line).
+    return Copier(lines(body.get("ten")), str(body.get("viet_tat", "")),
                   str(body.get("dia_danh", "")), lines(chosen.get("chuc_vu")), str(chosen.get("ho_ten", "")))
 
 
@@ -188,8 +189,9 @@ def make_copy(path: Path, form: str, number: int, day: dt.date | None = None, se
                 "là {next}").format(number=rules.number_text(number), year=day.year, copy=taken.number,
                                     form=NAMES.get(taken.loai, taken.loai).lower(), original=_cited(taken.trich_yeu),
                                     next=max(e.so for _n, e in _series(root, body, day.year)) + 1), "R-OTH-7")])
-    if selection.unit and not recipients:
-        recipients = (selection.unit,)  # the unit the part is copied for receives it
+    if selection.unit:
+        selection = Selection(selection.parts, written_unit(source.model, selection.unit))
+        recipients = recipients or (selection.unit,)  # the unit the part is copied for receives it
     block = copy_block(form, who, number, day, recipients)
     stem = path.stem
     ctx = wrap(build_context(source.model, stem), source.model, form, block, selection)

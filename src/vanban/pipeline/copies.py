@@ -129,6 +129,14 @@ def _given_to(item: Item, key: str) -> bool:
     return bool(item.unit) and rules.unit_key(item.unit) == key
 
 
+def written_unit(document: Frame, unit: str) -> str:
+    """Return ``unit`` as ``document`` writes it (the clerk may type it in any case); as typed if not found."""
+    key = rules.unit_key(unit)
+    items = outline(kinds.kind_of(document).cells(document).nodes)
+    names = [u for item in items for u in (*item.units, *((item.unit,) if not item.is_task else ()))]
+    return next((u for u in names if rules.unit_key(u) == key), unit)
+
+
 def excerpt(ctx: Context, document: Frame, selection: Selection) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
     """Return the body paragraphs a TRÍCH SAO of ``document`` shows, and its footnotes (numbered again from 1).
 
