@@ -9,8 +9,11 @@ must say the same [R-OTH-7; Phụ lục I Phần II; Phụ lục III Mẫu 3.1].
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +21,15 @@ from typing import Any
 
 import docx
 import pdfplumber
+import pikepdf
 import pytest
 
 from helpers import DRAFT, git, office
+from test_sign import PASSPHRASE, Pki, pki  # noqa: F401 (pki: the throwaway PKI fixture)
 from vanban.cli import main
+from vanban.commands import sign
+from vanban.commands.copy import COPY_FIELD, electronic_line
+from vanban.commands.ink import Box, read_page
 
 MM = 72 / 25.4
 REGISTER = Path("da-phat-hanh") / "so-dang-ky.jsonl"
@@ -388,3 +396,58 @@ def test_an_office_template_without_the_copy_block_is_refused(repo: Office) -> N
     code, _out, err = _cli("copy", str(NOTICE), "--form", "sao_y", "--number", "21", "-t", str(folder))
     assert code == 1 and "không có khối bản sao (Mẫu 3.1)" in err
     assert REGISTER.read_bytes() == before
+
+
+# --- the electronic copy (Mẫu 3.2): the ô 14 line only, signed by the copying body ---------------
+
+
+def test_electronic_copy_has_only_the_o14_line_top_right_signed_by_the_copying_body(
+        repo: Office, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VANBAN_PIN", PASSPHRASE)
+    _ok("copy", str(NOTICE), "--form", "trich_sao", "--unit", "Phòng Tài chính - Kế hoạch", "--number", "10",
+        "--date", "2024-03-05", "--electronic", "--p12", str(pki.org_p12))
+    line = _register()[-1]
+    assert (line["su_kien"], line["so"], line["ky_hieu"]) == ("sao", 10, "TrS-UBND")
+    assert list(line["tep"]) == ["da-phat-hanh/2024/10-TrS-UBND.pdf"]  # an electronic copy is the signed PDF
+    pdf = ARCHIVE / "10-TrS-UBND.pdf"
+    found = sign.signatures(pdf.read_bytes(), pki.roots())
+    assert [(s.field, s.intact, s.valid, s.trusted) for s in found] == [(COPY_FIELD, True, True, True)]
+    text = "\n".join(_lines(pdf))
+    # The frame, cut to the unit's part; no paper copy block [Mẫu 3.2].
+    assert "2. Phòng Tài chính - Kế hoạch" in text and "Chỉ đạo gieo cấy" not in text
+    assert "Số: 10/TrS-UBND" not in text and "TRÍCH SAO" not in text
+    with pikepdf.open(pdf) as document:
+        assert not document.pages[0].images, "no image in ô 14 [R-SIG-12]"
+        annot = next(a for a in document.pages[0].obj.Annots if a.get("/FT") == "/Sig")
+        rect = Box(*(float(v) for v in annot.Rect))
+        before = read_page(document, 0, annotations=False)
+        document.flatten_annotations("all")
+        after = read_page(document, 0, annotations=False)
+        flat = io.BytesIO()
+        document.save(flat)
+    # Top right of page 1, clear of the header.
+    assert rect.x1 > before.media.width * 0.75 and rect.y1 > before.media.height * 0.9
+    assert not any(rect.overlaps(box) for box in before.boxes)
+    stamped = [g for g in after.glyphs if g not in before.glyphs and not g.text.isspace()]
+    # R-SIG-12: Times New Roman (its metric twin Liberation Serif) 10 pt, upright.
+    assert {round(g.size, 1) for g in stamped} == {10.0}
+    assert all("Liberation-Serif" in g.font and "Bold" not in g.font and "Italic" not in g.font for g in stamped)
+    said = "".join(g.text for g in sorted(stamped, key=lambda g: g.box.x0))
+    match = re.fullmatch(r"TRÍCHSAO;ỦYBANNHÂNDÂNTHỊXÃHOÀNGMAI;(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+07:00",
+                         unicodedata.normalize("NFC", said))
+    assert match, said
+    assert "".join(match.groups()) == found[0].time_text[2:16]  # the line says the signing time (/M)
+    # Black: every glyph of the line is painted in black.
+    with pdfplumber.open(flat) as document:
+        page = document.pages[0]
+        top = page.height - rect.y1
+        chars = [c for c in page.chars if c["top"] >= top - 1 and c["bottom"] <= page.height - rect.y0 + 1
+                 and c["x0"] >= rect.x0 - 1 and not c["text"].isspace()]
+    assert chars and all(c["non_stroking_color"] in ((0,), (0, 0, 0), 0, [0], [0, 0, 0], (0.0,), (0.0, 0.0, 0.0))
+                         for c in chars), {str(c["non_stroking_color"]) for c in chars}
+
+
+def test_the_o14_line_reads_as_the_decree_writes_it() -> None:
+    when = dt.datetime(2024, 1, 5, 7, 30, 15, tzinfo=dt.UTC)
+    assert electronic_line("sao_luc", "Ủy ban nhân dân  thị xã Hoàng Mai", when) == (
+        "SAO LỤC; Ủy ban nhân dân thị xã Hoàng Mai; 2024-01-05T14:30:15+07:00")

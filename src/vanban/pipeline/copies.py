@@ -40,6 +40,10 @@ class Selection:
         return bool(self.parts or self.unit)
 
 
+#: No selection: the whole document (SAO Y, SAO LỤC).
+WHOLE = Selection()
+
+
 def _key(text: str) -> tuple[str, ...]:
     """Return a part reference as comparable tokens: "II.2.b)" and "ii.2.b" both give ("ii", "2", "b")."""
     text = unicodedata.normalize("NFC", "".join(text.split())).casefold()
@@ -207,7 +211,7 @@ def copy_block(form: str, copier: Copier, so: int, day: dt.date, recipients: Seq
     )
 
 
-def wrap(ctx: Context, document: Frame, form: str, block: CopyBlock, selection: Selection = Selection()) -> Context:
+def wrap(ctx: Context, document: Frame, form: str, block: CopyBlock, selection: Selection = WHOLE) -> Context:
     """Return the context of a copy: the original's frame as issued, its body cut for a TRÍCH SAO, the block under it.
 
     Raise UsageError when a TRÍCH SAO selects nothing, or another form is given a selection.
