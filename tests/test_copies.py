@@ -402,7 +402,7 @@ def test_an_office_template_without_the_copy_block_is_refused(repo: Office) -> N
 
 
 def test_electronic_copy_has_only_the_o14_line_top_right_signed_by_the_copying_body(
-        repo: Office, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:
+        repo: Office, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811 (the fixture)
     monkeypatch.setenv("VANBAN_PIN", PASSPHRASE)
     _ok("copy", str(NOTICE), "--form", "trich_sao", "--unit", "Phòng Tài chính - Kế hoạch", "--number", "10",
         "--date", "2024-03-05", "--electronic", "--p12", str(pki.org_p12))
@@ -417,12 +417,12 @@ def test_electronic_copy_has_only_the_o14_line_top_right_signed_by_the_copying_b
     assert "2. Phòng Tài chính - Kế hoạch" in text and "Chỉ đạo gieo cấy" not in text
     assert "Số: 10/TrS-UBND" not in text and "TRÍCH SAO" not in text
     with pikepdf.open(pdf) as document:
-        assert not document.pages[0].images, "no image in ô 14 [R-SIG-12]"
         annot = next(a for a in document.pages[0].obj.Annots if a.get("/FT") == "/Sig")
         rect = Box(*(float(v) for v in annot.Rect))
         before = read_page(document, 0, annotations=False)
         document.flatten_annotations("all")
         after = read_page(document, 0, annotations=False)
+        assert not document.pages[0].get_images(), "no image in ô 14 [R-SIG-12]"  # the appearance drawn in
         flat = io.BytesIO()
         document.save(flat)
     # Top right of page 1, clear of the header.

@@ -161,7 +161,7 @@ def _series(root: Path, body: str, year: int) -> list[tuple[int, Entry]]:
 def propose(path: Path, day: dt.date | None = None) -> int:
     """Return the next copy number of the copying body this year, as far as this repository knows."""
     day = day or today()
-    root = repository_root(path.resolve().parent)
+    root, _source = original(path)  # a draft has no copy, hence no copy number
     who = copier(path.parent, None)
     body = " ".join(rules.upper_vi(x) for x in who.co_quan)
     return max((e.so for _n, e in _series(root, body, day.year)), default=0) + 1
