@@ -451,3 +451,28 @@ def test_the_o14_line_reads_as_the_decree_writes_it() -> None:
     when = dt.datetime(2024, 1, 5, 7, 30, 15, tzinfo=dt.UTC)
     assert electronic_line("sao_luc", "Ủy ban nhân dân  thị xã Hoàng Mai", when) == (
         "SAO LỤC; Ủy ban nhân dân thị xã Hoàng Mai; 2024-01-05T14:30:15+07:00")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["copy", str(DRAFT), "--form", "sao_y", "--number", "20"],
+     "Error: content/2024-01-phien-hop-thuong-ky.yaml is not issued (still a draft); only an issued document can be "
+     "copied — run vanban issue first"),
+    (["copy", str(NOTICE), "--form", "trich_sao", "--part", "IV", "--number", "20"],
+     "Error: the document has no part 'IV'; the labelled parts are: I, I.1, I.2, I.2.a, I.2.b, II, II.1, II.2"),
+    (["copy", str(NOTICE), "--form", "trich_sao", "--number", "20"],
+     "Error: an excerpt copy needs the parts to copy: --part LABEL (e.g. II.1) or --unit UNIT"),
+    (["copy", str(NOTICE), "--form", "sao_y", "--date", "2024-03-01"],
+     "Error: no copy number given. The next number as far as this repository knows is"),
+])
+def test_messages_in_english(repo: Office, args: list[str], message: str) -> None:
+    code, _out, err = _cli("--lang", "en", *args)
+    assert code == 2 and message in err, err
+
+
+def test_a_duplicate_copy_number_in_english_is_located(repo: Office) -> None:
+    code, _out, err = _cli("--lang", "en", "copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date",
+                           "2024-06-01")
+    assert code == 1
+    assert re.search(r"da-phat-hanh/so-dang-ky\.jsonl:\d+:1: so: copy number 01 of 2024 is already used by "
+                     r"01/SY-UBND \(sao y Thông báo số 03/TB-UBND ngày 01/02/2024\); the next number as far as this "
+                     r"repository knows is \d+ \[R-OTH-7\]", err), err
