@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import ROOT, docx_paragraphs
+from helpers import ROOT
 from vanban.cli import main
 from vanban.commands import tasks
 from vanban.pipeline.deadlines import parse
