@@ -476,3 +476,18 @@ def test_a_duplicate_copy_number_in_english_is_located(repo: Office) -> None:
     assert re.search(r"da-phat-hanh/so-dang-ky\.jsonl:\d+:1: so: copy number 01 of 2024 is already used by "
                      r"01/SY-UBND \(sao y Thông báo số 03/TB-UBND ngày 01/02/2024\); the next number as far as this "
                      r"repository knows is \d+ \[R-OTH-7\]", err), err
+
+
+def test_an_electronic_copy_with_no_room_top_right_is_refused(pki: Pki) -> None:  # noqa: F811 (the fixture)
+    from vanban.commands import stamp
+    from vanban.commands.copy import sign_electronic
+    from vanban.errors import UsageError
+
+    # A page whose top third is all ink: ô 14 has nowhere to go [R-SIG-12].
+    page = stamp._render("<div style='height: 110mm; background: #000'></div>", 210 * MM, 297 * MM)
+    key = sign.pkcs12_key(pki.org_p12, PASSPHRASE)
+    try:
+        with pytest.raises(UsageError, match=r"dòng ô 14 của bản sao điện tử \[R-SIG-12\]"):
+            sign_electronic(page, key, "sao_y", "ỦY BAN NHÂN DÂN THỊ XÃ HOÀNG MAI", "Hoàng Mai")
+    finally:
+        key.close()

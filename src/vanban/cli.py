@@ -293,7 +293,8 @@ def _day(option: object) -> AsOf:
 @_as_of
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "pdf", "docx"]),
               default="table", show_default=True,
-              help="table/csv/xlsx: danh sách; pdf/docx: trích nhiệm vụ của --unit từ MỘT thông báo.")
+              help="table/csv/xlsx: danh sách; pdf/docx: TRÍCH SAO các phần giao --unit của MỘT thông báo đã "
+                   "phát hành (lấy số bản sao tiếp theo, lưu, ghi sổ, commit).")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp kết quả (bắt buộc với xlsx, pdf, docx; csv không có -o thì in ra màn hình).")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,

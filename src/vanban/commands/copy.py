@@ -292,7 +292,11 @@ def sign_electronic(data: bytes, key: Key, form: str, body: str, location: str, 
     text = electronic_line(form, body, when)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         ink = read_page(pdf, 0)
-    box = stamp.attachment_box(ink, stamp.attachment_width(text))
+    try:
+        box = stamp.attachment_box(ink, stamp.attachment_width(text))
+    except UsageError:
+        raise UsageError(_("góc trên bên phải trang 1 không còn chỗ trống cho dòng ô 14 của bản sao điện tử "
+                           "[R-SIG-12]")) from None
     appearance = stamp.text_pdf(text, box, ELECTRONIC_PT)
     signed = sign_pdf(data, key, field_name=COPY_FIELD, page=0, box=box, appearance=appearance, certify=False,
                       when=when, reason=f"{NAMES[form]} văn bản", location=location, tsa=tsa)
