@@ -28,6 +28,7 @@ from lxml import etree
 
 from helpers import ROOT
 from vanban.pipeline.context import Block, Context
+from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.kinds import KINDS
 from vanban.pipeline.render_docx import RULE_STYLE_IDS
 from vanban.pipeline.templates import default_dir, find, variables
@@ -106,9 +107,13 @@ def test_block_attributes_used_exist_on_block() -> None:
     """Contract: attributes read from body blocks (``block.text``, ``body[-1].bold``) are Block fields."""
     env = jinja2.Environment()
     tree = env.parse(_jinja_source())
-    attrs = {node.attr for node in tree.find_all(jinja2.nodes.Getattr)}
+    nodes = list(tree.find_all(jinja2.nodes.Getattr))
+    copy = {n.attr for n in nodes if isinstance(n.node, jinja2.nodes.Name) and n.node.name == "sao"}
+    attrs = {n.attr for n in nodes if not (isinstance(n.node, jinja2.nodes.Name) and n.node.name == "sao")}
     block_fields = {f.name for f in dataclasses.fields(Block)}
     assert attrs and attrs <= block_fields, sorted(attrs - block_fields)
+    # The copy block's parts (Mẫu 3.1) read fields of the context's CopyBlock.
+    assert copy and copy <= {f.name for f in dataclasses.fields(CopyBlock)}, sorted(copy)
 
 
 def test_no_jinja_inside_attributes_and_each_tag_in_one_run() -> None:

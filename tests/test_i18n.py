@@ -29,7 +29,7 @@ from vanban import i18n
 from vanban.cli import main
 from vanban.commands import diff, tasks
 from vanban.commands.build import run
-from vanban.commands.tasks import export, extract
+from vanban.commands.tasks import export
 from vanban.errors import Problem
 from vanban.pipeline.notice import load_one
 
@@ -318,17 +318,30 @@ def test_task_table_is_translated_but_csv_stays_vietnamese() -> None:
     assert "Chưa làm – quá hạn" in csv_en
 
 
-def test_extract_content_is_never_translated() -> None:
+def test_copy_content_is_never_translated() -> None:
+    """A TRÍCH SAO (the per-unit extract) and its copy block are document content: Vietnamese in any language."""
+    import datetime as dt
+
+    from vanban.pipeline import copies
+    from vanban.pipeline.context import build_context
     from vanban.pipeline.notice import load
 
     history = ROOT / "tests" / "fixtures" / "tasks" / "history"
     notice = load([history / "2024-01-phien-hop.yaml"])[0].model
     unit = next(t.don_vi for t in tasks.collect(load([history / "2024-01-phien-hop.yaml"])) if t.don_vi)
-    vi = extract.extract(notice, unit)
+    who = copies.Copier(("ỦY BAN NHÂN DÂN", "THỊ XÃ HOÀNG MAI"), "UBND", "Hoàng Mai", ("CHÁNH VĂN PHÒNG",),
+                        "Lê Văn Bình")
+
+    def made() -> list[str]:
+        block = copies.copy_block("trich_sao", who, 2, dt.date(2024, 2, 1), [unit])
+        return copies.wrap(build_context(notice, "x"), notice, "trich_sao", block,
+                           copies.Selection((), unit)).paragraph_texts()
+
+    vi = made()
     i18n.set_language("en")
-    en = extract.extract(notice, unit)
+    en = made()
     assert en == vi
-    assert en.trich_yeu[0].startswith("Trích Thông báo số")
+    assert "TRÍCH SAO" in en and "Số: 02/TrS-UBND" in en and "…" in en
 
 
 def test_diff_report_and_warning_label_follow_the_language() -> None:

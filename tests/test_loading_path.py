@@ -87,6 +87,11 @@ def test_build_verify_and_extract_on_profile_based_notices(repository: Path,
     code, out, err = _run(["verify", str(pdf)], capsys)
     assert code == 0, err
     assert f"được xuất từ {EXAMPLE}" in out
+    # The per-unit extract is a TRÍCH SAO: of an issued notice only, rebuilt from its snapshot.
+    code, out, err = _run(["tasks", str(EXAMPLE), "-u", "Phòng Kinh tế", "-f", "pdf", "-o", "kt.pdf"], capsys)
+    assert code == 2 and "chưa phát hành (còn là dự thảo)" in err
+    code, out, err = _run(["issue", str(EXAMPLE), "--number", "1", "--date", "2024-01-05"], capsys)
+    assert code == 0, err
     code, out, err = _run(["tasks", str(EXAMPLE), "-u", "Phòng Kinh tế", "-f", "pdf", "-o", "kt.pdf"], capsys)
     assert code == 0, err
     assert Path("kt.pdf").read_bytes().startswith(b"%PDF-")

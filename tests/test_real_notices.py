@@ -284,13 +284,19 @@ def test_new_carries_recurring_and_open_tasks() -> None:
     assert {r.ma for r in rows} >= {"CDS-01", "CDS-02", "CDS-03", "CDS-04"}
 
 
-def test_extract_of_one_unit_keeps_its_marked_deadline_once(tmp_path: Path) -> None:
-    out = tmp_path / "ubnd-huyen.pdf"
-    assert main(["tasks", "--unit", "Sở Tài chính", "-f", "pdf", str(REAL / "diem-han-bang-chu.yaml"),
-                 "-o", str(out)]) == 0
-    with pdfplumber.open(out) as pdf:
-        text = squash("".join(p.extract_text() or "" for p in pdf.pages))
+def test_trich_sao_of_one_unit_keeps_its_marked_deadline_once() -> None:
+    """The unit's part is copied verbatim: a deadline the sentence states is printed once, as in the original."""
+    from vanban.pipeline import copies
+    from vanban.pipeline.context import build_context
+    from vanban.pipeline.render_pdf import render_pdf
+
+    model = load([REAL / "diem-han-bang-chu.yaml"])[0].model
+    who = copies.Copier(("ỦY BAN NHÂN DÂN",), "UBND", "Hà Tĩnh", ("CHÁNH VĂN PHÒNG",), "Lê Văn A")
+    block = copies.copy_block("trich_sao", who, 1, dt.date(2026, 10, 1), ["Sở Tài chính"])
+    ctx = copies.wrap(build_context(model, "x"), model, "trich_sao", block, copies.Selection((), "Sở Tài chính"))
+    text = squash(pdf_text(render_pdf(ctx)))
     assert text.count(squash("trong tháng 10/2026")) == 1 and squash("trước ngày 21/9/2026") in text
+    assert squash("TRÍCH SAO") in text and "…" in text
 
 
 # --- drafts ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import ROOT, docx_paragraphs
+from helpers import ROOT
 from vanban.cli import main
 from vanban.commands import tasks
 from vanban.pipeline.deadlines import parse
@@ -141,17 +141,14 @@ def test_diff_shows_the_status_of_a_dropped_task(folder: Path, capsys: pytest.Ca
     assert out.splitlines()[-1] == "Trạng thái tính đến ngày 10/02/2024 (theo --as-of)."
 
 
-def test_the_extract_of_open_tasks_reads_status_from_the_notices_beside_it(
-        folder: Path, tmp_path: Path) -> None:
+def test_the_extract_never_filters_by_status(folder: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The per-unit extract is a TRÍCH SAO: the unit's parts verbatim, never cut by status [issue 15]."""
     out = tmp_path / "kinh-te.docx"
     assert main(["tasks", "--unit", "Phòng Kinh tế", "--open", "--as-of", "2024-02-10", "-f", "docx",
-                 str(folder / JAN), "-o", str(out)]) == 0
-    text = " ".join(docx_paragraphs(out.read_bytes()))
-    assert "Tham mưu xây dựng kế hoạch tổ chức Tết trồng cây" in text  # KT-02: still open
-    assert "Tập trung chỉ đạo sản xuất cây trồng vụ Xuân" not in text  # KT-01: done on 14/01
-    assert "nhiệm vụ giao Phòng Kinh tế chưa hoàn thành đến ngày 10/02/2024 như sau:" in text
-    assert main(["tasks", "--unit", "Phòng Kinh tế", "--open", "--as-of", "2024-03-10", "-f", "docx",
-                 str(folder / JAN), "-o", str(out)]) == 2  # nothing left of that unit
+                 str(folder / JAN), "-o", str(out)]) == 2
+    assert "không lọc theo trạng thái; bỏ --open, --overdue" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def _row(han: str, history: tuple[Update, ...] = ()) -> tasks.TaskRow:

@@ -16,12 +16,10 @@ import pytest
 from helpers import ROOT, SEED
 from vanban.cli import main
 from vanban.commands import tasks
-from vanban.commands.tasks import export, extract
+from vanban.commands.tasks import export
 from vanban.errors import ContentError, UsageError
 from vanban.pipeline.context import build_context
 from vanban.pipeline.notice import load
-from vanban.pipeline.outline import outline
-from vanban.pipeline.outline import tasks as tasks_of
 
 HISTORY = ROOT / "tests" / "fixtures" / "tasks" / "history"
 JAN, FEB, MAR = (HISTORY / f"2024-0{m}-phien-hop.yaml" for m in (1, 2, 3))
@@ -331,54 +329,12 @@ def _flat(text: str) -> str:
     return "".join(text.split())
 
 
-def test_extract_model_keeps_header_signer_and_only_the_units_tasks() -> None:
-    notice = load([SEED])[0].model
-    part = extract.extract(notice, "PHÒNG KINH TẾ")
-    for name in ("co_quan", "so", "ngay", "nguoi_ky", "noi_nhan", "luu"):
-        assert getattr(part, name) == getattr(notice, name)
-    assert part.trich_yeu == ("Trích Thông báo số 05/TB-UBND – nhiệm vụ giao Phòng Kinh tế",)
-    assert [t.don_vi for t in tasks_of(outline(part.noi_dung))] == ["Phòng Kinh tế"] * 6
-    with pytest.raises(UsageError, match="Phòng Tư pháp"):
-        extract.extract(notice, "Phòng Không Có")
-
-
-def test_extract_pdf_has_only_that_units_tasks_and_the_notice_header(tmp_path: Path) -> None:
-    import pdfplumber
+def test_extract_of_a_notice_never_issued_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The per-unit extract is a TRÍCH SAO: only of an issued notice (the copies themselves: test_copies.py)."""
     out = tmp_path / "kinh-te.pdf"
-    assert main(["tasks", "--unit", "phòng kinh tế", "-f", "pdf", str(SEED), "-o", str(out)]) == 0
-    with pdfplumber.open(out) as pdf:
-        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    flat = _flat(text)
-    rows = _rows(SEED)
-    mine = [r for r in rows if r.don_vi == "Phòng Kinh tế"]
-    others = [r for r in rows if r.don_vi != "Phòng Kinh tế"]
-    assert len(mine) == 6 and len(others) == 50
-    for row in mine:
-        assert _flat(row.text).rstrip(".") in flat, row.text
-    leaked = [r.text for r in others if _flat(r.text).rstrip(".") in flat]
-    assert leaked == []
-    for expected in ("ỦY BAN NHÂN DÂN", "THỊ XÃ HOÀNG MAI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Số: 05/TB-UBND", "Hoàng Mai, ngày 02 tháng 01 năm 2024", "THÔNG BÁO",
-                     "TL. CHỦ TỊCH", "Nguyễn Mạnh Hùng", "Nơi nhận:", "- Lưu: VT, VP (2).",
-                     "Trích Thông báo số 05/TB-UBND – nhiệm vụ giao Phòng Kinh tế"):
-        assert _flat(expected) in flat, expected
-    assert _flat("KẾT QUẢ ĐẠT ĐƯỢC") not in flat  # the notice's other sections are left out
-    assert _flat("hàng kém chất lượng./.") in flat  # R-END-1: the end mark follows the last task
-
-
-def test_extract_docx_has_only_that_units_tasks(tmp_path: Path) -> None:
-    import docx
-    out = tmp_path / "tu-phap.docx"
-    assert main(["tasks", "--unit", "Phòng Tư pháp", "-f", "docx", str(SEED), "-o", str(out)]) == 0
-    document = docx.Document(str(out))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    flat = _flat("\n".join(parts))
-    assert _flat("Thẩm định hồ sơ công nhận xã đạt chuẩn tiếp cận pháp luật năm 2023.") in flat
-    assert _flat("Hoàn thành công tác hệ thống hóa văn bản kỳ 2019-2023./.") in flat
-    assert _flat("Tham mưu xây dựng và ban hành kế hoạch chuyển đổi số năm 2024") not in flat
-    assert _flat("Nguyễn Mạnh Hùng") in flat and _flat("Số: 05/TB-UBND") in flat
+    assert main(["tasks", "--unit", "phòng kinh tế", "-f", "pdf", str(SEED), "-o", str(out)]) == 2
+    assert "chưa phát hành (còn là dự thảo); chỉ sao văn bản đã phát hành" in capsys.readouterr().err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("args", [
@@ -386,6 +342,8 @@ def test_extract_docx_has_only_that_units_tasks(tmp_path: Path) -> None:
     ["-f", "pdf", "--unit", "Thanh tra", str(SEED)],  # no -o
     ["-f", "pdf", "--unit", "Thanh tra", str(SEED), str(JAN), "-o", "x.pdf"],  # two notices
     ["-f", "xlsx", str(SEED)],  # xlsx needs -o
+    ["-f", "pdf", "--unit", "Thanh tra", "--open", str(SEED), "-o", "x.pdf"],  # a TRÍCH SAO copies, never filters
+    ["-f", "pdf", "--unit", "Thanh tra", str(SEED), "-o", "x.docx"],  # -o of another format
 ])
 def test_cli_extract_and_xlsx_usage_errors_exit_2(args: list[str], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

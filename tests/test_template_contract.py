@@ -102,7 +102,4 @@ def test_build_refuses_a_word_template_without_the_footnotes_part(office: Path,
     assert "thiếu phần chú thích cuối trang (word/footnotes.xml); các kiểu (style) FootnoteText, FootnoteReference" \
         in err
     assert not (office / "output").exists()
-    # The per-unit extract renders with the same templates: refused the same way.
-    assert main(["tasks", "--unit", "Phòng Kinh tế", "-f", "docx", "-o", "x.docx",
-                 "content/2023-12-phien-hop-thuong-ky.yaml"]) == 1
-    assert "templates/thong_bao.docx: mẫu làm theo hợp đồng mẫu 1" in capsys.readouterr().err
+    # Copies (the per-unit TRÍCH SAO included) render with the same templates: tests/test_copies.py.

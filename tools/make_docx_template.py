@@ -507,6 +507,44 @@ def _sign_table(doc: Any, layout: Layout) -> None:
     _para(doc, "VB End")
 
 
+def _copy_block(doc: Any, layout: Layout) -> None:
+    """A paper copy's block (Mẫu 3.1), shown only on a copy: a rule the width of the text, then the block [R-OTH-7].
+
+    Why no new style: the original's .docx from this template must stay byte for byte what it
+    was; the copy block's parts take the frame's own styles [Phụ lục I Phần II.II.2.c] (the
+    form that of the Tiêu ngữ, 13–14 pt bold), and the full-width rule is set on its paragraph.
+    """
+    _para(doc, "VB So", "{%p if sao %}")
+    rule = _para(doc, "VB So")
+    fmt = rule.paragraph_format
+    fmt.space_before = Pt(layout.para_space_pt * 2)
+    fmt.space_after = Pt(layout.para_space_pt)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(1.0)
+    fmt.keep_with_next = True
+    border = _el("w:pBdr")
+    border.append(_el("w:bottom", val="single", sz=str(round(layout.rule_weight_pt * 8)), space="0", color="000000"))
+    _put(rule._p.get_or_add_pPr(), border, _PPR_ORDER)
+    widths = (layout.header_left_mm, layout.header_right_mm)
+    table = _table(doc, widths, layout, 0, rows=2)
+    left, right = _row(table.rows[0], widths).cells
+    _loop(left, "sao.co_quan", "VB Co Quan")
+    _para(left, RULE_STYLES["co_quan"])
+    _para(right, "VB Tieu Ngu", "{{ sao.hinh_thuc }}")  # R-OTH-7: 13–14 pt upright bold, as the Tiêu ngữ
+    left, right = _row(table.rows[1], widths).cells
+    _para(left, "VB So", "{{ sao.so_ky_hieu }}")
+    _para(right, "VB Ngay", "{{ sao.dia_danh_ngay }}")
+    widths = (layout.sign_left_mm, layout.sign_right_mm)
+    table = _table(doc, widths, layout, layout.para_space_pt, rows=1)
+    left, right = _row(table.rows[0], widths).cells
+    _para(left, "VB Noi Nhan Label", "{{ sao.noi_nhan_label }}")
+    _loop(left, "sao.noi_nhan", "VB Noi Nhan")
+    _loop(right, "sao.chuc_vu", "VB Chuc Vu")
+    _para(right, "VB Ho Ten", "{{ sao.ho_ten }}")
+    _para(doc, "VB End")
+    _para(doc, "VB So", "{%p endif %}")
+
+
 def _field_run(paragraph: Any, kind: str, text: str = "") -> None:
     run = paragraph.add_run()
     _rpr_fonts(run._r.get_or_add_rPr())
@@ -583,6 +621,7 @@ def build_template(loai: str = DEFAULT, layout: Layout = LAYOUT) -> bytes:
         _kinh_gui(doc)
     _body(doc)
     _sign_table(doc, layout)
+    _copy_block(doc, layout)
     _headers(doc, layout)
     with core_namespace():  # docxtpl may be imported already (e.g. by the tests)
         props = doc.core_properties

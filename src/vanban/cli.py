@@ -293,7 +293,8 @@ def _day(option: object) -> AsOf:
 @_as_of
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "pdf", "docx"]),
               default="table", show_default=True,
-              help="table/csv/xlsx: danh sách; pdf/docx: trích nhiệm vụ của --unit từ MỘT thông báo.")
+              help="table/csv/xlsx: danh sách; pdf/docx: TRÍCH SAO các phần giao --unit của MỘT thông báo đã "
+                   "phát hành (lấy số bản sao tiếp theo, lưu, ghi sổ, commit).")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp kết quả (bắt buộc với xlsx, pdf, docx; csv không có -o thì in ra màn hình).")
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -303,12 +304,11 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     """Liệt kê nhiệm vụ trong các thông báo PATHS (mặc định content/) cùng trạng thái, hạn, đơn vị.
 
     Trạng thái lấy từ 'cap_nhat_nhiem_vu' của các thông báo sau, tính đến ngày --as-of. Với
-    -f pdf/docx: bản trích các nhiệm vụ giao --unit từ một thông báo (--open, --overdue: chỉ
-    nhiệm vụ chưa xong, quá hạn, theo các thông báo cùng thư mục), cùng tiêu đề, người ký.
+    -f pdf/docx: TRÍCH SAO các phần giao --unit của một thông báo đã phát hành (như 'vanban copy
+    FILE --form trich_sao --unit U --next'): lấy số bản sao tiếp theo, lưu, ghi sổ, commit.
     """
-    from vanban.commands.tasks import beside, collect, select, taskless
+    from vanban.commands.tasks import collect, select, taskless
     from vanban.commands.tasks.export import csv_text, table_text, xlsx_bytes
-    from vanban.commands.tasks.extract import render_extract
     from vanban.pipeline.notice import load
     from vanban.pipeline.status import date_warnings
 
@@ -316,12 +316,15 @@ def tasks(paths: tuple[Path, ...], unit: str | None, open_only: bool, overdue: b
     if fmt in ("pdf", "docx"):
         if not unit or out_file is None or len(paths) != 1:
             raise UsageError(_("-f {format} cần đúng một tệp thông báo, --unit và -o TỆP").format(format=fmt))
-        notice = load(list(paths))[0]
-        # --open, --overdue: the status comes from the notices beside it.
-        rows = select(beside(notice), unit, open_only, overdue, day.day) if open_only or overdue else None
-        data = render_extract(notice.model, out_file.stem, unit, fmt, _templates(templates), rows, day)
-        _write(out_file, data)
-        click.echo(_("Đã ghi {path}").format(path=_shown(out_file)))
+        if open_only or overdue:
+            raise UsageError(_("trích sao chép nguyên văn phần giao đơn vị, không lọc theo trạng thái; bỏ --open, "
+                               "--overdue"))
+        if out_file.suffix.lower() != f".{fmt}":
+            raise UsageError(_("-o phải là tệp .{format}").format(format=fmt))
+        from vanban.commands.tasks.extract import unit_copy
+
+        # The unit's part leaves the office as a TRÍCH SAO, numbered next in the copy series.
+        _report_copy(unit_copy(paths[0], unit, templates=_templates(templates)), out_file, True)
         return
     notices = load(list(paths) or [DEFAULT_CONTENT])
     named = {p.resolve() for p in paths if p.is_file()}  # a giấy mời named on the command line gives no tasks
@@ -522,6 +525,112 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
         click.echo(f"  {_shown(path)}")
 
 
+@cli.command(name="copy")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--form", type=click.Choice(["sao_y", "sao_luc", "trich_sao"]), required=True,
+              help="Hình thức sao: sao_y (SAO Y), sao_luc (SAO LỤC) hoặc trich_sao (TRÍCH SAO).")
+@click.option("--part", "parts", multiple=True, metavar=N_("NHÃN"),
+              help="Trích sao: phần cần trích theo nhãn in trên văn bản (II, II.1, II.2.b) hoặc mã nhiệm vụ; "
+                   "lặp lại để trích nhiều phần.")
+@click.option("-u", "--unit", default=None, help="Trích sao: mọi phần giao đơn vị này (không phân biệt hoa, thường).")
+@click.option("--number", type=int, default=None, callback=_at_least_one,
+              help="Số bản sao (dãy số chung cho sao y, sao lục, trích sao trong năm).")
+@click.option("--next", "use_next", is_flag=True, help="Dùng số bản sao đề xuất: số lớn nhất trong kho này + 1.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar=_DATE,
+              help="Ngày sao, dạng năm-tháng-ngày (mặc định: hôm nay, giờ Việt Nam).")
+@click.option("--signer", default=None,
+              help="Người ký bản sao: tên một mục trong nguoi_ky của vanban.yaml (mặc định: mục đầu tiên).")
+@click.option("--to", "recipients", multiple=True, metavar=N_("NƠI_NHẬN"),
+              help="Nơi nhận bản sao, lặp lại cho mỗi nơi (luôn thêm '- Lưu: VT.').")
+@click.option("--electronic", is_flag=True,
+              help="Bản sao điện tử (Mẫu 3.2): chỉ PDF, cơ quan ký số, dòng ô 14 (hình thức sao; cơ quan sao; "
+                   "thời gian ký) ở góc trên bên phải trang 1, không khối bản sao giấy. Cần --p12 hoặc --pkcs11.")
+@click.option("--p12", "p12", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Với --electronic: tệp khóa PKCS#12 (.p12, .pfx) của cơ quan.")
+@click.option("--pkcs11", "library", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Với --electronic: thư viện PKCS#11 của thiết bị ký số của cơ quan.")
+@click.option("--token", default=None, help="Nhãn của thiết bị (token) PKCS#11.")
+@click.option("--key-label", default=None, help="Nhãn của khóa (và chứng thư cùng nhãn) trên thiết bị PKCS#11.")
+@click.option("--pin-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp chứa mã PIN hoặc mật khẩu (dòng đầu). Mặc định: biến môi trường VANBAN_PIN, không có thì hỏi.")
+@click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Ghi thêm bản sao ra tệp này (.pdf hoặc .docx), ngoài bản lưu trong kho.")
+@click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục mẫu riêng (mặc định: ./templates nếu có).")
+def copy_command(file: Path, form: str, parts: tuple[str, ...], unit: str | None, number: int | None,
+                 use_next: bool, day: object, signer: str | None, recipients: tuple[str, ...], electronic: bool,
+                 p12: Path | None, library: Path | None, token: str | None, key_label: str | None,
+                 pin_file: Path | None, tsa: str, out: Path | None, templates: Path | None) -> None:
+    """Sao văn bản đã phát hành FILE: sao y, sao lục hoặc trích sao theo Nghị định 30; lưu, ghi sổ, commit.
+
+    Bản sao dựng lại nguyên thể thức văn bản như khi phát hành (từ bản chốt trong da-phat-hanh/),
+    dưới đó là khối bản sao (Mẫu 3.1): hình thức sao, cơ quan sao, số bản sao, địa danh và ngày,
+    người ký, nơi nhận. Dự thảo không sao được. Kho chỉ biết các số bản sao đã dùng trong kho.
+    """
+    from vanban.commands.copy import make_copy, propose
+    from vanban.pipeline.copies import Selection
+
+    date = day.date() if isinstance(day, dt.datetime) else None
+    if out is not None and out.suffix.lower() not in ((".pdf",) if electronic else (".pdf", ".docx")):
+        raise UsageError(_("-o cần tệp .pdf hoặc .docx (bản sao điện tử: .pdf)"))
+    if not electronic and (p12 or library):
+        raise UsageError(_("--p12, --pkcs11 dùng cho bản sao điện tử (--electronic); bản sao giấy ký tay, đóng dấu"))
+    if number is not None and use_next:
+        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
+    if number is None:
+        proposed = propose(file, date)
+        if not use_next:
+            raise UsageError(_("chưa cho số bản sao. Số tiếp theo theo kho này là {number} (kho không biết các số "
+                               "cấp ngoài kho); chạy lại với --number {number} hoặc --next").format(number=proposed))
+        number = proposed
+    selection = Selection(parts, unit or "")
+    if not electronic:
+        done = make_copy(file, form, number, date, selection, signer, recipients, _templates(templates))
+    else:
+        key = _signing_key(p12, library, token, key_label, pin_file)
+        try:
+            done = make_copy(file, form, number, date, selection, signer, recipients, _templates(templates),
+                             key=key, tsa=tsa)
+        finally:
+            key.close()
+    _report_copy(done, out, use_next)
+
+
+def _report_copy(done: Any, out: Path | None, proposed: bool) -> None:
+    """Say what the copy step did (and that a number it chose is the repository's view); write ``out``."""
+    if proposed:
+        click.echo(_("Số bản sao {number}: số lớn nhất đã dùng trong kho này + 1.").format(number=done.number))
+    click.echo(_("Đã sao {number} ngày {day} (commit {commit}):").format(
+        number=done.number, day=done.day.strftime("%d/%m/%Y"), commit=done.commit[:10]))
+    for path in done.files:
+        click.echo(f"  {_shown(path)}")
+    if out is not None:
+        _write(out, done.outputs[out.suffix.lower().lstrip(".")])
+        click.echo(_("Đã ghi {path}").format(path=_shown(out)))
+
+
+def _signing_key(p12: Path | None, library: Path | None, token: str | None, key_label: str | None,
+                 pin_file: Path | None) -> Any:
+    """Return the signing key the options name (a PKCS#12 file or a PKCS#11 token); the PIN never from argv."""
+    from vanban.commands.sign import pkcs11_key, pkcs12_key, read_secret
+
+    if (p12 is None) == (library is None):
+        raise UsageError(_("cần đúng một nguồn khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --token NHÃN --key-label NHÃN"))
+    if library is not None and not (token and key_label):
+        raise UsageError(_("--pkcs11 cần --token và --key-label"))
+    secret = read_secret(file=pin_file)
+    if secret is None:
+        if not sys.stdin.isatty():
+            raise UsageError(_("cần mã PIN hoặc mật khẩu: đặt biến môi trường VANBAN_PIN, dùng --pin-file, "
+                               "hoặc chạy trong cửa sổ lệnh để nhập"))
+        secret = click.prompt(_("Mã PIN / mật khẩu"), hide_input=True, err=True)
+    if p12 is not None:
+        return pkcs12_key(p12, secret)
+    assert library is not None and token and key_label
+    return pkcs11_key(library, token, key_label, secret)
+
+
 @cli.command(name="sign")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--role", type=click.Choice(["leader", "organisation"]), required=True,
@@ -558,23 +667,9 @@ def sign_command(file: Path, role: str, p12: Path | None, library: Path | None, 
     FILE .yaml chưa phát hành: người có thẩm quyền ký bản dự thảo phát hành (số, ngày để trống).
     FILE .yaml đã phát hành: ký bản lưu mới nhất. Mã PIN không bao giờ nhận trên dòng lệnh.
     """
-    from vanban.commands.sign import LEADER, ORGANISATION, Request, pkcs11_key, pkcs12_key, read_secret, run
+    from vanban.commands.sign import LEADER, ORGANISATION, Request, run
 
-    if (p12 is None) == (library is None):
-        raise UsageError(_("cần đúng một nguồn khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --token NHÃN --key-label NHÃN"))
-    if library is not None and not (token and key_label):
-        raise UsageError(_("--pkcs11 cần --token và --key-label"))
-    secret = read_secret(file=pin_file)
-    if secret is None:
-        if not sys.stdin.isatty():
-            raise UsageError(_("cần mã PIN hoặc mật khẩu: đặt biến môi trường VANBAN_PIN, dùng --pin-file, "
-                               "hoặc chạy trong cửa sổ lệnh để nhập"))
-        secret = click.prompt(_("Mã PIN / mật khẩu"), hide_input=True, err=True)
-    if p12 is not None:
-        key = pkcs12_key(p12, secret)
-    else:
-        assert library is not None and token and key_label
-        key = pkcs11_key(library, token, key_label, secret)
+    key = _signing_key(p12, library, token, key_label, pin_file)
     try:
         done = run(Request(file, LEADER if role == "leader" else ORGANISATION, key, signed_draft, attachment_of, out,
                            month.date() if isinstance(month, dt.datetime) else None, config, _templates(templates),
@@ -719,7 +814,8 @@ def _placeholder(kind: click.ParamType[Any]) -> str | None:
 
 
 #: Commands that write files; only their failures are summed up with "không ghi tệp nào".
-_WRITERS = frozenset({"build", "issue", "sign", "new", "init", "schema", "remind", "templates", "register", "tasks"})
+_WRITERS = frozenset({"build", "issue", "copy", "sign", "new", "init", "schema", "remind", "templates", "register",
+                      "tasks"})
 
 
 def _writes(args: Sequence[str]) -> bool:

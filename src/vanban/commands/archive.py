@@ -31,8 +31,9 @@ REGISTER_NAME = "so-dang-ky.jsonl"
 MAX_REGISTER_BYTES = 64 * 1024 * 1024
 #: Largest archived file read when verifying (a signed 200-page PDF is a few MB).
 MAX_ARCHIVED_BYTES = 256 * 1024 * 1024
-#: Events a register line records.
-EVENTS = ("phat_hanh", "ky_so", "dien_so")
+#: Events a register line records; ``sao`` is a copy (SAO Y, SAO LỤC, TRÍCH SAO) of the document
+#: issued from ``nguon``, numbered in the copy series [Phụ lục I Phần II.II.1.c].
+EVENTS = ("phat_hanh", "ky_so", "dien_so", "sao")
 
 
 def sha256(data: bytes) -> str:
@@ -239,7 +240,7 @@ def latest_pdf(entries: Sequence[Entry], source: str) -> str | None:
     """Return the archived PDF that is the latest revision of the document issued from ``source``."""
     latest = None
     for entry in entries:
-        if entry.nguon != source:
+        if entry.nguon != source or entry.su_kien == "sao":  # a copy is no revision of the original
             continue
         for name in entry.tep:
             if name.endswith(".pdf") and "-phu-luc-" not in name:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from vanban.pipeline import inline, kinds, rules
 from vanban.pipeline.blocks import Block, body
+from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.fonts import text_width_mm, wrap
 from vanban.pipeline.inline import Inline, Note
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
@@ -91,6 +92,7 @@ class Context:
     footnotes: tuple[Note, ...] = ()  # every footnote, numbered 1, 2, 3 … in reading order
     loai: str = kinds.DEFAULT  # the kind: its templates are <loai>.html, <loai>.css and <loai>.docx
     kinh_gui: KinhGui | None = None  # ô 9a, for a kind addressed to someone
+    sao: CopyBlock | None = None  # a paper copy's block under the original [R-OTH-7]; None on the original
 
     @property
     def footnote_texts(self) -> list[str]:
@@ -111,7 +113,7 @@ class Context:
         out += [*self.kinh_gui.lines] if self.kinh_gui else []
         out += [b.text for b in self.body]
         out += [self.noi_nhan_label, *self.noi_nhan, *self.chuc_vu, self.ho_ten]
-        return out
+        return out + (self.sao.lines() if self.sao else [])
 
 
 _VN = dt.timezone(dt.timedelta(hours=7), "ICT")
