@@ -33,6 +33,7 @@ from docx.text.paragraph import Paragraph
 
 from helpers import ROOT, context_from_yaml, context_of, notice_yaml, words
 from vanban.pipeline.context import Block, Context
+from vanban.pipeline.layout import NOI_NHAN_MAX_MM, NOI_NHAN_MIN_MM
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.templates import search_path
 
@@ -298,11 +299,12 @@ def test_so_and_date_share_a_row(doc: Any, ctx: Context) -> None:
     assert 13 <= size_pt(doc, day) <= 14 and font_prop(doc, day, "italic")
 
 
-def test_header_table_is_a_fixed_borderless_65_100_grid(doc: Any) -> None:
-    """§3.3: header 65 | 100 mm, signature 62 | 103 mm; fixed layout (LibreOffice needs it), no borders."""
+def test_header_table_is_a_fixed_borderless_65_100_grid(doc: Any, ctx: Context) -> None:
+    """§3.3: header 65 | 100 mm, signature as the context fits it; fixed layout (LibreOffice needs it), no borders."""
     header, sign = tables(doc)
     assert grid_mm(header) == pytest.approx([65, 100], abs=0.1)
-    assert grid_mm(sign) == pytest.approx([62, 103], abs=0.1)
+    assert grid_mm(sign) == pytest.approx([ctx.cot_noi_nhan_mm, ctx.cot_nguoi_ky_mm], abs=0.05)
+    assert NOI_NHAN_MIN_MM <= ctx.cot_noi_nhan_mm <= NOI_NHAN_MAX_MM
     for table in (header, sign):
         layout = tblpr(table).find(qn("w:tblLayout"))
         assert layout is not None and layout.get(qn("w:type")) == "fixed"
@@ -457,8 +459,7 @@ def test_end_mark_only_at_the_end(doc: Any, ctx: Context) -> None:
 
 def _sign_cells(document: Any) -> tuple[Any, Any]:
     sign = tables(document)[-1]
-    (row,) = sign.rows
-    left, right = row.cells
+    left, right = sign.rows[0].cells  # the signer's row; a long list goes on in a second
     return left, right
 
 
@@ -498,14 +499,23 @@ def test_signer(doc: Any, ctx: Context) -> None:
 
 
 def test_last_paragraph_and_signature_never_part(doc: Any, ctx: Context) -> None:
-    """R-SIG-6: the last body paragraph keeps with the table; rows never split; cells keep together."""
+    """R-SIG-6: the last body paragraph keeps with the table; the signer's row never splits.
+
+    A list longer than a page goes on in a second row, which may split and holds only Nơi nhận
+    lines (docs/templates.md, "The signature page").
+    """
     last = body_paragraphs(doc, ctx)[-1]
     assert para_prop(last, "keep_with_next") and para_prop(last, "keep_together")
     sign = tables(doc)[-1]
-    for row in sign.rows:
-        assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    first, *rest = sign.rows
+    assert first._tr.trPr is not None and first._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert len(rest) == (1 if ctx.noi_nhan_canh_ky < len(ctx.noi_nhan) else 0)
+    for row in rest:
+        assert row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None
+        assert [p.text for p in row.cells[0].paragraphs] == list(ctx.noi_nhan[ctx.noi_nhan_canh_ky:])
     left, right = _sign_cells(doc)
-    for p in [*left.paragraphs, *right.paragraphs]:
+    assert [p.text for p in left.paragraphs] == [ctx.noi_nhan_label, *ctx.noi_nhan[:ctx.noi_nhan_canh_ky]]
+    for p in right.paragraphs[:-1]:
         assert para_prop(p, "keep_with_next"), p.text
 
 

@@ -50,7 +50,6 @@ LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 195 * MM, 20 * MM, 277 * MM
 TEXT_CENTRE = (LEFT + RIGHT) / 2
 # §3.3: header columns 65 | 100 mm, signature columns 62 | 103 mm.
 HEADER_SPLIT = LEFT + LAYOUT.header_left_mm * MM
-SIGN_SPLIT = LEFT + LAYOUT.sign_left_mm * MM
 SLACK = 0.5  # pt: rounding of glyph boxes
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"  # R-EL-1a, R-FONT-5
@@ -168,6 +167,11 @@ class Doc:
     parts: Parts
 
 
+def sign_split(ctx: Context) -> float:
+    """Return where the Nơi nhận column ends and the signer's begins: the width the context fitted [§3.3]."""
+    return LEFT + ctx.cot_noi_nhan_mm * MM
+
+
 def locate(ctx: Context, m: Measured) -> Parts:
     """Return the components of the document, found by position and by the texts the context holds."""
     margin = tuple(ln for ln in m.lines() if ln.bottom < TOP)
@@ -200,8 +204,9 @@ def locate(ctx: Context, m: Measured) -> Parts:
     body = paragraphs(rest, [b.text for b in ctx.body])
     used = sum(len(p) for p in body)
     sign = rest[used:]
-    nn = [ln for ln in sign if ln.x1 <= SIGN_SPLIT]
-    signer = [ln for ln in sign if ln.x0 >= SIGN_SPLIT]
+    split = sign_split(ctx)
+    nn = [ln for ln in sign if ln.x1 <= split]
+    signer = [ln for ln in sign if ln.x0 >= split]
     assert len(nn) + len(signer) == len(sign), "a line of the signature area straddles its two columns"
     return Parts(
         m=m,
@@ -531,7 +536,7 @@ def test_t20_t21_signer(doc: Doc) -> None:
     """T-20/T-21 [R-EL-7a/7b]: chức vụ bold upper 13–14, name bold not upper; centred in the right column."""
     p = doc.parts
     assert [ln.text for ln in p.chuc_vu] == list(doc.ctx.chuc_vu)
-    column_centre = (SIGN_SPLIT + RIGHT) / 2
+    column_centre = (sign_split(doc.ctx) + RIGHT) / 2
     for ln in p.chuc_vu:
         assert _is_upper(ln.text) and ln.bold and not ln.any_italic and all(13 <= s <= 14 for s in ln.sizes)
         assert abs(ln.centre - column_centre) <= 1 * MM, (mm(ln.centre), ln.text)

@@ -135,11 +135,11 @@ def docx_text(data: bytes) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
 
 
-def pdf_texts(data: bytes) -> tuple[str, str]:
+def pdf_texts(data: bytes, column_mm: float = LAYOUT.sign_left_mm) -> tuple[str, str]:
     """Return (all text, text of the Nơi nhận column) of a PDF, and check nothing leaves the text block."""
     left_edge = LAYOUT.margin_left_mm * MM
     right_edge = (LAYOUT.page_width_mm - LAYOUT.margin_right_mm) * MM
-    column = left_edge + LAYOUT.sign_left_mm * MM
+    column = left_edge + column_mm * MM  # the Nơi nhận column, as wide as the context fitted it
     full, left = [], []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert pdf.pages
@@ -153,7 +153,8 @@ def pdf_texts(data: bytes) -> tuple[str, str]:
     return squash("\n".join(full)), squash("\n".join(left))
 
 
-def render_both(data: dict[str, Any]) -> tuple[bytes, bytes]:
+def render_both(data: dict[str, Any]) -> tuple[bytes, bytes, float]:
+    """Return the PDF, the .docx and the Nơi nhận column's width (mm) of the notice ``data``."""
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
     located, problems = load_yaml(text, "p.yaml")
     assert located is not None, problems
@@ -162,16 +163,16 @@ def render_both(data: dict[str, Any]) -> tuple[bytes, bytes]:
     ctx = build_context(model, "p")
     path = search_path(None)
     from vanban.pipeline.render_docx import render_docx
-    return render_pdf(ctx, path), render_docx(ctx, path)
+    return render_pdf(ctx, path), render_docx(ctx, path), ctx.cot_noi_nhan_mm
 
 
 def check_outputs(data: dict[str, Any]) -> None:
-    pdf, docx_bytes = render_both(data)
+    pdf, docx_bytes, column = render_both(data)
     body, recipients = expected_in_order(data)
     text = squash(docx_text(docx_bytes))
     assert_in_order(text, body, "docx")
     assert_in_order(text, recipients, "docx", text.find(squash("Nơi nhận:")))
-    full, left = pdf_texts(pdf)
+    full, left = pdf_texts(pdf, column)
     assert_in_order(full, body, "pdf")
     assert_in_order(left, recipients, "pdf", left.find(squash("Nơi nhận:")))
     assert full.endswith(squash("Trần Thị Cúc")) or squash("Trần Thị Cúc") in full  # nothing truncated

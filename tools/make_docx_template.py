@@ -354,10 +354,12 @@ def _styles(doc: Any, layout: Layout, named: bool = True, addressed: bool = Fals
         last = _para_style(doc, name, ly.body_pt, bold=bold, keep_next=True, base="VB Body",
                            align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt)
         last.paragraph_format.keep_together = True  # whole, like the CSS .end block
+    # No keep-with-next in the Nơi nhận: the signer's row is kept whole by w:cantSplit, and the lines
+    # of a list longer than a page, in the row under it, must be free to break (LibreOffice moves a
+    # row whose paragraphs all keep with the next to a new page, as a whole) [R-SIG-6].
     _para_style(doc, "VB Noi Nhan Label", ly.noi_nhan_label_pt, bold=True, italic=True,
-                align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)  # R-NN-1
-    items = _para_style(doc, "VB Noi Nhan", ly.noi_nhan_pt, align=WD_ALIGN_PARAGRAPH.LEFT,
-                        keep_next=True)  # R-NN-2
+                align=WD_ALIGN_PARAGRAPH.LEFT)  # R-NN-1
+    items = _para_style(doc, "VB Noi Nhan", ly.noi_nhan_pt, align=WD_ALIGN_PARAGRAPH.LEFT)  # R-NN-2
     hang = Twips(round(0.7 * ly.noi_nhan_pt * 20))  # R-NN-6: wrapped lines align after "- "
     items.paragraph_format.left_indent = hang
     items.paragraph_format.first_line_indent = -hang
@@ -424,9 +426,10 @@ def _table(doc: Any, widths_mm: Sequence[float], layout: Layout, top_pt: float, 
     return table
 
 
-def _row(row: Any, widths_mm: Sequence[float]) -> Any:
-    """Prepare one row: unsplittable, cell widths from the grid, cells emptied for the template."""
-    row._tr.get_or_add_trPr().append(_el("w:cantSplit"))  # R-SIG-6: a row never breaks across pages
+def _row(row: Any, widths_mm: Sequence[float], split: bool = False) -> Any:
+    """Prepare one row: unsplittable unless ``split``, cell widths from the grid, cells emptied for the template."""
+    if not split:
+        row._tr.get_or_add_trPr().append(_el("w:cantSplit"))  # R-SIG-6: a row never breaks across pages
     for cell, width in zip(row.cells, widths_mm, strict=True):
         cell.width = Twips(twips(width))
         # A new cell holds one empty paragraph; the template's paragraphs replace it.
@@ -495,14 +498,32 @@ def _body(doc: Any) -> None:
 
 
 def _sign_table(doc: Any, layout: Layout) -> None:
-    """Ô 9b | 7a–7b: Nơi nhận beside the signer, one unsplittable row [§3.3, R-NN-1, R-SIG-6]."""
+    """Ô 9b | 7a–7b: Nơi nhận beside the signer in one unsplittable row [§3.3, R-NN-1, R-SIG-6].
+
+    The first ``noi_nhan_canh_ky`` lines stand beside the signer; a list longer than a page goes
+    on in a second row under it, which may break across pages (``{%tr if %}`` leaves it out
+    otherwise). The grid's widths here are the defaults: the renderer sets each notice's own
+    (``cot_noi_nhan_mm``, ``cot_nguoi_ky_mm``).
+    """
     widths = (layout.sign_left_mm, layout.sign_right_mm)
-    table = _table(doc, widths, layout, layout.para_space_pt, rows=1)
+    table = _table(doc, widths, layout, layout.para_space_pt, rows=4)
     left, right = _row(table.rows[0], widths).cells
     _para(left, "VB Noi Nhan Label", "{{ noi_nhan_label }}")
-    _loop(left, "noi_nhan", "VB Noi Nhan")
+    _loop(left, "noi_nhan[:noi_nhan_canh_ky]", "VB Noi Nhan")
     _loop(right, "chuc_vu", "VB Chuc Vu")
     _para(right, "VB Ho Ten", "{{ ho_ten }}")
+    tail = "noi_nhan[noi_nhan_canh_ky:]"
+    for index, tag in ((1, f"{{%tr if {tail} %}}"), (3, "{%tr endif %}")):
+        first, second = _row(table.rows[index], widths).cells
+        _para(first, "VB Noi Nhan", tag)  # docxtpl replaces the whole row with the tag
+        _para(second, "VB Noi Nhan")
+    left, right = _row(table.rows[2], widths, split=True).cells
+    _loop(left, tail, "VB Noi Nhan")
+    _para(right, "VB Noi Nhan")
+    for cell in (left, right):  # the list goes on right under the line above: no cell margin on top
+        margins = _el("w:tcMar")
+        margins.append(_el("w:top", w="0", type="dxa"))
+        cell._tc.get_or_add_tcPr().append(margins)
     # Word wants a paragraph after a closing table; keep it 1 pt high so it never adds a page.
     _para(doc, "VB End")
 

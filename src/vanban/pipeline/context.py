@@ -17,7 +17,7 @@ from vanban.pipeline.blocks import Block, body
 from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.fonts import text_width_mm, wrap
 from vanban.pipeline.inline import Inline, Note
-from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
+from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout, sign_area
 from vanban.pipeline.model import Frame
 
 __all__ = ["LAYOUT", "Block", "Context", "KinhGui", "Layout", "Meta", "build_context"]
@@ -89,6 +89,11 @@ class Context:
     noi_nhan: tuple[str, ...]
     chuc_vu: tuple[str, ...]
     ho_ten: str
+    # The Nơi nhận | signer table: column widths (mm) and how many Nơi nhận lines stand beside the
+    # signer; the rest continue below it (a list longer than a page) [§3.3, R-SIG-6, R-SIG-9].
+    cot_noi_nhan_mm: float
+    cot_nguoi_ky_mm: float
+    noi_nhan_canh_ky: int
     footnotes: tuple[Note, ...] = ()  # every footnote, numbered 1, 2, 3 … in reading order
     loai: str = kinds.DEFAULT  # the kind: its templates are <loai>.html, <loai>.css and <loai>.docx
     kinh_gui: KinhGui | None = None  # ô 9a, for a kind addressed to someone
@@ -112,7 +117,8 @@ class Context:
                                                                                  *self.trich_yeu]
         out += [*self.kinh_gui.lines] if self.kinh_gui else []
         out += [b.text for b in self.body]
-        out += [self.noi_nhan_label, *self.noi_nhan, *self.chuc_vu, self.ho_ten]
+        beside = self.noi_nhan_canh_ky
+        out += [self.noi_nhan_label, *self.noi_nhan[:beside], *self.chuc_vu, self.ho_ten, *self.noi_nhan[beside:]]
         return out + (self.sao.lines() if self.sao else [])
 
 
@@ -133,6 +139,11 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
     blocks = body(cells.opening, cells.nodes, cells.closing, cells.trinh_bay)
     notes = tuple(run.note for block in blocks for run in block.runs if run.note is not None)
     type_line = rules.upper_vi(document.TYPE_NAME)
+    noi_nhan = tuple(rules.recipient_lines(rules.recipients(document.noi_nhan, document.ADDRESSED),
+                                           document.luu.don_vi, document.luu.so_ban))
+    chuc_vu = tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in document.nguoi_ky.chuc_vu)
+    ho_ten = rules.collapse_spaces(document.nguoi_ky.ho_ten)
+    area = sign_area(noi_nhan, chuc_vu, ho_ten, blocks[-1].text, blocks[-1].bold, layout)
     return Context(
         stem=stem,
         layout=layout,
@@ -164,10 +175,12 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
         body=tuple(blocks),
         noi_nhan_label="Nơi nhận:",
         # R-NN-4: "- Như trên;" first when the document has a Kính gửi.
-        noi_nhan=tuple(rules.recipient_lines(rules.recipients(document.noi_nhan, document.ADDRESSED),
-                                             document.luu.don_vi, document.luu.so_ban)),
-        chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in document.nguoi_ky.chuc_vu),
-        ho_ten=rules.collapse_spaces(document.nguoi_ky.ho_ten),
+        noi_nhan=noi_nhan,
+        chuc_vu=chuc_vu,
+        cot_noi_nhan_mm=area.left_mm,
+        cot_nguoi_ky_mm=area.right_mm,
+        noi_nhan_canh_ky=area.beside,
+        ho_ten=ho_ten,
         footnotes=notes,
         loai=document.loai,
         kinh_gui=kinh_gui(cells.kinh_gui, layout) if cells.kinh_gui else None,

@@ -7,9 +7,11 @@ a line the author gives is refused exactly when it would not fit on the page.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vanban.pipeline.fonts import line_pitch_em
+from vanban.pipeline.fonts import MM_PER_PT, line_pitch_em, text_width_mm
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Layout:
     header_left_mm: float = 65.0  # §3.3: 65 | 100 on a 165 mm text block
     header_right_mm: float = 100.0
     cell_padding_mm: float = 1.9  # Word's default cell margin, kept in both renderers
-    sign_left_mm: float = 62.0  # §3.3: ≈ 62 | 103
+    sign_left_mm: float = 62.0  # §3.3: ≈ 62 | 103, the Word template's grid; each notice fits its own (noi_nhan_width)
     sign_right_mm: float = 103.0
     quoc_hieu_pt: float = 13.0  # R-EL-1a 12–13
     tieu_ngu_pt: float = 14.0  # R-EL-1b 13–14
@@ -93,3 +95,112 @@ LAYOUT = Layout()
 
 #: Room kept free when breaking title lines, so a renderer's own shaping never re-wraps them.
 WRAP_SLACK = 0.96
+
+
+# --- the Nơi nhận | signer table -----------------------------------------------------------------
+
+#: Bounds of the Nơi nhận column [§3.3]: Phụ lục III's Mẫu 1.4 draws 52.8 mm; practice goes up to
+#: 75 mm (real notices, so that "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;" stands on one line).
+NOI_NHAN_MIN_MM = 52.8
+NOI_NHAN_MAX_MM = 75.0
+#: The seal assumed when the column is bounded: a district UBND's 36 mm, over the left third of a
+#: signature image at its widest (R-SIG-8: about 35–50 mm), 1 mm clear of the Nơi nhận text [R-SIG-9].
+SEAL_MM = 36.0
+SIGNATURE_MM = 50.0
+SEAL_CLEARANCE_MM = 1.0
+#: Room kept on a line beyond the measured width, for the renderers' own rounding of glyph advances.
+FIT_SLACK_MM = 0.5
+
+
+@dataclass(frozen=True)
+class SignArea:
+    """The Nơi nhận | signer table of one document: its column widths and where its list breaks.
+
+    ``beside`` Nơi nhận lines stand in the row of the signer, which never breaks across pages;
+    the lines after them continue below in a row that may (a list longer than a page).
+    """
+
+    left_mm: float
+    right_mm: float
+    beside: int
+
+
+def pitch_pt(size_pt: float, layout: Layout = LAYOUT) -> float:
+    """Return the distance between two lines of ``size_pt`` text: single spacing as both renderers draw it."""
+    return size_pt * layout.line_height_em
+
+
+def line_count(text: str, room_mm: float, size_pt: float, bold: bool = False, first_mm: float = 0.0,
+               hang_mm: float = 0.0) -> int:
+    """Return how many lines ``text`` fills, filled greedily at spaces as Word and WeasyPrint fill them.
+
+    ``first_mm`` is the first line's indent, ``hang_mm`` the indent of the lines after it.
+    """
+    lines, used = 1, first_mm
+    room = room_mm - FIT_SLACK_MM
+    space = text_width_mm(" ", size_pt, bold)
+    for word in text.split():
+        width = text_width_mm(word, size_pt, bold)
+        if used > (first_mm if lines == 1 else hang_mm) and used + space + width > room:
+            lines += 1
+            used = hang_mm + width
+        else:
+            used += (space if used > (first_mm if lines == 1 else hang_mm) else 0.0) + width
+    return lines
+
+
+def noi_nhan_width(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, layout: Layout = LAYOUT,
+                   seal_mm: float = SEAL_MM) -> float:
+    """Return the Nơi nhận column's width: the narrowest that wraps as few items as the bounds allow.
+
+    Why adaptive: a fixed 62 mm column wraps most items of a real list ("Chủ tịch, các Phó Chủ
+    tịch UBND / tỉnh;") while a short list leaves the signer off-centre. The width lies between
+    NOI_NHAN_MIN_MM and NOI_NHAN_MAX_MM [§3.3], leaves the signer column room for its widest line
+    unbroken [R-EL-7a/7b], and keeps a seal of ``seal_mm`` over the left third of the signature,
+    centred in the signer column, clear of the Nơi nhận text [R-SIG-9]. Both renderers use it.
+    """
+    pad = 2 * layout.cell_padding_mm
+    text = layout.text_width_mm
+    # R-SIG-9: seal's left edge = column centre − S/2 + S/3 − D ≥ the text's right edge (column − padding).
+    seal = text - SIGNATURE_MM / 3 - 2 * seal_mm - 2 * SEAL_CLEARANCE_MM + pad
+    widest = max([text_width_mm(ho_ten, layout.ho_ten_pt, bold=True),
+                  *(text_width_mm(line, layout.chuc_vu_pt, bold=True) for line in chuc_vu)])
+    signer_room = text - pad - widest - FIT_SLACK_MM
+    high = max(NOI_NHAN_MIN_MM, min(NOI_NHAN_MAX_MM, seal, signer_room))
+    needs = [text_width_mm(item, layout.noi_nhan_pt) + pad + FIT_SLACK_MM for item in items]
+    width = max([NOI_NHAN_MIN_MM, *(n for n in needs if n <= high)])
+    return math.ceil(width * 10) / 10
+
+
+def sign_area(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, last: str, last_bold: bool,
+              layout: Layout = LAYOUT) -> SignArea:
+    """Return the Nơi nhận | signer table of a document: widths, and how many lines stand beside the signer.
+
+    Why decided here: ND30 keeps the signature with the text it closes [R-SIG-6]. When the last
+    paragraph, the Nơi nhận list and the signer fit on a page, all the list stands beside the
+    signer in one row that never breaks, kept with the last paragraph. A longer list cannot: the
+    signer's row then holds just enough lines to stand as tall as the signer block (so no gap
+    opens in the list), and the rest continues under it, across the page break. Both renderers
+    draw the same rows, so they break pages at the same places.
+    """
+    left = noi_nhan_width(items, chuc_vu, ho_ten, layout)
+    right = round(layout.text_width_mm - left, 1)
+    pad = 2 * layout.cell_padding_mm
+    hang = 0.7 * layout.noi_nhan_pt * MM_PER_PT  # R-NN-6: wrapped lines start after "- "
+    heights = [line_count(item, left - pad, layout.noi_nhan_pt, hang_mm=hang) * pitch_pt(layout.noi_nhan_pt, layout)
+               for item in items]
+    signer = sum(line_count(line, right - pad, layout.chuc_vu_pt, True) for line in chuc_vu)
+    signer_pt = (signer + 1) * pitch_pt(layout.chuc_vu_pt, layout) + layout.signature_gap_mm / MM_PER_PT
+    label_pt = pitch_pt(layout.noi_nhan_label_pt, layout)
+    last_pt = line_count(last, layout.text_width_mm, layout.body_pt, last_bold,
+                         first_mm=layout.indent_mm) * pitch_pt(layout.body_pt, layout)
+    page_pt = (layout.page_height_mm - layout.margin_top_mm - layout.margin_bottom_mm) / MM_PER_PT
+    block_pt = 2 * layout.para_space_pt + last_pt + max(label_pt + sum(heights), signer_pt)
+    if block_pt <= page_pt:
+        return SignArea(left, right, len(items))
+    beside, column = 0, label_pt
+    while beside < len(items) and column < signer_pt:
+        column += heights[beside]
+        beside += 1
+    # One item more than the signer's height needs: a renderer that wraps an item less leaves no gap.
+    return SignArea(left, right, min(len(items), beside + 1))

@@ -43,6 +43,8 @@ RULE_STYLE_IDS = {
     "VBRuleTieuNgu": "tieu_ngu",
     "VBRuleTrichYeu": "trich_yeu",
 }
+#: Style id of the "Nơi nhận:" paragraph: its table is the Nơi nhận | signer table [§3.3].
+NOI_NHAN_LABEL_ID = "VBNoiNhanLabel"
 #: Style ids of the Kính gửi paragraphs whose indents vary per document [R-EL-9a].
 KINH_GUI_LABEL_ID, KINH_GUI_ITEM_ID = "VBKinhGui", "VBKinhGuiItem"
 
@@ -65,6 +67,7 @@ def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     _add_footnotes(document, ctx, name)
     _size_rules(document, ctx, name)
     _indent_kinh_gui(document, ctx)
+    _size_sign_table(document, ctx)
     _set_properties(document, ctx)
     out = io.BytesIO()
     document.save(out)
@@ -126,6 +129,35 @@ def _indent_kinh_gui(document: Any, ctx: Context) -> None:
         fmt = ParagraphFormat(p)
         fmt.left_indent = Twips(twips(left + hang))
         fmt.first_line_indent = Twips(-twips(hang))
+
+
+def _size_sign_table(document: Any, ctx: Context) -> None:
+    """Give the Nơi nhận | signer table the context's column widths: the grid and every cell [§3.3].
+
+    Why after rendering: the widths fit each notice's list (``layout.noi_nhan_width``) and Jinja
+    may not write inside an XML attribute of the template; the PDF's columns have the same widths.
+    A template whose table has not two columns is left as its author made it.
+    """
+    from docx.oxml.ns import qn
+
+    widths = (twips(ctx.cot_noi_nhan_mm), twips(ctx.cot_nguoi_ky_mm))
+    for table in document.element.body.iter(qn("w:tbl")):
+        styles = {s.get(qn("w:val")) for s in table.iter(qn("w:pStyle"))}
+        grid = table.find(qn("w:tblGrid"))
+        columns = grid.findall(qn("w:gridCol")) if grid is not None else []
+        if NOI_NHAN_LABEL_ID not in styles or len(columns) != 2:
+            continue
+        for column, width in zip(columns, widths, strict=True):
+            column.set(qn("w:w"), str(width))
+        for row in table.findall(qn("w:tr")):
+            cells = row.findall(qn("w:tc"))
+            if len(cells) != 2:
+                continue
+            for cell, width in zip(cells, widths, strict=True):
+                size = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if size is not None:
+                    size.set(qn("w:w"), str(width))
+                    size.set(qn("w:type"), "dxa")
 
 
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"

@@ -24,7 +24,7 @@ from vanban.errors import Problem
 from vanban.i18n import _, digits, language
 from vanban.pipeline import inline, kinds, rules
 from vanban.pipeline.fonts import text_width_mm, wrap
-from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout
+from vanban.pipeline.layout import LAYOUT, NOI_NHAN_MIN_MM, WRAP_SLACK, Layout
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.raw import as_date, get, strings
@@ -66,8 +66,9 @@ def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[P
             out.append(located.problem(("nguoi_ky", "ho_ten"), _(
                 "họ tên '{name}' rộng {width} mm, không vừa một dòng của cột chữ ký ({box} mm)").format(
                     name=shown, width=_mm(width), box=_mm(sign)), "R-EL-7b"))
-    # The Nơi nhận column, less the hanging indent of the lines after the first [R-NN-2].
-    column = layout.sign_left_mm - 2 * layout.cell_padding_mm - 0.7 * layout.noi_nhan_pt * 25.4 / 72
+    # The Nơi nhận column at its narrowest (it fits each list, layout.noi_nhan_width), less the
+    # hanging indent of the lines after the first [R-NN-2].
+    column = NOI_NHAN_MIN_MM - 2 * layout.cell_padding_mm - 0.7 * layout.noi_nhan_pt * 25.4 / 72
     for i, item in strings(get(data, "noi_nhan")):
         out += _words(located, ("noi_nhan",) if i is None else ("noi_nhan", i), rules.clean_recipient(item),
                       column, layout.noi_nhan_pt, False, "R-NN-2", _("cột nơi nhận"))
