@@ -362,8 +362,8 @@ def test_default_templates_pass_and_outputs_are_unchanged(tmp_path: Path) -> Non
     out = tmp_path / "out"
     assert main(["build", str(SEED), "-o", str(out), "--force"]) == 0
     digests = {p.suffix: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.suffix != ".json"}
-    assert digests == {".pdf": "66ab1e586c607c3a6e538b6b9aa4df124b3b58f01b5a3c296de639d92945a38a",
-                       ".docx": "c369729e54f72d79c878f7f89e4d095e4e200dec0bfbee4e587ac14b6b54d644"}
+    assert digests == {".pdf": "214c7bc455df101805d7bd7e4f2e3a266172c969d442142e7874805c9a0f926f",
+                       ".docx": "528fb0e6aae84ee861f06246f71c8b81f13e2a31b96fef0fcb6d4f6e973c4d32"}
 
 
 def test_a_template_with_a_stored_picture_and_page_fields_renders(office: Path, seed_context: Context) -> None:
