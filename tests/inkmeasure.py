@@ -39,7 +39,8 @@ def docx_to_pdfs(documents: dict[str, bytes], work: Path) -> dict[str, bytes]:
     env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
     try:
         subprocess.run([command, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(work), *(str(work / f"{stem}.docx") for stem in documents)],
+                        "--convert-to", "pdf", "--outdir", str(work),
+                        *(str(work / f"{stem}.docx") for stem in documents)],
                        env=env, capture_output=True, timeout=300, check=True)
     finally:
         shutil.rmtree(profile, ignore_errors=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helpers import context_from_yaml, notice_yaml, problems_from_yaml, squash, words
 from inkmeasure import docx_to_pdfs
 from pdfmeasure import measure
-
 from vanban.pipeline import inline, rules
 from vanban.pipeline.context import Context
 from vanban.pipeline.render_docx import render_docx

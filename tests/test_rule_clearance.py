@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helpers import SEED, context_from_yaml, context_of, notice_yaml
 from inkmeasure import docx_to_pdfs, gap_above_pt, page_image, rules
-
 from vanban.pipeline.context import Context
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
@@ -34,7 +34,8 @@ CASES: dict[str, Any] = {
     "quang-ngai": lambda: _notice(["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"], "V/v góp ý dự thảo quy hoạch"),
     "tan-lap": lambda: _notice(["ỦY BAN NHÂN DÂN", "XÃ TÂN LẬP"],
                                "Kết luận tại cuộc họp của Ủy ban nhân dân tỉnh Quảng Ngãi"),
-    "ha-tinh": lambda: _notice(["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ TĨNH"], "Kết luận về hồ sơ trực tuyến của các sở, ban, ngành"),
+    "ha-tinh": lambda: _notice(["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ TĨNH"],
+                               "Kết luận về hồ sơ trực tuyến của các sở, ban, ngành"),
     "reference": lambda: context_of(SEED),
 }
 

@@ -12,6 +12,7 @@ no-break or a footnote), never markup.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -410,10 +411,11 @@ def _keep(runs: tuple[Run, ...], spans: list[tuple[int, int]]) -> tuple[Run, ...
     for run in runs:
         end = offset + len(run.text)
         cuts = sorted({offset, end, *(x for a, b in spans for x in (a, b) if offset < x < end)})
-        if run.note is not None or run.nobreak or len(cuts) == 2 and not any(a <= offset and end <= b for a, b in spans):
+        whole = len(cuts) == 2 and not any(a <= offset and end <= b for a, b in spans)
+        if run.note is not None or run.nobreak or whole:
             out.append(run)
         else:
-            for a, b in zip(cuts, cuts[1:]):
+            for a, b in itertools.pairwise(cuts):
                 inside = any(s <= a and b <= e for s, e in spans)
                 out.append(replace(run, text=run.text[a - offset:b - offset], nobreak=run.nobreak or inside))
         offset = end
@@ -445,9 +447,7 @@ def _gapped(runs: tuple[Run, ...]) -> tuple[Run, ...]:
         if (after is not None and after.nobreak and not run.nobreak and run.note is None and run.text.endswith(" ")
                 and cut > 0 and "\n" not in run.text[cut:]):
             out += [replace(run, text=run.text[:cut]), replace(run, text=run.text[cut:], gap=True)]
-        elif run.text:
-            out.append(run)
-        elif run.note is not None:
+        elif run.text or run.note is not None:
             out.append(run)
     return tuple(out)
 

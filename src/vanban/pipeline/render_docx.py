@@ -24,9 +24,9 @@ from typing import Any
 
 from vanban.errors import RenderError
 from vanban.i18n import _
+from vanban.pipeline import inline
 from vanban.pipeline.context import Context
 from vanban.pipeline.docx_check import fill, open_template
-from vanban.pipeline import inline
 from vanban.pipeline.inline import Run
 from vanban.pipeline.output import fixed_zip
 from vanban.pipeline.templates import environment, find, variables

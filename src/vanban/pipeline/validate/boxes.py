@@ -14,6 +14,7 @@ from ``fonts.text_width_mm`` and the sizes of ``layout.Layout``, which the PDF m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -105,19 +106,17 @@ def _units(located: Located, data: Any, layout: Layout, column: float) -> list[P
     for paragraph in _paragraphs(data):
         text = paragraph.text
         if paragraph.allowed is not None and inline.SIGIL in text:
-            try:
+            with contextlib.suppress(inline.InlineError):  # the model reports the mark
                 text = inline.parse(text.strip(), paragraph.allowed).plain
-            except inline.InlineError:
-                pass  # the model reports the mark
         if paragraph.path[-1] == "muc":
             text = rules.upper_vi(text)
         boxes.append((paragraph.path, text, layout.text_width_mm, layout.body_pt, False))
     for i, item in strings(get(data, "noi_nhan")):
         boxes.append((("noi_nhan",) if i is None else ("noi_nhan", i), rules.clean_recipient(item), column,
                       layout.noi_nhan_pt, True))
-    for path, text, room, size, annotations in boxes:
-        words_checked = annotations or path[0] == "trich_yeu"
-        for start, end in rules.protected_spans(text, annotations):
+    for path, text, room, size, in_noi_nhan in boxes:
+        words_checked = in_noi_nhan or path[0] == "trich_yeu"
+        for start, end in rules.protected_spans(text, in_noi_nhan):
             unit = text[start:end]
             if words_checked and " " not in unit:
                 continue
