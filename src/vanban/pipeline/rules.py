@@ -366,8 +366,9 @@ _REFERENCE = re.compile(r"(?<![\w/-])(?:(?:số|ngày)\s+)?\d+(?:[/-][^\W_]+)+(?
 UNITS = ("tạ/ha", "tấn/ha", "kg/ha", "triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "km²", "km2", "m²", "m³", "m2",
          "m3", "km", "cm", "mm", "ha", "kg", "tấn", "tạ", "m", "%", "‰", "ngày", "tuần", "tháng", "năm", "giờ",
          "phút", "người", "hộ", "lượt", "lần", "USD")
-#: A number and its unit: "56,2 tạ/ha", "47,3 ha", "13,5m", "15 ngày", "100%".
-_QUANTITY = re.compile(r"(?<![\w,./-])\d+(?:[.,]\d+)*\s?(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?![\w/])")
+#: A number and its unit: "56,2 tạ/ha", "47,3 ha", "13,5m", "15 ngày", "100%" (a run of digits longer than
+#: any real figure is a code, not a quantity).
+_QUANTITY = re.compile(r"(?<![\w,./-])\d{1,15}(?:[.,]\d+)*\s?(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?![\w/])")
 #: A short note in parentheses after a recipient: "(để b/c)", "(để t/h)", "(Đ/c Hùng)"; a longer
 #: parenthesis is a phrase of its own and may wrap.
 _ANNOTATION = re.compile(r"\([^()\n]{1,24}\)")
