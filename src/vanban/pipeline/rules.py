@@ -368,7 +368,8 @@ UNITS = ("tạ/ha", "tấn/ha", "kg/ha", "triệu đồng", "tỷ đồng", "ngh
          "phút", "người", "hộ", "lượt", "lần", "USD")
 #: A number and its unit: "56,2 tạ/ha", "47,3 ha", "13,5m", "15 ngày", "100%" (a run of digits longer than
 #: any real figure is a code, not a quantity).
-_QUANTITY = re.compile(r"(?<![\w,./-])\d{1,15}(?:[.,]\d+)*\s?(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?![\w/])")
+_QUANTITY = re.compile(r"(?<![\w,./-])\d{1,15}(?:[.,]\d+)*\s?(?:"
+                       + "|".join(re.escape(u) for u in UNITS) + r")(?![\w/])")
 #: A short note in parentheses after a recipient: "(để b/c)", "(để t/h)", "(Đ/c Hùng)"; a longer
 #: parenthesis is a phrase of its own and may wrap.
 _ANNOTATION = re.compile(r"\([^()\n]{1,24}\)")
