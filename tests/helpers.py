@@ -81,14 +81,17 @@ def pdf_paragraphs(ctx: Context, text: str) -> tuple[str, list[str]]:
 
 
 def docx_paragraphs(data: bytes) -> list[str]:
-    """Return the non-empty paragraph texts of a .docx body in order, table cells included."""
+    """Return the non-empty paragraph texts of a .docx body in order, table cells included, as read.
+
+    The word joiners the renderer puts inside no-break spans [R-BRK-1] are left out (``words``).
+    """
     from docx import Document
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
     document = Document(io.BytesIO(data))
     texts = (Paragraph(p, document).text for p in document.element.body.iter(qn("w:p")))
-    return [norm(t) for t in texts if t.strip()]
+    return [words(t) for t in texts if t.strip()]
 
 
 def model_of(path: Path) -> ThongBao:

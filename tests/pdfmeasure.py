@@ -24,8 +24,10 @@ import pypdf
 from helpers import MM, squash
 
 #: A horizontal gap wider than this between two glyphs of a row splits it into two lines.
-#: Spaces are drawn as glyphs, so inside one line of text consecutive glyphs touch (justification
-#: adds well under 1 pt around a space); only table columns leave wider gaps.
+#: Spaces are drawn as glyphs, so inside one line of text consecutive glyphs touch except next
+#: to a space, where justification adds its stretch (split on both sides, or all on one side
+#: where the space begins or ends an inline box: a no-break span's edge, inline.line_runs);
+#: only table columns leave wider gaps between two glyphs that are not spaces.
 COLUMN_GAP_PT = 3.0
 #: Glyphs whose tops differ by less than this are on the same row.
 ROW_TOLERANCE_PT = 2.0
@@ -229,7 +231,8 @@ def _lines(page: int, chars: Sequence[dict[str, Any]]) -> Iterator[Line]:
         row.sort(key=lambda c: c["x0"])
         segment = [row[0]]
         for char in row[1:]:
-            if char["x0"] - segment[-1]["x1"] > COLUMN_GAP_PT:
+            stretched = char["text"].isspace() or segment[-1]["text"].isspace()  # a justified space
+            if char["x0"] - segment[-1]["x1"] > COLUMN_GAP_PT and not stretched:
                 yield from _line(page, segment)
                 segment = [char]
             else:

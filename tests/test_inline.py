@@ -109,7 +109,7 @@ def test_marks_work_at_the_start_of_a_plain_scalar_and_in_blocks() -> None:
     )
     ctx = context_from_yaml(text, "scalar")
     first, second = ctx.body[0], ctx.body[1]
-    assert first.runs[0] == Run("Ngày 01/3/2024", bold=True)
+    assert first.runs[0] == Run("Ngày 01/3/2024", bold=True, nobreak=True)  # a date never breaks [R-BRK-1]
     assert second.runs[0] == Run("Sau khi nghe báo cáo", italic=True) and second.text.endswith("như sau:")
     assert ctx.footnote_texts == ["Ghi chú."]
 

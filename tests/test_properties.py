@@ -132,7 +132,10 @@ def docx_text(data: bytes) -> str:
 
     document = docx.Document(io.BytesIO(data))  # must open
     paragraphs = document.element.body.iter(qn("w:p"))
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
+    # As read: Word's no-break hyphen is a "-", the word joiners of no-break spans are left out [R-BRK-1].
+    return "\n".join("".join("-" if e.tag == qn("w:noBreakHyphen") else e.text or ""
+                              for e in p.iter(qn("w:t"), qn("w:noBreakHyphen"))).replace("\u2060", "")
+                      for p in paragraphs)
 
 
 def pdf_texts(data: bytes, column_mm: float = LAYOUT.sign_left_mm) -> tuple[str, str]:

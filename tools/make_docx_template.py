@@ -226,12 +226,18 @@ def _para_style(
     return style
 
 
-def _rule_style(doc: Any, name: str, layout: Layout) -> Any:
-    """An empty paragraph whose bottom border is the rule; indents are set per notice [§4.5]."""
+def _rule_style(doc: Any, name: str, layout: Layout, offset_pt: float) -> Any:
+    """An empty paragraph whose bottom border is the rule; indents are set per notice [§4.5].
+
+    ``offset_pt`` is the CSS's distance from the line box above to the rule's top edge
+    (``Layout.rule_offset_pt``); Word and LibreOffice draw a bottom border centred on the
+    paragraph's bottom edge, so the paragraph is half the rule's weight taller.
+    """
     style = _para_style(doc, name, 1.0, keep_next=True)
     fmt = style.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(1.0)  # the rule sits 1 pt under the text above, as in the CSS
+    # R-EL-1b, R-EL-2b, R-EL-5a-2: clear of the descenders and dots below of the line above.
+    fmt.line_spacing = Pt(round(offset_pt + layout.rule_weight_pt / 2, 2))
     ppr = style.element.get_or_add_pPr()
     border = _el("w:pBdr")
     border.append(
@@ -336,8 +342,10 @@ def _styles(doc: Any, layout: Layout, named: bool = True, addressed: bool = Fals
     if named:
         _para_style(doc, "VB Ten Loai", ly.ten_loai_pt, bold=True, before_pt=18, keep_next=True)  # R-EL-5a-1
         _para_style(doc, "VB Trich Yeu", ly.trich_yeu_pt, bold=True, keep_next=True)  # R-EL-5a-2
+    offsets = {"co_quan": ly.co_quan_rule_offset_pt, "tieu_ngu": ly.tieu_ngu_rule_offset_pt,
+               "trich_yeu": ly.trich_yeu_rule_offset_pt}
     for key in ("co_quan", "tieu_ngu", "trich_yeu") if named else ("co_quan", "tieu_ngu"):
-        _rule_style(doc, RULE_STYLES[key], ly)
+        _rule_style(doc, RULE_STYLES[key], ly, offsets[key])
     body = _para_style(
         doc, "VB Body", ly.body_pt, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before_pt=ly.para_space_pt
     )  # R-BODY-1..4

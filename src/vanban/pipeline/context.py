@@ -10,13 +10,13 @@ disagree on a date, a number or a sentence. The context is the frame — ND30's 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from vanban.pipeline import inline, kinds, rules
 from vanban.pipeline.blocks import Block, body
 from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.fonts import text_width_mm, wrap
-from vanban.pipeline.inline import Inline, Note
+from vanban.pipeline.inline import Inline, Note, Run
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout, sign_area
 from vanban.pipeline.model import Frame
 
@@ -98,6 +98,12 @@ class Context:
     loai: str = kinds.DEFAULT  # the kind: its templates are <loai>.html, <loai>.css and <loai>.docx
     kinh_gui: KinhGui | None = None  # ô 9a, for a kind addressed to someone
     sao: CopyBlock | None = None  # a paper copy's block under the original [R-OTH-7]; None on the original
+    #: Each Nơi nhận line as runs, always from ``noi_nhan``: references and annotations no-break [R-BRK-1].
+    noi_nhan_runs: tuple[tuple[Run, ...], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "noi_nhan_runs",
+                           tuple(inline.line_runs((Run(line),), _recipient_spans) for line in self.noi_nhan))
 
     @property
     def footnote_texts(self) -> list[str]:
@@ -136,7 +142,9 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
     co_quan = [rules.upper_vi(rules.collapse_spaces(x)) for x in co.ten]
     named = document.NAMED
     trich_yeu = title_lines(document.trich_yeu, layout, named)
-    blocks = body(cells.opening, cells.nodes, cells.closing, cells.trinh_bay)
+    # R-BRK-1: no line breaks inside a reference, a date, a number and its unit; gaps between runs.
+    blocks = [replace(b, runs=inline.line_runs(b.runs, rules.protected_spans))
+              for b in body(cells.opening, cells.nodes, cells.closing, cells.trinh_bay)]
     notes = tuple(run.note for block in blocks for run in block.runs if run.note is not None)
     type_line = rules.upper_vi(document.TYPE_NAME)
     noi_nhan = tuple(rules.recipient_lines(rules.recipients(document.noi_nhan, document.ADDRESSED),
@@ -201,7 +209,7 @@ def title_lines(given: tuple[Inline, ...], layout: Layout = LAYOUT, named: bool 
         texts = [t.plain for t in lines]
         return texts if named else rules.vv_lines(texts)
     text = lines[0].plain
-    keep = [*rules.name_spans(text), *inline.title_breaks(lines[0])]
+    keep = [*rules.name_spans(text), *inline.title_breaks(lines[0]), *rules.protected_spans(text)]  # R-BRK-1
     if not named:
         shown = rules.vv_lines([text])[0]
         shift = len(shown) - len(text)  # the kept spans move with "V/v " (the author's own is replaced)
@@ -227,6 +235,11 @@ def kinh_gui(addressees: tuple[str, ...], layout: Layout = LAYOUT) -> KinhGui:
     widest = max(text_width_mm(item, size) for item in items)
     indent = max(0.0, (layout.text_width_mm - colon - widest) / 2)
     return KinhGui(label, tuple(items), round(indent, 2), round(indent + colon, 2), round(text_width_mm("- ", size), 2))
+
+
+def _recipient_spans(text: str) -> list[tuple[int, int]]:
+    """Return what a Nơi nhận line must keep whole: references, and annotations such as "(để b/c)" [R-BRK-1]."""
+    return rules.protected_spans(text, annotations=True)
 
 
 def _rule(lines: list[str], size_pt: float, ratio: float) -> float:

@@ -70,6 +70,35 @@ def line_pitch_em() -> float:
         font.close()
 
 
+#: The letters Vietnamese text is written in: the basic Latin ones, đ, the vowels with a breve,
+#: circumflex or horn, and the precomposed letters with a tone mark (U+1EA0–U+1EF9).
+_VIETNAMESE = "abcdefghijklmnopqrstuvwxyzđăâêôơư" + "".join(chr(cp) for cp in range(0x1EA0, 0x1EFA))
+
+
+@functools.cache
+def ink_below_box_em(bold: bool = True) -> float:
+    """Return how far (em) the bottom of a line box lies below the lowest ink a Vietnamese letter can put there.
+
+    Why: a rule under a line must clear its descenders and the dots below (g, p, y, ạ, ậ,
+    ọ, ụ, ỵ) [R-EL-1b, R-EL-2b, R-EL-5a-2]. The line box ends ``descent + lineGap / 2``
+    under the baseline at single spacing; the deepest letter of the face (a bold "g", "ỵ")
+    ends a little above that, so a rule placed a set clearance under the deepest ink is
+    placed this much less under the line box.
+    """
+    from fontTools.ttLib import TTFont
+
+    font: Any = TTFont(FONT_DIR / FACES[(bold, False)], lazy=True)
+    try:
+        glyphs, cmap = font["glyf"], font.getBestCmap()
+        letters = {*_VIETNAMESE, *_VIETNAMESE.upper()}
+        deepest = -min(getattr(glyphs[cmap[ord(ch)]], "yMin", 0) for ch in letters if ord(ch) in cmap)
+        hhea = font["hhea"]
+        box = -hhea.descent + hhea.lineGap / 2
+        return float(box - deepest) / float(font["head"].unitsPerEm)
+    finally:
+        font.close()
+
+
 def text_width_mm(text: str, size_pt: float, bold: bool = False, italic: bool = False) -> float:
     """Return the advance width of ``text`` in mm (no kerning; ±1 % of the shaped width)."""
     widths, upem = _face(bold, italic)

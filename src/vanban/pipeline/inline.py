@@ -12,9 +12,10 @@ no-break or a footnote), never markup.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vanban.hints import did_you_mean
 from vanban.i18n import _
@@ -85,11 +86,12 @@ class Run:
     italic: bool = False
     nobreak: bool = False
     note: Note | None = None
+    gap: bool = False  # the one space between two runs, a box of its own in the PDF (see ``line_runs``)
 
     @property
     def plain(self) -> bool:
-        """Tell whether the run is ordinary text (no style, no footnote)."""
-        return not (self.bold or self.italic or self.nobreak or self.note)
+        """Tell whether the run is ordinary text (no style, no footnote, not a gap between runs)."""
+        return not (self.bold or self.italic or self.nobreak or self.note or self.gap)
 
 
 class Inline(str):
@@ -386,3 +388,116 @@ def title_breaks(source: Inline) -> list[tuple[int, int]]:
                 spans.append((offset, offset + len(run.text)))
         offset += len(run.text)
     return spans
+
+
+# --- line breaking -------------------------------------------------------------------------------
+
+
+def line_runs(runs: tuple[Run, ...], keep: Callable[[str], list[tuple[int, int]]]) -> tuple[Run, ...]:
+    """Return ``runs`` with the spans ``keep`` finds in their words made no-break, and each space between runs a gap.
+
+    Why here, once: the context decides where a line must not break (``rules.protected_spans``
+    [R-BRK-1]) and both renderers draw the result, the PDF as no-wrap spans, the .docx with
+    no-break spaces and word joiners; the words themselves never change. Touching spans stay
+    separate runs, so a web address may still break between two of its segments.
+
+    Why gaps: WeasyPrint 70 measures a text box with its trailing space; when the words before
+    an inline box (bold, italic, no-wrap) fit the line only without that space, it breaks the
+    line after the paragraph's first word instead (a lone "Giao" above the rest, issue 17). A
+    space between two runs drawn as a box of its own never trails a text box.
+    """
+    for_notes = tuple(replace(r, note=Note(r.note.number, line_runs(r.note.runs, keep))) if r.note else r
+                      for r in runs)
+    return _gapped(_keep(for_notes, keep(runs_text(for_notes))))
+
+
+def _keep(runs: tuple[Run, ...], spans: list[tuple[int, int]]) -> tuple[Run, ...]:
+    """Return ``runs`` cut at the edges of ``spans``; the parts inside a span are no-break."""
+    if not spans:
+        return runs
+    out: list[Run] = []
+    offset = 0
+    for run in runs:
+        end = offset + len(run.text)
+        cuts = sorted({offset, end, *(x for a, b in spans for x in (a, b) if offset < x < end)})
+        whole = len(cuts) == 2 and not any(a <= offset and end <= b for a, b in spans)
+        if run.note is not None or run.nobreak or whole:
+            out.append(run)
+        else:
+            for a, b in itertools.pairwise(cuts):
+                inside = any(s <= a and b <= e for s, e in spans)
+                out.append(replace(run, text=run.text[a - offset:b - offset], nobreak=run.nobreak or inside))
+        offset = end
+    return tuple(out)
+
+
+def _gapped(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """Return ``runs`` with the space between two runs placed where WeasyPrint measures it right.
+
+    Never at the end of a text box before an inline box: after a no-break run it ends that
+    run (a break after it stays allowed), before a breakable run it starts it; before a
+    no-break run the last word and its space become a run of their own (a gap), so the worst
+    WeasyPrint can do is break after that one word, a break the text allows anyway. Every
+    space stays in a box with words, so the PDF still draws it and text extraction reads it.
+    """
+    items = [r for r in _spaces_joined(list(runs)) if r.text or r.note is not None]
+    for i in range(len(items) - 1):
+        a, b = items[i], items[i + 1]
+        if a.note is not None or b.note is not None:
+            continue
+        if a.text.endswith(" ") and not a.nobreak and not b.nobreak:
+            items[i], items[i + 1] = replace(a, text=a.text[:-1]), replace(b, text=" " + b.text)
+        elif b.text.startswith(" ") and (a.nobreak or b.nobreak):
+            items[i], items[i + 1] = replace(a, text=a.text + " "), replace(b, text=b.text[1:])
+    out: list[Run] = []
+    for i, run in enumerate(items):
+        after = items[i + 1] if i + 1 < len(items) else None
+        cut = run.text.rstrip(" ").rfind(" ")
+        if (after is not None and after.nobreak and not run.nobreak and run.note is None and run.text.endswith(" ")
+                and cut > 0 and "\n" not in run.text[cut:]):
+            out += [replace(run, text=run.text[:cut]), replace(run, text=run.text[cut:], gap=True)]
+        elif run.text or run.note is not None:
+            out.append(run)
+    return tuple(out)
+
+
+def _spaces_joined(runs: list[Run]) -> list[Run]:
+    """Return ``runs`` with each run that is only a space merged into a neighbour (``_gapped`` places it)."""
+    out: list[Run] = []
+    for i, run in enumerate(runs):
+        after = runs[i + 1] if i + 1 < len(runs) else None
+        if run.text == " " and run.note is None and out and out[-1].note is None and after is not None:
+            if out[-1].nobreak or after.nobreak or after.note is not None:
+                out[-1] = replace(out[-1], text=out[-1].text + " ")
+            else:
+                runs[i + 1] = replace(after, text=" " + after.text)
+            continue
+        out.append(run)
+    return out
+
+
+def joined_text(runs: tuple[Run, ...]) -> str:
+    """Return the words of ``runs`` with each no-break run's break points closed, for a plain .docx value.
+
+    Spaces become no-break spaces and a WORD JOINER (U+2060) follows every "/", "-" and "–"
+    inside the run (Liberation Serif has no glyph for U+2011) [R-BRK-1].
+    """
+    return "".join(no_break(r.text) if r.nobreak else r.text for r in runs)
+
+
+WORD_JOINER = "\u2060"
+_BREAK_AFTER = re.compile(r"([/\-–])(?!$)")
+_BREAK_AFTER_NO_HYPHEN = re.compile(r"([/–])(?!$)")
+
+
+def no_break(text: str, hyphens: bool = True) -> str:
+    """Return ``text`` with no break opportunity left inside it: no-break spaces, a word joiner after "/", "-", "–".
+
+    A "/" ending the text is left open: it is where a web address may break. ``hyphens``
+    False leaves "-" alone, for a renderer that writes Word's own no-break hyphen.
+    """
+    pattern = _BREAK_AFTER if hyphens else _BREAK_AFTER_NO_HYPHEN
+    core = text.strip(" ")
+    start = text.index(core) if core else 0
+    # A space at either end is where the run meets its neighbours: a break there stays allowed.
+    return text[:start] + pattern.sub(r"\1" + WORD_JOINER, core.replace(" ", "\u00a0")) + text[start + len(core):]

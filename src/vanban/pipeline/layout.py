@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vanban.pipeline.fonts import MM_PER_PT, line_pitch_em, text_width_mm
+from vanban.pipeline.fonts import MM_PER_PT, ink_below_box_em, line_pitch_em, text_width_mm
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,40 @@ class Layout:
     footnote_call_pt: float = 9.0  # the superscript number in the text (≈ 2/3 of the body, as Word draws it)
     rule_ratio: float = 0.4  # R-EL-2b, R-EL-5a-2: 1/3–1/2 of the line; §16 recommends ≈ 40 %
     rule_weight_pt: float = 0.75
+    #: Clear space between the lowest ink of a line (descenders, dots below) and the top of its
+    #: rule [R-EL-1b, R-EL-2b, R-EL-5a-2]: within 1.5–6 pt for any line, so a rule never reads as
+    #: an underline nor drifts off its line.
+    rule_clearance_pt: float = 2.25
 
     @property
     def line_height_em(self) -> float:
         """Return the line pitch in em: ``line_spacing`` times the font's single spacing [R-BODY-4]."""
         return round(self.line_spacing * line_pitch_em(), 4)
+
+    def rule_offset_pt(self, size_pt: float) -> float:
+        """Return how far under the line box of a bold ``size_pt`` line its rule's top edge goes.
+
+        Why one number: both renderers place the rule from the line box, the clearance that
+        matters is from the ink (``rule_clearance_pt``); the deepest letter ends
+        ``fonts.ink_below_box_em`` above the box's bottom.
+        """
+        leading = (self.line_spacing - 1) * line_pitch_em() / 2  # extra spacing is shared above and below
+        return round(self.rule_clearance_pt - (ink_below_box_em(True) + leading) * size_pt, 2)
+
+    @property
+    def co_quan_rule_offset_pt(self) -> float:
+        """Return the offset of the rule under the issuing body's name [R-EL-2b]."""
+        return self.rule_offset_pt(self.co_quan_pt)
+
+    @property
+    def tieu_ngu_rule_offset_pt(self) -> float:
+        """Return the offset of the rule under the Tiêu ngữ [R-EL-1b]."""
+        return self.rule_offset_pt(self.tieu_ngu_pt)
+
+    @property
+    def trich_yeu_rule_offset_pt(self) -> float:
+        """Return the offset of the rule under the trích yếu [R-EL-5a-2]."""
+        return self.rule_offset_pt(self.trich_yeu_pt)
 
     @property
     def text_width_mm(self) -> float:

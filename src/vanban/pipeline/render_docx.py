@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from typing import Any
 
 from vanban.errors import RenderError
 from vanban.i18n import _
+from vanban.pipeline import inline
 from vanban.pipeline.context import Context
 from vanban.pipeline.docx_check import fill, open_template
 from vanban.pipeline.inline import Run
@@ -61,7 +63,7 @@ def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     name = docx_template(ctx.loai)
     path = find(name, template_path)
     template = open_template(path)  # checked part by part: nothing external, active or hidden [docx_check]
-    fill(template, variables(ctx), environment(template_path), path)  # sandboxed Jinja, output checked again
+    fill(template, variables(_joined(ctx)), environment(template_path), path)  # sandboxed Jinja, output checked again
     document = template.docx
     _fill_runs(document, ctx, name)
     _add_footnotes(document, ctx, name)
@@ -72,6 +74,17 @@ def render_docx(ctx: Context, template_path: tuple[Path, ...]) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return fixed_zip(out.getvalue())
+
+
+def _joined(ctx: Context) -> Context:
+    """Return the context as the Word template shows it: Nơi nhận lines with their no-break spans closed.
+
+    Why: those lines reach the template as plain values; the context marks where they must
+    not break [R-BRK-1] and only Word needs the joiners in the text itself.
+    """
+    if not ctx.noi_nhan_runs:
+        return ctx
+    return dataclasses.replace(ctx, noi_nhan=tuple(inline.joined_text(runs) for runs in ctx.noi_nhan_runs))
 
 
 def _size_rules(document: Any, ctx: Context, template: str) -> None:
@@ -246,9 +259,10 @@ def _run(run: Run, base: Any) -> Any:
     element.append(_properties(base, bold=run.bold, italic=run.italic))
     text = run.text
     if run.nobreak:
-        # A span that must not break: no-break spaces, Word's no-break hyphen, a word joiner
-        # after other break points ("/", "–"); Liberation Serif has no U+2011 glyph.
-        text = text.replace(" ", "\u00a0").replace("/", "/" + WORD_JOINER).replace("–", "–" + WORD_JOINER)
+        # A span that must not break [R-BRK-1]: no-break spaces, Word's no-break hyphen, a word
+        # joiner after other break points ("/", "–"; Liberation Serif has no U+2011 glyph); a
+        # "/" that ends the run is where a web address may break.
+        text = inline.no_break(text, hyphens=False)
     piece: list[str] = []
 
     def flush() -> None:

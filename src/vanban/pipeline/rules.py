@@ -367,3 +367,59 @@ def placeholder(text: str) -> str | None:
     """
     match = _PLACEHOLDER.search(_MARK_OPENING.sub(lambda m: m.group(1) or "", text))
     return match.group(0) if match else None
+
+
+# --- where a line must not break [R-BRK-1] ----------------------------------------------------------
+
+#: A web address, up to the first space (punctuation that ends a sentence is not part of it).
+_URL = re.compile(r"https?://[^\s<>\"]+?(?=[.,;:!?)\]]*(?:\s|$))", re.IGNORECASE)
+#: A number joined by "/" or "-" to more numbers or letters: a document's số and ký hiệu
+#: ("05/TB-UBND", "34-NQ/TU", "30/2020/NĐ-CP"), a date ("26/11/2026", "12/2023"), a span of
+#: years ("2021-2025"); with "số" or "ngày" before it, that word too ("số 05/TB-UBND").
+_REFERENCE = re.compile(r"(?<![\w/-])(?:(?:số|ngày)\s+)?\d+(?:[/-][^\W_]+)+(?![\w/-])", re.IGNORECASE)
+#: Units a number is written with in notices, the longer before the shorter.
+UNITS = ("tạ/ha", "tấn/ha", "kg/ha", "triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "km²", "km2", "m²", "m³", "m2",
+         "m3", "km", "cm", "mm", "ha", "kg", "tấn", "tạ", "m", "%", "‰", "ngày", "tuần", "tháng", "năm", "giờ",
+         "phút", "người", "hộ", "lượt", "lần", "USD")
+#: A number and its unit: "56,2 tạ/ha", "47,3 ha", "13,5m", "15 ngày", "100%" (a run of digits longer than
+#: any real figure is a code, not a quantity).
+_QUANTITY = re.compile(r"(?<![\w,./-])\d{1,15}(?:[.,]\d+)*\s?(?:"
+                       + "|".join(re.escape(u) for u in UNITS) + r")(?![\w/])")
+#: A short note in parentheses after a recipient: "(để b/c)", "(để t/h)", "(Đ/c Hùng)"; a longer
+#: parenthesis is a phrase of its own and may wrap.
+_ANNOTATION = re.compile(r"\([^()\n]{1,24}\)")
+
+
+def protected_spans(text: str, annotations: bool = False) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of ``text`` a line must not break inside, in order [R-BRK-1].
+
+    Why one detector: a reference read across two lines ("34-NQ/" | "TU", "56,2" | "tạ/ha") is
+    misread and cannot be searched for, and both renderers must keep the same units whole.
+    Document numbers and ký hiệu, dates, numbers with their unit and (``annotations``, in
+    Nơi nhận) a parenthesised note are each one span. A web address is a run of touching
+    spans, one per path segment ending in "/", so it breaks only after a path separator and
+    never inside "https://" or the host name.
+    """
+    spans: list[tuple[int, int]] = []
+    urls: list[tuple[int, int]] = []
+    for found in _URL.finditer(text):
+        start = found.start()
+        for cut in re.finditer(r"/(?!/)", found.group()):
+            end = found.start() + cut.end()
+            if text[start:end].rstrip("/").endswith(":"):
+                continue  # "https:/" + "/" stays whole
+            if end - start > 0 and end < found.end():
+                spans.append((start, end))
+                start = end
+        spans.append((start, found.end()))
+        urls.append(found.span())
+    patterns = [_REFERENCE, _QUANTITY, *([_ANNOTATION] if annotations else [])]
+    others = sorted(m.span() for pattern in patterns for m in pattern.finditer(text)
+                    if not any(a < m.end() and m.start() < b for a, b in urls))
+    merged: list[tuple[int, int]] = []
+    for start, end in others:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return sorted([*spans, *merged])

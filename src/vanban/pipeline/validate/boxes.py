@@ -14,6 +14,7 @@ from ``fonts.text_width_mm`` and the sizes of ``layout.Layout``, which the PDF m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -83,6 +84,51 @@ def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[P
                       _("khổ giấy") if named else _("cột trái phần đầu"))
     out += _forced_breaks(located, data, layout)
     out += _marks(located, data, layout)
+    out += _units(located, data, layout, column)
+    return out
+
+
+def _units(located: Located, data: Any, layout: Layout, column: float) -> list[Problem]:
+    """Refuse a unit that must not break (a ký hiệu, a date, a number and its unit) wider than its line [R-BRK-1].
+
+    Why: the renderers never break inside such a unit (``rules.protected_spans``), so one wider
+    than its line or column would run over the margin or the Nơi nhận column. Measured bold,
+    the widest it can be printed.
+    """
+    out: list[Problem] = []
+    named = _named(data)
+    place = layout.title_place(named)
+    # (path, text, room, size, in Nơi nhận); the trích yếu's and Nơi nhận's single words are
+    # already measured by ``_words``, so there only a unit of several words is measured here.
+    boxes: list[tuple[Path_, str, float, float, bool]] = []
+    for i, line in strings(get(data, "trich_yeu")):
+        boxes.append((("trich_yeu",) if i is None else ("trich_yeu", i), line, place.room_mm * WRAP_SLACK,
+                      place.size_pt, False))
+    for paragraph in _paragraphs(data):
+        text = paragraph.text
+        if paragraph.allowed is not None and inline.SIGIL in text:
+            with contextlib.suppress(inline.InlineError):  # the model reports the mark
+                text = inline.parse(text.strip(), paragraph.allowed).plain
+        if paragraph.path[-1] == "muc":
+            text = rules.upper_vi(text)
+        boxes.append((paragraph.path, text, layout.text_width_mm, layout.body_pt, False))
+    for i, item in strings(get(data, "noi_nhan")):
+        boxes.append((("noi_nhan",) if i is None else ("noi_nhan", i), rules.clean_recipient(item), column,
+                      layout.noi_nhan_pt, True))
+    for path, text, room, size, in_noi_nhan in boxes:
+        words_checked = in_noi_nhan or path[0] == "trich_yeu"
+        for start, end in rules.protected_spans(text, in_noi_nhan):
+            unit = text[start:end]
+            if words_checked and " " not in unit:
+                continue
+            width = text_width_mm(unit, size, bold=True)
+            if width > room:
+                shown = unit if len(unit) <= 40 else unit[:40] + "…"
+                out.append(located.problem(path, _(
+                    "'{unit}' rộng {width} mm, dài hơn một dòng ({line} mm); số, ký hiệu, ngày tháng, số kèm đơn vị "
+                    "và ghi chú trong ngoặc không được ngắt xuống dòng: hãy viết ngắn lại").format(
+                        unit=shown, width=_mm(width), line=_mm(room)), "R-BRK-1"))
+                break
     return out
 
 
