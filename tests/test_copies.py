@@ -24,7 +24,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from helpers import DRAFT, git, office
+from helpers import DRAFT, git, office, words
 from test_sign import PASSPHRASE, Pki, pki  # noqa: F401 (pki: the throwaway PKI fixture)
 from vanban.cli import main
 from vanban.commands import sign
@@ -229,8 +229,8 @@ def test_docx_says_what_the_pdf_says(repo: Office) -> None:
 
 
 def _tidy(text: str) -> str:
-    """Return ``text`` with spaces collapsed and none before punctuation (where a footnote call was)."""
-    return re.sub(r"\s+([.,;:)])", r"\1", " ".join(text.split()))
+    """Return ``text`` as read (``words``), with no space before punctuation (where a footnote call was)."""
+    return re.sub(r"\s+([.,;:)])", r"\1", words(text))
 
 
 def _wrapped_in(paragraph: str, pdf_text: str) -> bool:
