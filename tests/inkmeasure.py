@@ -32,7 +32,7 @@ def docx_to_pdfs(documents: dict[str, bytes], work: Path) -> dict[str, bytes]:
     from vanban.pipeline.fonts import fontconfig_file
 
     command = soffice()
-    assert command is not None
+    assert command is not None, "LibreOffice (soffice) is missing: `make setup-test` installs it"
     for stem, data in documents.items():
         (work / f"{stem}.docx").write_bytes(data)
     profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))

@@ -10,10 +10,6 @@ page of the signer's name with vanban's own PDF.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +17,7 @@ import pdfplumber
 import pytest
 
 from helpers import MM, ROOT, SEED, context_of, docx_paragraphs, model_of, norm, pdf_paragraphs, squash
+from inkmeasure import docx_to_pdfs
 from vanban.pipeline.context import Context
 from vanban.pipeline.outline import outline, tasks
 from vanban.pipeline.render_docx import render_docx
@@ -107,41 +104,16 @@ def test_build_writes_pdf_and_docx_by_default(tmp_path: Path) -> None:
 # --- LibreOffice ---------------------------------------------------------------------------------------
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def convert_with_libreoffice(rendered: dict[str, tuple[Context, bytes, bytes]], work: Path) -> dict[str, bytes]:
     """Convert every .docx to PDF with LibreOffice in one run, with its own profile and fonts.
 
     The profile is private to this run (concurrent runs sharing one fail silently); the
     fonts are vanban's bundled Liberation Serif, metric-compatible with Times New Roman, so
-    the page count does not depend on which fonts the machine happens to have. Skips the
-    test when LibreOffice is not installed.
+    the page count does not depend on which fonts the machine happens to have
+    (``inkmeasure.docx_to_pdfs``). LibreOffice is part of the test setup (``make setup-test``
+    installs it), so its absence fails the test rather than skipping it.
     """
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    from vanban.pipeline.fonts import fontconfig_file
-
-    for stem, (_, docx, _) in rendered.items():
-        (work / f"{stem}.docx").write_bytes(docx)
-    profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))
-    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
-    try:
-        subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(work), *sorted(str(p) for p in work.glob("*.docx"))],
-            env=env, capture_output=True, timeout=180, check=True,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    out = {}
-    for stem in rendered:
-        converted = work / f"{stem}.pdf"
-        assert converted.is_file(), f"LibreOffice wrote no PDF for {stem}"
-        out[stem] = converted.read_bytes()
-    return out
+    return docx_to_pdfs({stem: docx for stem, (_, docx, _) in rendered.items()}, work)
 
 
 @pytest.fixture(scope="module")
