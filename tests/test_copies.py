@@ -27,7 +27,7 @@ import pytest
 from helpers import DRAFT, git, office, words
 from test_sign import PASSPHRASE, Pki, pki  # noqa: F401 (pki: the throwaway PKI fixture)
 from vanban.cli import main
-from vanban.commands import sign
+from vanban.commands import keys, pades
 from vanban.commands.copy import COPY_FIELD, electronic_line
 from vanban.commands.ink import Box, read_page
 
@@ -410,7 +410,7 @@ def test_electronic_copy_has_only_the_o14_line_top_right_signed_by_the_copying_b
     assert (line["su_kien"], line["so"], line["ky_hieu"]) == ("sao", 10, "TrS-UBND")
     assert list(line["tep"]) == ["da-phat-hanh/2024/10-TrS-UBND.pdf"]  # an electronic copy is the signed PDF
     pdf = ARCHIVE / "10-TrS-UBND.pdf"
-    found = sign.signatures(pdf.read_bytes(), pki.roots())
+    found = pades.signatures(pdf.read_bytes(), pki.roots())
     assert [(s.field, s.intact, s.valid, s.trusted) for s in found] == [(COPY_FIELD, True, True, True)]
     text = "\n".join(_lines(pdf))
     # The frame, cut to the unit's part; no paper copy block [Mẫu 3.2].
@@ -485,7 +485,7 @@ def test_an_electronic_copy_with_no_room_top_right_is_refused(pki: Pki) -> None:
 
     # A page whose top third is all ink: ô 14 has nowhere to go [R-SIG-12].
     page = stamp._render("<div style='height: 110mm; background: #000'></div>", 210 * MM, 297 * MM)
-    key = sign.pkcs12_key(pki.org_p12, PASSPHRASE)
+    key = keys.pkcs12_key(pki.org_p12, PASSPHRASE)
     try:
         with pytest.raises(UsageError, match=r"dòng ô 14 của bản sao điện tử \[R-SIG-12\]"):
             sign_electronic(page, key, "sao_y", "ỦY BAN NHÂN DÂN THỊ XÃ HOÀNG MAI", "Hoàng Mai")

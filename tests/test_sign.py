@@ -33,7 +33,7 @@ from cryptography.x509.oid import NameOID
 
 from helpers import DRAFT, IDENTITY, MM, ROOT, git, office
 from vanban.cli import main
-from vanban.commands import sign, stamp
+from vanban.commands import keys, pades, sign, stamp
 from vanban.commands.archive import integrity_problems, read_register
 from vanban.commands.ink import Box, read_page
 from vanban.errors import UsageError
@@ -285,15 +285,15 @@ def _images_with_smask(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
     return found
 
 
-def _check_signatures(data: bytes, pki: Pki, fields: list[str]) -> list[sign.Signature]:
-    found = sign.signatures(data, pki.roots())
+def _check_signatures(data: bytes, pki: Pki, fields: list[str]) -> list[pades.Signature]:
+    found = pades.signatures(data, pki.roots())
     assert [s.field for s in found] == fields
     for signature in found:
         assert signature.intact and signature.valid and signature.trusted, signature
         assert signature.docmdp_ok, signature
         assert re.fullmatch(r"D:\d{14}\+07'00'", signature.time_text), signature.time_text
     first = found[0]
-    assert first.certified and first.field == sign.LEADER_FIELD
+    assert first.certified and first.field == pades.LEADER_FIELD
     assert first.level == "FORM_FILLING"  # the filling and the organisation's signature, nothing more
     assert found[-1].whole_file
     return found
@@ -351,7 +351,7 @@ def test_order_a_signatures_are_valid_trusted_and_allow_the_seal(order_a: Signed
     leader = order_a.files["leader"].read_bytes()
     issued = order_a.files["issued"].read_bytes()
     assert final.startswith(leader) and leader.startswith(issued), "each signature is an incremental update"
-    _check_signatures(final, pki, [sign.LEADER_FIELD, sign.SEAL_FIELD])
+    _check_signatures(final, pki, [pades.LEADER_FIELD, pades.SEAL_FIELD])
     _check_pdfa(order_a.files["final"])
 
 
@@ -383,8 +383,8 @@ def test_verify_lists_signers_times_changes_and_the_archived_revision(order_a: S
     finally:
         received.unlink()
     out = capsys.readouterr().out
-    assert f"Chữ ký 1 ({sign.LEADER_FIELD}, chứng thực" in out and SIGNER in out
-    assert f"Chữ ký 2 ({sign.SEAL_FIELD}, phê duyệt): UBND thị xã Hoàng Mai" in out
+    assert f"Chữ ký 1 ({pades.LEADER_FIELD}, chứng thực" in out and SIGNER in out
+    assert f"Chữ ký 2 ({pades.SEAL_FIELD}, phê duyệt): UBND thị xã Hoàng Mai" in out
     assert "điền biểu mẫu và thêm chữ ký (trường: ChuKyCoQuan)" in out
     assert re.search(r"lúc \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00; hợp lệ; chứng thư được tin cậy", out)
     assert "đúng bản 07/TB-UBND ngày 01/02/2024 đã phát hành" in out
@@ -405,8 +405,8 @@ def _words(pdf: Path) -> list[tuple[str, Box]]:
 def test_order_b_fields_filled_once_over_the_blanks_and_signatures_hold(order_b: Signed, pki: Pki) -> None:
     draft, filled, final = (order_b.files[k].read_bytes() for k in ("draft", "filled", "final"))
     assert final.startswith(filled) and filled.startswith(draft)
-    signatures = _check_signatures(final, pki, [sign.LEADER_FIELD, sign.SEAL_FIELD])
-    assert set(signatures[0].changed_fields) == {"so", "ngay", sign.SEAL_FIELD}
+    signatures = _check_signatures(final, pki, [pades.LEADER_FIELD, pades.SEAL_FIELD])
+    assert set(signatures[0].changed_fields) == {"so", "ngay", pades.SEAL_FIELD}
     with pikepdf.open(order_b.files["final"]) as document:
         values = {str(f.T): str(f.get("/V", "")) for f in document.Root.AcroForm.Fields if f.get("/FT") == "/Tx"}
     assert values == {"so": "12", "ngay": "05"}
@@ -418,7 +418,7 @@ def test_order_b_fields_filled_once_over_the_blanks_and_signatures_hold(order_b:
     # Within 0.5 mm of the blanks the unsigned draft printed.
     with pikepdf.open(io.BytesIO(draft)) as document:
         page = read_page(document, 0, annotations=False)
-    blanks = {b.name: _top(b.box, page.media.height) for b in sign.find_blanks(page)}
+    blanks = {b.name: _top(b.box, page.media.height) for b in pades.find_blanks(page)}
     words = _words(order_b.files["final"])
     for name, text in (("so", "12"), ("ngay", "05")):
         boxes = [box for word, box in words if word == text and abs(box.centre[1] - blanks[name].centre[1]) < 5]
@@ -460,29 +460,29 @@ def test_expired_certificate_wrong_key_missing_leader_and_seal_without_image_are
     who = sign.Who(TITLE, SIGNER)
     image = stamp.load_image(FIXTURES / "chu-ky.png", "blue")
     seal = stamp.load_image(FIXTURES / "con-dau.png", "red")
-    expired = sign.pkcs12_key(pki.expired_p12, PASSPHRASE)
+    expired = keys.pkcs12_key(pki.expired_p12, PASSPHRASE)
     with pytest.raises(UsageError, match="hết hiệu lực"):
         sign.sign_as_leader(issued, expired, who, image, SEAL_MM, "Hoàng Mai")
-    wrong = sign.pkcs11_key(token.library, token.label, "co-quan", PIN, cert_label="lanh-dao")
+    wrong = keys.pkcs11_key(token.library, token.label, "co-quan", PIN, cert_label="lanh-dao")
     try:
         with pytest.raises(UsageError, match="không khớp với chứng thư"):
             sign.sign_as_leader(issued, wrong, who, image, SEAL_MM, "Hoàng Mai")
     finally:
         wrong.close()
     with pytest.raises(UsageError, match="sai mã PIN"):
-        sign.pkcs11_key(token.library, token.label, "co-quan", "000000")
+        keys.pkcs11_key(token.library, token.label, "co-quan", "000000")
     # A key that is not the certificate's (a PKCS#12 file cannot hold one: cryptography refuses to write it).
     from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1, translate_pyca_cryptography_key_to_asn1
     from pyhanko.sign.signers import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    mismatched = sign.Key(SimpleSigner(
+    mismatched = keys.Key(SimpleSigner(
         signing_cert=translate_pyca_cryptography_cert_to_asn1(pki.keys["leader"][1]),
         signing_key=translate_pyca_cryptography_key_to_asn1(pki.keys["org"][0]),
         cert_registry=SimpleCertificateStore()))
     with pytest.raises(UsageError, match="không khớp với chứng thư"):
         sign.sign_as_leader(issued, mismatched, who, image, SEAL_MM, "Hoàng Mai")
-    org = sign.pkcs12_key(pki.org_p12, PASSPHRASE)
+    org = keys.pkcs12_key(pki.org_p12, PASSPHRASE)
     with pytest.raises(UsageError, match="chưa có chữ ký số hợp lệ của người có thẩm quyền"):
         sign.sign_as_organisation(issued, org, seal, "Hoàng Mai", pki.roots())
     leader_signed = order_a.files["leader"].read_bytes()
@@ -491,7 +491,7 @@ def test_expired_certificate_wrong_key_missing_leader_and_seal_without_image_are
     with pytest.raises(UsageError, match="đã có chữ ký số của cơ quan"):
         sign.sign_as_organisation(order_a.files["final"].read_bytes(), org, seal, "Hoàng Mai", pki.roots())
     with pytest.raises(UsageError, match="sai mật khẩu"):
-        sign.pkcs12_key(pki.leader_p12, "sai")
+        keys.pkcs12_key(pki.leader_p12, "sai")
     # The same through the CLI: a configuration without the seal; exit 2 with the reason.
     with contextlib.chdir(order_a.root):
         config = tmp_path / "khong-dau.yaml"
@@ -524,7 +524,7 @@ def test_the_pin_never_comes_from_the_command_line(tmp_path: Path, capsys: pytes
     code = main(["sign", str(tmp_path / "x.yaml"), "--role", "leader", "--p12", "k.p12", "--pin", "1234"])
     assert code == 2  # no such option
     (tmp_path / "pin").write_text("bí-mật\n", encoding="utf-8")
-    assert sign.read_secret(file=tmp_path / "pin") == "bí-mật"
+    assert keys.read_secret(file=tmp_path / "pin") == "bí-mật"
 
 
 # --- a separately filed phụ lục ------------------------------------------------------------
@@ -551,9 +551,9 @@ def test_phu_luc_signed_by_the_organisation_with_the_r_sig_11_text_clear_of_ink(
              str(pki.org_p12))
         _check_register(order_a.root, [("ky_so", "da-phat-hanh/2024/07-TB-UBND-phu-luc-1.pdf")])
     signed = order_a.root / "da-phat-hanh" / "2024" / "07-TB-UBND-phu-luc-1.pdf"
-    found = sign.signatures(signed.read_bytes(), pki.roots())
+    found = pades.signatures(signed.read_bytes(), pki.roots())
     assert [(s.field, s.intact, s.valid, s.trusted, s.certified) for s in found] == [
-        (sign.ATTACHMENT_FIELD, True, True, True, False)]
+        (pades.ATTACHMENT_FIELD, True, True, True, False)]
     with pikepdf.open(signed) as document:
         assert _images_with_smask(document) == [], "no image on a phụ lục [R-SIG-11]"
         annot = next(a for a in document.pages[0].obj.Annots if a.get("/FT") == "/Sig")
@@ -587,7 +587,7 @@ def test_blanks_of_a_draft_are_found_under_the_number_and_the_day(seed_context: 
                                 dia_danh_ngay=f"Hoàng Mai, ngày{rules.BLANK}tháng 01 năm 2024")
     with pikepdf.open(io.BytesIO(render_pdf(draft))) as document:
         page = read_page(document, 0)
-    blanks = {b.name: b for b in sign.find_blanks(page)}
+    blanks = {b.name: b for b in pades.find_blanks(page)}
     assert set(blanks) == {"so", "ngay"}
     assert round(blanks["so"].size, 2) == 13.0 and not blanks["so"].italic
     assert round(blanks["ngay"].size, 2) == 14.0 and blanks["ngay"].italic
@@ -602,13 +602,13 @@ def test_config_is_read_from_ky_so_with_located_problems(tmp_path: Path) -> None
     (tmp_path / "vanban.yaml").write_text("ky_so:\n  con_dau:\n    UBND: {anh: dau.png, duong_kinh_mm: \"90\"}\n",
                                           encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        sign.load_config(tmp_path)
+        keys.load_config(tmp_path)
     problem = caught.value.problems[0]
     assert (problem.line, problem.field) == (3, "ky_so.con_dau.UBND.duong_kinh_mm")
     assert "phải từ 20 đến 60 mm" in problem.message
     (tmp_path / "vanban.yaml").write_text("ky_so:\n  con_dau:\n    UBND: {anh: dau.png, duong_kinh_mm: \"40\"}\n",
                                           encoding="utf-8")
-    config = sign.load_config(tmp_path)
+    config = keys.load_config(tmp_path)
     assert config.ky_so.con_dau["UBND"].duong_kinh_mm == 40.0
     assert config.path("dau.png") == tmp_path / "dau.png"
 
@@ -623,6 +623,6 @@ def test_a_changed_byte_breaks_the_signatures_and_verify_says_so(order_a: Signed
     data = bytearray(order_a.files["final"].read_bytes())
     at = data.index(b"%PDF-1.") + 7  # the version digit, inside every signature's byte range
     data[at] = ord("4") if data[at] != ord("4") else ord("5")
-    found = sign.signatures(bytes(data), pki.roots())
+    found = pades.signatures(bytes(data), pki.roots())
     assert [s.intact for s in found] == [False, False]
-    assert all("KHÔNG HỢP LỆ" in line for line in sign.describe(found)[::2])
+    assert all("KHÔNG HỢP LỆ" in line for line in pades.describe(found)[::2])

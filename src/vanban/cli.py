@@ -613,7 +613,7 @@ def _report_copy(done: Any, out: Path | None, proposed: bool) -> None:
 def _signing_key(p12: Path | None, library: Path | None, token: str | None, key_label: str | None,
                  pin_file: Path | None) -> Any:
     """Return the signing key the options name (a PKCS#12 file or a PKCS#11 token); the PIN never from argv."""
-    from vanban.commands.sign import pkcs11_key, pkcs12_key, read_secret
+    from vanban.commands.keys import pkcs11_key, pkcs12_key, read_secret
 
     if (p12 is None) == (library is None):
         raise UsageError(_("cần đúng một nguồn khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --token NHÃN --key-label NHÃN"))

@@ -35,7 +35,9 @@ from vanban.commands.archive import (
     sha256,
 )
 from vanban.commands.issue import PDF_VARIANT, today
-from vanban.commands.sign import VIETNAM, Done, Key, check_key, now, sign_pdf, signatures
+from vanban.commands.keys import VIETNAM, Key, check_key, now
+from vanban.commands.pades import sign_pdf, signatures
+from vanban.commands.sign import Done
 from vanban.errors import ContentError, Problem, RenderError, UsageError
 from vanban.files import read_regular
 from vanban.i18n import _
