@@ -214,3 +214,20 @@ def test_register_lines_written_before_a_field_existed_still_read() -> None:
     assert Entry.parse(secret).do_mat == "toi_mat"
     with pytest.raises(ValueError):
         Entry.parse(old.replace('"so":1,', ""))
+
+
+def test_an_advisory_body_issuing_in_its_own_name_has_a_series_of_its_own(
+        repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Hội đồng written as the issuing body numbers from 01 [Phụ lục I, II.1.c; R-NUM-3]."""
+    council = ("co_quan:\n  chu_quan: UBND THỊ XÃ HOÀNG MAI\n  ten: [HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG]\n"
+               "  viet_tat: HĐTĐKT\n")
+    DRAFT.write_text(council + DRAFT.read_text(encoding="utf-8"), encoding="utf-8")
+    git("commit", "-q", "-a", "-m", "Thông báo của Hội đồng")
+    code, out, err = _issue(capsys, "--next", "--date", "2024-02-01")
+    assert code == 0, err
+    # The UBND's 2024 series holds 01 (the example notice); the council's starts at 01.
+    assert "Đã phát hành 01/TB-HĐTĐKT ngày 01/02/2024" in out
+    assert main(["check"]) == 0
+    assert main(["register"]) == 0
+    out = capsys.readouterr().out
+    assert "UBND THỊ XÃ HOÀNG MAI HỘI ĐỒNG THI ĐUA KHEN THƯỞNG — năm 2024" in out
