@@ -130,19 +130,46 @@ def read_register(root: Path) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     previous = ""
+    earlier: dict[str, int] = {"": 0}  # SHA-256 of each line before → its line number ("": none yet)
     for number, line in _lines(text):
         try:
             entry = Entry.parse(line)
         except (ValueError, TypeError, KeyError):
             problems.append(Problem(shown, number, 1, "", _("dòng sổ đăng ký bị hỏng hoặc bị sửa tay")))
             previous = sha256(line.encode("utf-8"))
+            earlier.setdefault(previous, number)
             continue
-        if entry.truoc != previous:
+        if entry.truoc != previous and entry.truoc in earlier:
+            # Two git branches each appended after the same line, then were merged: nothing was edited.
+            after = _("dòng {line}").format(line=earlier[entry.truoc]) if entry.truoc else _("đầu sổ")
+            problems.append(Problem(shown, number, 1, "", _(
+                "sổ đăng ký rẽ nhánh: dòng này ghi nối sau {after}, không phải dòng ngay trước (hai nhánh git "
+                "cùng ghi thêm vào sổ rồi được gộp)").format(after=after)))
+        elif entry.truoc != previous:
             problems.append(Problem(shown, number, 1, "", _(
                 "sổ đăng ký bị sửa: dòng trước dòng này đã bị sửa hoặc xóa (sổ chỉ được ghi thêm)")))
         entries.append(entry)
         previous = sha256(line.encode("utf-8"))
+        earlier.setdefault(previous, number)
     return entries, problems
+
+
+def numbered(root: Path) -> list[tuple[int, Entry]]:
+    """Return each readable register line with its line number, for problems located on the line.
+
+    Lines that are not entries are left out: ``read_register`` reports them.
+    """
+    try:
+        text = read_regular(register_path(root), MAX_REGISTER_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    out: list[tuple[int, Entry]] = []
+    for number, line in _lines(text):
+        try:
+            out.append((number, Entry.parse(line)))
+        except (ValueError, TypeError, KeyError):
+            continue
+    return out
 
 
 def next_link(root: Path) -> str:

@@ -28,6 +28,7 @@ from vanban.commands.archive import (
     Entry,
     archive_name,
     issued,
+    numbered,
     read_register,
     record,
     register_path,
@@ -143,20 +144,7 @@ def copier(start: Path, signer: str | None) -> Copier:
 
 def _copy_lines(root: Path) -> list[tuple[int, Entry]]:
     """Return each copy line of the register with its line number (for a located duplicate)."""
-    path = register_path(root)
-    try:
-        text = read_regular(path, MAX_ARCHIVED_BYTES).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    out: list[tuple[int, Entry]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            entry = Entry.parse(line)
-        except (ValueError, TypeError, KeyError):
-            continue
-        if entry.su_kien == "sao":
-            out.append((number, entry))
-    return out
+    return [(number, entry) for number, entry in numbered(root) if entry.su_kien == "sao"]
 
 
 def _series(root: Path, body: str, year: int) -> list[tuple[int, Entry]]:

@@ -31,7 +31,15 @@ from vanban.commands.archive import (
     require_clean,
     sha256,
 )
-from vanban.commands.register import Series, body_name, entry_series, final_problems, numbering, series
+from vanban.commands.register import (
+    Series,
+    body_name,
+    copy_duplicate_problems,
+    entry_series,
+    final_problems,
+    numbering,
+    series,
+)
 from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
@@ -259,5 +267,6 @@ def problems_of_repository(paths: list[Path]) -> list[Problem]:
     out: list[Problem] = []
     for root in sorted({repository_root(p if p.is_dir() else p.parent) for p in paths}):
         if register_path(root).exists():
-            out += integrity_problems(root)
+            # A copy number given twice shows only in the register, e.g. after a merge [R-NUM-3].
+            out += integrity_problems(root) + copy_duplicate_problems(root)
     return out

@@ -8,17 +8,20 @@ the register is computed instead of kept by hand.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from vanban.commands.archive import Entry, read_register
+from vanban.commands.archive import ARCHIVE_DIR, REGISTER_NAME, Entry, numbered, read_register
 from vanban.commands.sheet import Sheet, workbook_bytes
 from vanban.errors import ContentError, Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
+from vanban.pipeline.copy_block import FORMS, NAMES
 from vanban.pipeline.kinds import KINDS
 from vanban.pipeline.model import Frame
 from vanban.pipeline.notice import Notice, load, load_notices
@@ -30,6 +33,9 @@ from vanban.repo import display, repository_root
 #: The note of a numbered notice that ``vanban issue`` did not archive: data in the sheet
 #: (always Vietnamese), translated on the terminal.
 NOT_ISSUED = N_("chưa phát hành qua vanban issue")
+#: The notes of a copy whose number another copy of the series has, and of one made again.
+CLASH_NOTE = N_("trùng số trong dãy số bản sao")
+REMADE_NOTE = N_("đã sao lại thành {number}")
 #: The columns of the outgoing register [Phụ lục IV, I.2]; the sheet's headers, always Vietnamese.
 COLUMNS = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
            "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú",
@@ -52,6 +58,8 @@ class Row:
     source: str  # the content file (or the archive's record of it)
     issued: bool  # issued through ``vanban issue`` (its exact bytes are archived)
     note: str = ""  # "Ghi chú": why the row needs a look
+    ban_goc: str = ""  # a copy's row: the document copied, "Thông báo số 03/TB-UBND ngày 01/02/2024"
+    sao_lai: str = ""  # a copy's row: the number of the copy that was made again in its place
 
     @property
     def number(self) -> str:
@@ -72,6 +80,7 @@ class YearRegister:
     loai: str = ""  # the kind, when the office numbers each kind apart (``danh_so: theo_loai``); SECRET
     chu_quan: tuple[str, ...] = ()  # the body's chủ quản lines, upper-cased, for the register's cover
     ten: tuple[str, ...] = ()  # the body's name lines, upper-cased (``co_quan`` joins both)
+    ban_sao: bool = False  # the copy series (SAO Y, SAO LỤC, TRÍCH SAO) of the copying body, not its originals
 
 
 #: A numbering series: the issuing body, the year, and the kind when each kind is numbered apart
@@ -199,6 +208,134 @@ def build_register(notices: Iterable[Notice]) -> list[YearRegister]:
         chu_quan, ten = names.get(key[0], ((), (key[0],)))
         out.append(YearRegister(key[0], key[1], tuple(rows), duplicates, explained, highest + 1, key[2],
                                 chu_quan, ten))
+    shown = {_relative(n.source, root) for n in notices for root in (repository_root(n.source.resolve().parent),)}
+    for root in sorted(archives):
+        # The copies of the documents asked for, and of those whose content file is gone (as for holes).
+        out += copy_registers(root, partial(_wanted, root, shown))
+    return out
+
+
+def _wanted(root: Path, shown: set[str], source: str) -> bool:
+    return source in shown or not (root / source).is_file()
+
+
+# --- the copy series: SAO Y, SAO LỤC, TRÍCH SAO ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Copy lines of one body and year that share a number [R-NUM-3]: each line's number and entry."""
+
+    lines: tuple[tuple[int, Entry], ...]
+
+    @property
+    def last(self) -> tuple[int, Entry]:
+        """Return the line written last (after a merge, the one the other branch brought)."""
+        return self.lines[-1]
+
+
+def _archived_file(entry: Entry) -> str:
+    """Return the archived file a register line names first: its PDF, else any file."""
+    return next((n for n in sorted(entry.tep) if n.endswith(".pdf")), next(iter(sorted(entry.tep)), ""))
+
+
+def _copy_key(entry: Entry) -> tuple[str, str, str, str]:
+    """Return what makes a copy the same copy again: copying body, original, form and selection."""
+    return entry.co_quan, entry.nguon, entry.loai, entry.trich_yeu
+
+
+def copy_clashes(lines: Sequence[tuple[int, Entry]]) -> tuple[list[Clash], dict[int, Entry]]:
+    """Return the copy numbers used twice in a series, and for each copy made again, its new line.
+
+    Why "made again": an issued copy never changes, so a number given twice (two clerks on two
+    git branches) is mended by copying one of them again with a free number and sending that
+    instead; the later line with the same original, form and selection shows it was done.
+    The clash is gone when at most one of its copies was not made again.
+    """
+    copies = [(n, e) for n, e in lines if e.su_kien == "sao"]
+    remade: dict[int, Entry] = {}
+    for number, entry in copies:
+        later = [e for n, e in copies if n > number and _copy_key(e) == _copy_key(entry) and e.so != entry.so]
+        if later:
+            remade[number] = later[0]
+    groups: dict[tuple[str, int, int], list[tuple[int, Entry]]] = defaultdict(list)
+    for number, entry in copies:
+        groups[(entry.co_quan, entry.year, entry.so)].append((number, entry))
+    clashes = [Clash(tuple(group)) for group in groups.values()
+               if len(group) > 1 and sum(1 for n, _e in group if n not in remade) > 1]
+    return clashes, remade
+
+
+def _cited(entry: Entry) -> tuple[str, str]:
+    """Return what a copy line says of its original ("Thông báo số 03/TB-UBND ngày 01/02/2024") and parts."""
+    rest = entry.trich_yeu.removeprefix(f"{NAMES.get(entry.loai, '')} ")
+    found = re.match(r"^(.*? ngày \d\d/\d\d/\d{4})(?: \((.*)\))?$", rest)
+    return (found.group(1), found.group(2) or "") if found else (rest, "")
+
+
+def _original(entries: Sequence[Entry], copy: Entry, cited: str) -> Entry | None:
+    """Return the issue line of the document ``copy`` was made from (the one its text cites)."""
+    issues = [e for e in entries if e.su_kien == "phat_hanh" and e.nguon == copy.nguon]
+    return next((e for e in issues if f"số {e.number} " in f"{cited} "), issues[-1] if issues else None)
+
+
+def copy_registers(root: Path, wanted: Callable[[str], bool] = lambda _source: True) -> list[YearRegister]:
+    """Return the copy series of the repository at ``root``: one register per copying body and year.
+
+    Why one series for the three forms: copies are numbered in one yearly series shared by
+    SAO Y, SAO LỤC and TRÍCH SAO [Phụ lục I Phần II.II.1.c]. Every value comes from the
+    append-only register (``sao`` lines), the trích yếu from the original's issue line;
+    ``wanted`` chooses by the original's content file.
+    """
+    lines = [(n, e) for n, e in numbered(root) if e.su_kien == "sao" and wanted(e.nguon)]
+    entries = [e for _n, e in numbered(root)]
+    clashes, remade = copy_clashes(numbered(root))
+    clashing = {n for clash in clashes for n, _e in clash.lines}
+    groups: dict[tuple[str, int], list[tuple[Row, int]]] = defaultdict(list)
+    for number, entry in lines:
+        cited, parts = _cited(entry)
+        source = _original(entries, entry, cited)
+        summary = source.trich_yeu if source is not None else cited
+        again = remade[number].number if number in remade else ""
+        note = REMADE_NOTE.format(number=again) if again else CLASH_NOTE if number in clashing else ""
+        row = Row(entry.so, entry.ky_hieu, dt.date.fromisoformat(entry.ngay), FORMS.get(entry.loai, entry.loai),
+                  summary + (f" (trích {parts})" if parts else ""), entry.nguoi_ky, "; ".join(entry.noi_nhan),
+                  entry.luu, "", _archived_file(entry), True, note, cited, again)
+        groups[(entry.co_quan, entry.year)].append((row, number))
+    out: list[YearRegister] = []
+    for (body, year), found in sorted(groups.items()):
+        rows = tuple(row for row, _n in sorted(found, key=lambda x: (x[0].so, x[1])))
+        numbers = [row.so for row in rows]
+        duplicates = tuple(sorted({r.so for (r, n) in found if n in clashing}))
+        out.append(YearRegister(body, year, rows, duplicates, (), max(numbers) + 1, "", (), (body,), ban_sao=True))
+    return out
+
+
+def copy_duplicate_problems(root: Path) -> list[Problem]:
+    """Return a located problem for each copy number given twice in a copying body's yearly series.
+
+    Why in ``check``: two clerks may each make copy 01 on their own branch; ``copy`` refuses
+    a number its repository has seen, but after the merge only the register shows the clash
+    [R-NUM-3; Phụ lục I Phần II.II.1.c]. Located on the line written last, naming every file.
+    """
+    out: list[Problem] = []
+    shown = f"{ARCHIVE_DIR}/{REGISTER_NAME}"
+    for clash in copy_clashes(numbered(root))[0]:
+        line, entry = clash.last
+        files = [_archived_file(e) for _n, e in clash.lines]
+        parts = _cited(entry)[1]
+        chosen = " ".join(f"--part {p.strip()}" for p in re.findall(r"(?:^|; )phần ([^;]*)", parts)
+                          for p in p.split(","))
+        unit = re.search(r"(?:^|; )giao (.*)$", parts)
+        command = " ".join(x for x in ("vanban copy", entry.nguon, "--form", entry.loai, chosen,
+                                       f'--unit "{unit.group(1)}"' if unit else "", "--next") if x)
+        out.append(Problem(shown, line, 1, "so", _(
+            "số bản sao {number} năm {year} đã dùng cho cả {files} (hai nhánh git cùng cấp số này rồi gộp lại); "
+            "bản sao đã phát hành không sửa được: sao lại bản {copy} với số mới ({command}) và gửi bản mới "
+            "thay bản trùng số").format(number=rules.number_text(entry.so), year=entry.year,
+                                        files=_("{first} và {last}").format(first=", ".join(files[:-1]),
+                                                                           last=files[-1]),
+                                        copy=entry.number, command=command), "R-NUM-3"))
     return out
 
 
@@ -215,6 +352,9 @@ def format_register(registers: list[YearRegister]) -> str:
         return _("Chưa có văn bản nào được đánh số.") + "\n"
     lines: list[str] = []
     for reg in registers:
+        if reg.ban_sao:
+            lines += _format_copies(reg)
+            continue
         heading = _("{body} — năm {year}").format(body=reg.co_quan, year=reg.nam)
         lines.append(heading + (f" — {series_name(reg.loai)}" if series_name(reg.loai) else ""))
         for row in reg.rows:
@@ -233,6 +373,26 @@ def format_register(registers: list[YearRegister]) -> str:
     return "\n".join(lines)
 
 
+def _format_copies(reg: YearRegister) -> list[str]:
+    """Return the lines of one copy series: each copy with its form, the original, signer, Nơi nhận, file."""
+    lines = [_("{body} — năm {year} — bản sao (SAO Y, SAO LỤC, TRÍCH SAO chung một dãy số)").format(
+        body=reg.co_quan, year=reg.nam)]
+    for row in reg.rows:
+        day = row.ngay.strftime("%d/%m/%Y") if row.ngay else ""
+        mark = "  ← " + _("TRÙNG SỐ") + " [R-NUM-3]" if row.note == CLASH_NOTE else ""
+        state = "  (" + _(REMADE_NOTE).format(number=row.sao_lai) + ")" if row.sao_lai else ""
+        lines.append(f"  {row.number}  {day}  {row.loai} {row.ban_goc}: {_short(row.trich_yeu)}  {row.nguoi_ky}  "
+                     + _("nơi nhận: {recipients}").format(recipients=row.noi_nhan or "—")
+                     + f"  {row.source}{state}{mark}")
+    if reg.duplicates:
+        lines.append("  " + _("Số bị trùng: {numbers}").format(
+            numbers=", ".join(rules.number_text(n) for n in reg.duplicates)))
+    lines.append("  " + _("Số bản sao tiếp theo theo kho này: {number}").format(
+        number=rules.number_text(reg.next_free)))
+    lines.append("")
+    return lines
+
+
 def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -247,9 +407,30 @@ def cells(row: Row) -> tuple[str, dt.date | None, str, str, str, str, str, None,
             row.so_ban, None, None, row.note, row.source)
 
 
+#: The columns of the copy register. Phụ lục IV has no form for copies (its registers are of
+#: documents sent and received), so these follow the outgoing register's, with what a copy adds:
+#: its form, and the document copied [Phụ lục I Phần II; Phụ lục III Mẫu 3.1]. Always Vietnamese.
+COPY_COLUMNS = ("Số, ký hiệu bản sao", "Ngày tháng bản sao", "Hình thức sao",
+                "Văn bản được sao (tên loại, số, ký hiệu, ngày)", "Trích yếu nội dung văn bản được sao",
+                "Người ký bản sao", "Nơi nhận bản sao", "Ngày chuyển", "Ký nhận", "Ghi chú", "Tệp lưu")
+#: The printed copy register's title (no form in the decree; worded as Phụ lục IV's).
+COPY_TITLE = "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN"
+
+
+def copy_cells(row: Row) -> tuple[str, dt.date | None, str, str, str, str, str, None, None, str, str]:
+    """Return a copy's cells in the order of ``COPY_COLUMNS``: the same values in the .xlsx and the PDF."""
+    return (row.number, row.ngay, row.loai, row.ban_goc, row.trich_yeu, row.nguoi_ky, row.noi_nhan, None, None,
+            row.note, row.source)
+
+
 def register_xlsx(registers: list[YearRegister]) -> bytes:
-    """Return the register as an .xlsx with one sheet per body and year, in the columns of Phụ lục IV."""
-    sheets = [Sheet(f"{reg.nam}", COLUMNS, [cells(row) for row in reg.rows],
+    """Return the register as an .xlsx with one sheet per body and year, in the columns of Phụ lục IV.
+
+    A copy series has a sheet of its own ("2024 bản sao"), in ``COPY_COLUMNS``.
+    """
+    sheets = [Sheet(f"{reg.nam} bản sao", COPY_COLUMNS, [copy_cells(row) for row in reg.rows],
+                    {"Trích yếu nội dung văn bản được sao": 60, "Nơi nhận bản sao": 50}) if reg.ban_sao else
+              Sheet(f"{reg.nam}", COLUMNS, [cells(row) for row in reg.rows],
                     {"Tên loại và trích yếu nội dung văn bản": 60, "Nơi nhận văn bản": 50})
               for reg in registers]
     days = [row.ngay for reg in registers for row in reg.rows if row.ngay is not None]
@@ -281,6 +462,9 @@ def register_pages(registers: list[YearRegister]) -> dict[str, Any]:
         first_day, last_day = (rules.short_date(days[0]), rules.short_date(days[-1])) if days else (BY_HAND,) * 2
         first_no, last_no = (rules.number_text(numbers[0]), rules.number_text(numbers[-1])) if numbers \
             else (BY_HAND,) * 2
+        if reg.ban_sao:
+            books.append(_copy_book(reg, first_day, last_day, first_no, last_no))
+            continue
         kind = series_name(reg.loai)
         notes = [f"Số bị trùng: {', '.join(rules.number_text(n) for n in reg.duplicates)} [R-NUM-3]"] \
             if reg.duplicates else []
@@ -294,6 +478,8 @@ def register_pages(registers: list[YearRegister]) -> dict[str, Any]:
             "running": " — ".join(x for x in (reg.co_quan, f"{TITLE} NĂM {reg.nam}", kind.upper()) if x),
             "rows": [[_cell(value) for value in cells(row)[:PRINTED]] for row in reg.rows],
             "notes": notes + list(reg.holes),
+            "columns": list(COLUMNS[:PRINTED]), "column_numbers": [f"({i})" for i in range(1, PRINTED + 1)],
+            "table": "di",
         })
     days = [row.ngay for reg in registers for row in reg.rows if row.ngay is not None]
     created = dt.datetime.combine(max(days, default=dt.date(2000, 1, 1)), dt.time(0, 0),
@@ -301,6 +487,24 @@ def register_pages(registers: list[YearRegister]) -> dict[str, Any]:
     return {"books": books, "columns": list(COLUMNS[:PRINTED]), "numbers": [f"({i})" for i in range(1, PRINTED + 1)],
             "empty": "Chưa có văn bản nào được đánh số.",
             "meta": {"title": TITLE.capitalize(), "created_iso": created.isoformat(), "lang": "vi"}}
+
+
+def _copy_book(reg: YearRegister, first_day: str, last_day: str, first_no: str, last_no: str) -> dict[str, Any]:
+    """Return the printed book of one copy series: a cover as the outgoing register's, then its own table."""
+    notes = [f"Số bị trùng: {', '.join(rules.number_text(n) for n in reg.duplicates)} [R-NUM-3]"] \
+        if reg.duplicates else []
+    return {
+        "chu_quan": list(reg.chu_quan), "ten": list(reg.ten), "title": COPY_TITLE,
+        "kind": "Sao y, sao lục, trích sao: một dãy số", "year": f"Năm: {reg.nam}",
+        "days": f"Từ ngày {first_day} đến ngày {last_day}",
+        "numbers": f"Từ số {first_no} đến số {last_no}",
+        "book": f"Quyển số: {BY_HAND}",
+        "running": f"{reg.co_quan} — {COPY_TITLE} NĂM {reg.nam}",
+        "rows": [[_cell(value) for value in copy_cells(row)] for row in reg.rows],
+        "notes": notes,
+        "columns": list(COPY_COLUMNS), "column_numbers": [f"({i})" for i in range(1, len(COPY_COLUMNS) + 1)],
+        "table": "ban-sao",
+    }
 
 
 def _cell(value: str | dt.date | None) -> str:
