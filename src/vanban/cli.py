@@ -399,7 +399,7 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("-t", "--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Thư mục mẫu riêng cho sổ pdf (so_dang_ky.html, so_dang_ky.css).")
 def register_command(paths: tuple[Path, ...], fmt: str, out_file: Path | None, templates: Path | None) -> None:
-    """Sổ đăng ký văn bản đi: số, ngày, tên loại và trích yếu, người ký, tệp; theo cơ quan và năm.
+    """Sổ đăng ký văn bản đi, rồi sổ bản sao (SY, SL, TrS chung một dãy số): theo cơ quan và năm.
 
     Chỉ nêu số bị trùng và số đã phát hành mà tệp nguồn không còn: cơ quan còn ban hành
     văn bản ngoài kho này, nên số không thấy trong kho không phải là số bị bỏ trống.
