@@ -253,14 +253,16 @@ def copy_clashes(lines: Sequence[tuple[int, Entry]]) -> tuple[list[Clash], dict[
     The clash is gone when at most one of its copies was not made again.
     """
     copies = [(n, e) for n, e in lines if e.su_kien == "sao"]
-    remade: dict[int, Entry] = {}
-    for number, entry in copies:
-        later = [e for n, e in copies if n > number and _copy_key(e) == _copy_key(entry) and e.so != entry.so]
-        if later:
-            remade[number] = later[0]
     groups: dict[tuple[str, int, int], list[tuple[int, Entry]]] = defaultdict(list)
     for number, entry in copies:
         groups[(entry.co_quan, entry.year, entry.so)].append((number, entry))
+    remade: dict[int, Entry] = {}
+    # Only a copy whose number is taken twice counts as made again: the same copy made twice on
+    # purpose (for other recipients) is two copies.
+    for number, entry in (x for group in groups.values() if len(group) > 1 for x in group):
+        later = [e for n, e in copies if n > number and _copy_key(e) == _copy_key(entry) and e.so != entry.so]
+        if later:
+            remade[number] = later[0]
     clashes = [Clash(tuple(group)) for group in groups.values()
                if len(group) > 1 and sum(1 for n, _e in group if n not in remade) > 1]
     return clashes, remade
@@ -287,9 +289,10 @@ def copy_registers(root: Path, wanted: Callable[[str], bool] = lambda _source: T
     append-only register (``sao`` lines), the trích yếu from the original's issue line;
     ``wanted`` chooses by the original's content file.
     """
-    lines = [(n, e) for n, e in numbered(root) if e.su_kien == "sao" and wanted(e.nguon)]
-    entries = [e for _n, e in numbered(root)]
-    clashes, remade = copy_clashes(numbered(root))
+    every = numbered(root)
+    lines = [(n, e) for n, e in every if e.su_kien == "sao" and wanted(e.nguon)]
+    entries = [e for _n, e in every]
+    clashes, remade = copy_clashes(every)
     clashing = {n for clash in clashes for n, _e in clash.lines}
     groups: dict[tuple[str, int], list[tuple[Row, int]]] = defaultdict(list)
     for number, entry in lines:
@@ -324,8 +327,8 @@ def copy_duplicate_problems(root: Path) -> list[Problem]:
         line, entry = clash.last
         files = [_archived_file(e) for _n, e in clash.lines]
         parts = _cited(entry)[1]
-        chosen = " ".join(f"--part {p.strip()}" for p in re.findall(r"(?:^|; )phần ([^;]*)", parts)
-                          for p in p.split(","))
+        chosen = " ".join(f"--part {label.strip()}" for said in re.findall(r"(?:^|; )phần ([^;]*)", parts)
+                          for label in said.split(","))
         unit = re.search(r"(?:^|; )giao (.*)$", parts)
         command = " ".join(x for x in ("vanban copy", entry.nguon, "--form", entry.loai, chosen,
                                        f'--unit "{unit.group(1)}"' if unit else "", "--next") if x)
