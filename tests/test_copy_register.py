@@ -210,18 +210,21 @@ def test_the_duplicate_copy_number_in_english(tmp_path: Path) -> None:
     with office(tmp_path, _setup) as root:
         _ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
         _ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05")
-        # The second line written by hand after the first, as a merge leaves it (the chain aside).
+        # The same copy made again on purpose (other recipients) before any clash: two copies, not a remedy.
+        _ok("copy", str(NOTICE), "--form", "sao_y", "--next", "--date", "2024-02-06", "--to", "Phòng Nội vụ")
+        # A line for 01 written by hand after them, as a merge leaves it (the chain aside).
         lines = REGISTER.read_text(encoding="utf-8").splitlines()
-        twin = lines[-1].replace("01-SY-UBND", "01-SL-UBND").replace('"sao_y"', '"sao_luc"').replace(
+        twin = lines[1].replace("01-SY-UBND", "01-SL-UBND").replace('"sao_y"', '"sao_luc"').replace(
             "Sao y ", "Sao lục ").replace('"SY-UBND"', '"SL-UBND"')
         REGISTER.write_text("\n".join([*lines, twin]) + "\n", encoding="utf-8")
-        assert len(copy_clashes(numbered(root))[0]) == 1
+        clashes, remade = copy_clashes(numbered(root))
+        assert [[n for n, _e in clash.lines] for clash in clashes] == [[2, 4]] and remade == {}
         code, _out, err = _cli("--lang", "en", "check")
         assert code == 1
-        assert (f"{REGISTER}:3:1: so: copy number 01 of 2024 is used by both da-phat-hanh/2024/01-SY-UBND.pdf and "
+        assert (f"{REGISTER}:4:1: so: copy number 01 of 2024 is used by both da-phat-hanh/2024/01-SY-UBND.pdf and "
                 "da-phat-hanh/2024/01-SL-UBND.pdf (two git branches gave it, then were merged); an issued copy cannot "
                 "be changed: make copy 01/SL-UBND again with a new number (vanban copy content/2024-02-ket-luan.yaml "
                 "--form sao_luc --next) and send the new copy in place of the one with the duplicate number "
                 "[R-NUM-3]") in err.splitlines()
-        assert (f"{REGISTER}:3:1: the register forks: this line follows line 1, not the line just before it (two "
+        assert (f"{REGISTER}:4:1: the register forks: this line follows line 1, not the line just before it (two "
                 "git branches each appended to the register, then were merged)") in err.splitlines()

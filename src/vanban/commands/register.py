@@ -257,12 +257,14 @@ def copy_clashes(lines: Sequence[tuple[int, Entry]]) -> tuple[list[Clash], dict[
     for number, entry in copies:
         groups[(entry.co_quan, entry.year, entry.so)].append((number, entry))
     remade: dict[int, Entry] = {}
-    # Only a copy whose number is taken twice counts as made again: the same copy made twice on
-    # purpose (for other recipients) is two copies.
-    for number, entry in (x for group in groups.values() if len(group) > 1 for x in group):
-        later = [e for n, e in copies if n > number and _copy_key(e) == _copy_key(entry) and e.so != entry.so]
-        if later:
-            remade[number] = later[0]
+    # Only a copy made again after its number was taken twice counts: the same copy made twice on
+    # purpose (for other recipients) before the clash is two copies.
+    for group in (g for g in groups.values() if len(g) > 1):
+        since = group[-1][0]
+        for number, entry in group:
+            later = [e for n, e in copies if n > since and _copy_key(e) == _copy_key(entry) and e.so != entry.so]
+            if later:
+                remade[number] = later[0]
     clashes = [Clash(tuple(group)) for group in groups.values()
                if len(group) > 1 and sum(1 for n, _e in group if n not in remade) > 1]
     return clashes, remade
