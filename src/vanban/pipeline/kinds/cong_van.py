@@ -59,9 +59,8 @@ class CongVan(Frame):
 
 
 def cells(letter: CongVan) -> Cells:
-    """Return what a công văn puts in the frame: its addressees (ô 9a), body and closing."""
-    return Cells(nodes=letter.noi_dung, closing=paragraphs(letter.ket_thuc),
-                 kinh_gui=letter.kinh_gui, trinh_bay=letter.trinh_bay)
+    """Return what a công văn puts in the frame: its body and closing (its addressees, ô 9a, the frame's: ADDRESSED)."""
+    return Cells(nodes=letter.noi_dung, closing=paragraphs(letter.ket_thuc), trinh_bay=letter.trinh_bay)
 
 
 def facts(letter: CongVan) -> dict[str, str]:

@@ -65,7 +65,8 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
     abbreviation = get(data, "co_quan", "viet_tat")
     own_symbol = isinstance(symbol, str) and symbol.strip()
     if (not own_symbol and isinstance(abbreviation, str) and abbreviation.strip()
-            and not rules.is_valid_ky_hieu(f"TB-{abbreviation.strip()}")):
+            # R-NUM-6: the body's abbreviation as it stands in the ký hiệu of a file without loai (TB-UBND).
+            and not rules.is_valid_ky_hieu(rules.ky_hieu(kinds.KINDS[kinds.DEFAULT].name, abbreviation.strip()))):
         out.append(
             located.problem(("co_quan", "viet_tat"),
                             _("chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)").format(
