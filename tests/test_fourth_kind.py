@@ -12,6 +12,7 @@ a user runs them, and the PDF and the .docx are read back.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ from helpers import ROOT
 from vanban.cli import main
 from vanban.errors import Problem
 from vanban.pipeline import kinds
-from vanban.pipeline.kinds.base import Cells, Kind, at_field, paragraphs
+from vanban.pipeline.kinds.base import Cells, Drafted, Drafting, Kind, Start, at_field, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame, Node, Text
 from vanban.pipeline.raw import get
@@ -62,7 +63,19 @@ def _problems(located: Located, data: Any) -> list[Problem]:
     return []
 
 
-TO_TRINH = Kind("to_trinh", ToTrinh, _cells, _problems)
+def _draft(start: Start) -> Drafted:
+    """Start the next Tờ trình from the latest: the same body, signer and recipient, a body to write."""
+    old = start.latest.data
+    new = {key: old[key] for key in ("loai", "co_quan", "co_quan_nhan", "nguoi_ky", "noi_nhan", "luu") if key in old}
+    text = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in new.items())
+    year = start.latest.model.ngay.year if start.latest.model.ngay else 2026
+    text += f'\ndu_thao: {{nam: "{year}"}}\ntrich_yeu: "[Trích yếu]"\nnoi_dung: ["[Nội dung]"]\nde_nghi: "[Đề nghị]"\n'
+    return Drafted(text, start.latest.path.with_name("to-trinh-moi.yaml"))
+
+
+TO_TRINH = Kind("to_trinh", ToTrinh, _cells, _problems,
+                drafting=Drafting(help="tờ trình", sources="tờ trình", write=_draft,
+                                  starts_from=lambda model: isinstance(model, ToTrinh)))
 
 DOCUMENT = """\
 loai: to_trinh
@@ -156,3 +169,13 @@ def test_registering_a_taken_loai_is_refused(office: Path) -> None:
     with pytest.raises(ValueError, match="to_trinh"):
         kinds.register(Kind("to_trinh", ToTrinh, _cells))
     assert kinds.register(TO_TRINH) is TO_TRINH  # the same kind again is no change
+
+
+def test_new_drafts_the_registered_kind_through_its_own_hook(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`new --kind to_trinh` is offered and dispatched through the kind's ``drafting``; the draft checks."""
+    assert main(["new", "--help"]) == 0
+    assert "[thong_bao|giay_moi|to_trinh]" in capsys.readouterr().out
+    assert main(["new", ".", "--kind", "to_trinh"]) == 0, capsys.readouterr().err
+    draft = (office / "to-trinh-moi.yaml").read_text(encoding="utf-8")
+    assert "co_quan_nhan: \"Ủy ban nhân dân tỉnh Nghệ An\"" in draft and "de_nghi: \"[Đề nghị]\"" in draft
+    assert main(["check", "to-trinh-moi.yaml"]) == 0, capsys.readouterr().err
