@@ -167,3 +167,67 @@ def test_build_never_renders_an_issued_notice_again(repository: Path, capsys: py
     Path("da-phat-hanh/2024/07-TB-UBND.pdf").write_bytes(archived + b"%")
     assert main(["build", "--force", "-j", "1"]) == 1
     assert "tệp lưu của văn bản 07/TB-UBND đã bị thay đổi sau khi phát hành" in capsys.readouterr().err
+
+
+def test_a_secret_document_is_numbered_in_a_series_of_its_own(repository: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Secret documents have their own series [Điều 15.2; R-NUM-3]: 01 may be taken twice in a year."""
+    ordinary = Path("content") / "2024-01-thong-bao-thuong.yaml"
+    ordinary.write_text(DRAFT.read_text(encoding="utf-8"), encoding="utf-8")
+    DRAFT.write_text(DRAFT.read_text(encoding="utf-8") + "do_mat: mat\n", encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Hai dự thảo")
+    capsys.readouterr()
+    assert main(["check"]) == 0  # a warning, never a refusal
+    err = capsys.readouterr().err
+    assert f"{DRAFT}:" in err and ": do_mat: cảnh báo: văn bản mật: được cấp số theo hệ thống số riêng" in err
+    assert "dấu độ mật đóng vào ô 10a bằng con dấu khắc sẵn, vanban không in" in err and "[R-OTH-2]" in err
+    code, out, err = _issue(capsys, "--next", "--date", "2024-02-01")
+    assert code == 0, err
+    assert "Đã phát hành 01/TB-UBND ngày 01/02/2024" in out  # the secret series of 2024 was empty
+    assert sorted(p.name for p in Path("da-phat-hanh/2024").iterdir()) == [
+        "01-TB-UBND-mat.docx", "01-TB-UBND-mat.pdf", "01-TB-UBND-mat.yaml"]
+    assert json.loads(REGISTER.read_text(encoding="utf-8").splitlines()[-1])["do_mat"] == "mat"
+    assert main(["issue", str(ordinary), "--next", "--date", "2024-02-02"]) == 0
+    # The ordinary series goes on after the example's 01, whatever the secret one holds.
+    assert "Đã phát hành 02/TB-UBND ngày 02/02/2024" in capsys.readouterr().out
+    assert main(["check"]) == 0
+    assert "R-NUM-3" not in capsys.readouterr().err
+    assert main(["register"]) == 0
+    out = capsys.readouterr().out
+    secret = out[out.index("năm 2024 — Văn bản mật"):]
+    assert "01/TB-UBND" in secret.splitlines()[1] and "02/TB-UBND" not in secret
+    assert main(["copy", str(DRAFT), "--form", "sao_y", "--next"]) == 2
+    assert "01/TB-UBND là văn bản mật" in capsys.readouterr().err
+
+
+def test_register_lines_written_before_a_field_existed_still_read() -> None:
+    """A register line without ``do_mat`` (every line before it existed) parses, and prints the same bytes."""
+    from vanban.commands.archive import Entry
+
+    old = ('{"co_quan":"UBND","ky_hieu":"TB-UBND","loai":"thong_bao","luu":"VT","ngay":"2024-02-01",'
+           '"nguoi_ky":"A","nguon":"content/a.yaml","noi_nhan":["B"],"so":1,"su_kien":"phat_hanh",'
+           '"tep":{},"trich_yeu":"C","truoc":""}')
+    entry = Entry.parse(old)
+    assert entry.do_mat == "" and entry.line() == old
+    secret = entry.line().replace('"co_quan"', '"do_mat":"toi_mat","co_quan"', 1)
+    assert Entry.parse(secret).do_mat == "toi_mat"
+    with pytest.raises(ValueError):
+        Entry.parse(old.replace('"so":1,', ""))
+
+
+def test_an_advisory_body_issuing_in_its_own_name_has_a_series_of_its_own(
+        repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Hội đồng written as the issuing body numbers from 01 [Phụ lục I, II.1.c; R-NUM-3]."""
+    council = ("co_quan:\n  chu_quan: UBND THỊ XÃ HOÀNG MAI\n  ten: [HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG]\n"
+               "  viet_tat: HĐTĐKT\n")
+    DRAFT.write_text(council + DRAFT.read_text(encoding="utf-8"), encoding="utf-8")
+    git("commit", "-q", "-a", "-m", "Thông báo của Hội đồng")
+    code, out, err = _issue(capsys, "--next", "--date", "2024-02-01")
+    assert code == 0, err
+    # The UBND's 2024 series holds 01 (the example notice); the council's starts at 01.
+    assert "Đã phát hành 01/TB-HĐTĐKT ngày 01/02/2024" in out
+    assert main(["check"]) == 0
+    assert main(["register"]) == 0
+    out = capsys.readouterr().out
+    assert "UBND THỊ XÃ HOÀNG MAI HỘI ĐỒNG THI ĐUA KHEN THƯỞNG — năm 2024" in out

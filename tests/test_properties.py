@@ -64,6 +64,9 @@ LETTERS = "".join(VIETNAMESE) + "".join(VIETNAMESE).upper() + "fjwzFJWZ012345678
 #: XML/HTML/Jinja-special characters and ordinary punctuation; no "/" so "./." cannot appear [R-END-1].
 PUNCTUATION = "&<>\"'(),;:?!%-+=*#@[]{}~$"
 words = st.text(alphabet=LETTERS + PUNCTUATION, min_size=1, max_size=12)
+#: A sentence's first word: letters and digits only, so no text starts with a label vanban prints
+#: itself ("- ", "+ ", "a) "), which is refused as pasted [issue 13, labels.py].
+first_words = st.text(alphabet=LETTERS, min_size=1, max_size=12)
 long_words = st.text(alphabet=LETTERS, min_size=60, max_size=MAX_WORD_CHARS)
 
 
@@ -73,7 +76,7 @@ def sentences(draw: st.DrawFn, max_words: int = 25, long: bool = True) -> str:
 
     ``long=False`` for a title: a word wider than the page would be cut, and is refused.
     """
-    parts = draw(st.lists(words, min_size=1, max_size=max_words))
+    parts = [draw(first_words), *draw(st.lists(words, max_size=max_words - 1))]
     if long and draw(st.integers(0, 4)) == 0:
         parts.insert(draw(st.integers(0, len(parts))), draw(long_words))
     text = " ".join(parts)

@@ -258,14 +258,14 @@ def check(paths: tuple[Path, ...]) -> int:
     warnings = {w for n in notices for w in n.warnings} | set(date_warnings(notices, AsOf.of(None).day))
     for problem in sorted(set(problems) | warnings):
         click.echo(str(problem), err=True)
-    if not problems:
+    errors = [p for p in problems if not p.warning]
+    if not errors:  # warnings are printed, never a failure
         click.echo(_("Hợp lệ: {count} văn bản.").format(count=len(notices)))
         return 0
-    left_out = sorted({p.file for p in problems if not p.warning} - {display(n.source) for n in notices})
+    left_out = sorted({p.file for p in errors} - {display(n.source) for n in notices})
     if left_out and notices:
         click.echo(_("Các kiểm tra giữa các văn bản (số trùng, cập nhật nhiệm vụ) bỏ qua {count} tệp có lỗi: "
                      "{files}.").format(count=len(left_out), files=", ".join(left_out)), err=True)
-    errors = [p for p in problems if not p.warning]
     click.echo(_("Có {count} lỗi trong {files} tệp.").format(count=len(errors), files=len({p.file for p in errors})),
                err=True)
     return 1

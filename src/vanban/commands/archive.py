@@ -14,9 +14,9 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from vanban.commands.manifest import locked
 from vanban.errors import Problem, UsageError
@@ -61,6 +61,11 @@ class Entry:
     nguon: str  # the content file, relative to the repository root
     tep: dict[str, str] = field(default_factory=dict)  # archived file (relative) → SHA-256
     truoc: str = ""  # SHA-256 of the register line before this one ("" for the first)
+    do_mat: str = ""  # the độ mật of a secret document, numbered in its own series [Điều 15.2]
+
+    #: Fields a line may leave out when empty: lines written before they existed stay valid, and
+    #: a line without them is the same bytes as before, so the hash chain does not change.
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"do_mat"})
 
     @property
     def number(self) -> str:
@@ -74,7 +79,7 @@ class Entry:
 
     def line(self) -> str:
         """Return the entry as one canonical JSON line (sorted keys, UTF-8 text)."""
-        data = asdict(self)
+        data = {key: value for key, value in asdict(self).items() if value or key not in self.OPTIONAL}
         data["noi_nhan"] = list(self.noi_nhan)
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -82,7 +87,8 @@ class Entry:
     def parse(cls, text: str) -> Entry:
         """Return the entry of one register line; raise ValueError when it is not one."""
         data: Any = json.loads(text)
-        if not isinstance(data, dict) or set(data) != {f for f in cls.__dataclass_fields__}:
+        names = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or not names - cls.OPTIONAL <= set(data) <= names:
             raise ValueError("fields")
         if data["su_kien"] not in EVENTS or not isinstance(data["so"], int) or not isinstance(data["tep"], dict):
             raise ValueError("values")
@@ -95,10 +101,14 @@ def register_path(root: Path) -> Path:
     return root / ARCHIVE_DIR / REGISTER_NAME
 
 
-def archive_name(entry_year: int, so: int, ky_hieu: str, suffix: str) -> str:
-    """Return ``da-phat-hanh/2026/153-TB-UBND.pdf``: where an issued file is kept (relative to the root)."""
+def archive_name(entry_year: int, so: int, ky_hieu: str, suffix: str, secret: bool = False) -> str:
+    """Return ``da-phat-hanh/2026/153-TB-UBND.pdf``: where an issued file is kept (relative to the root).
+
+    A secret document's files are ``…-TB-UBND-mat.pdf``: its number runs in a series of its own
+    [Điều 15.2], so "05/TB-UBND" may name one secret and one ordinary document of a year.
+    """
     number = f"{so:02d}" if so < 10 else str(so)
-    return f"{ARCHIVE_DIR}/{entry_year}/{number}-{ky_hieu.replace('/', '-')}{suffix}"
+    return f"{ARCHIVE_DIR}/{entry_year}/{number}-{ky_hieu.replace('/', '-')}{'-mat' if secret else ''}{suffix}"
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:

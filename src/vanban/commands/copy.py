@@ -80,7 +80,8 @@ def original(path: Path) -> tuple[Path, Original]:
     """Return the repository root and the issued document ``path`` as issued (from its archived snapshot).
 
     Raise UsageError for a draft (never issued through ``vanban issue``): only an issued
-    document has a lawful copy [Điều 25].
+    document has a lawful copy [Điều 25]; and for a secret document, whose copies follow the
+    law on state secrets, not this command [Điều 27.2].
     """
     root = repository_root(path.resolve().parent)
     try:
@@ -92,6 +93,9 @@ def original(path: Path) -> tuple[Path, Original]:
     if entry is None:
         raise UsageError(_("{file} chưa phát hành (còn là dự thảo); chỉ sao văn bản đã phát hành — chạy "
                            "vanban issue trước").format(file=display(path)))
+    if entry.do_mat:
+        raise UsageError(_("{number} là văn bản mật: việc sao theo pháp luật về bảo vệ bí mật nhà nước, vanban không "
+                           "sao văn bản mật [Điều 27.2]").format(number=entry.number))
     name = archive_name(entry.year, entry.so, entry.ky_hieu, ".yaml")
     try:
         raw = read_regular(root / name, MAX_ARCHIVED_BYTES)

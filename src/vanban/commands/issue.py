@@ -31,7 +31,7 @@ from vanban.commands.archive import (
     require_clean,
     sha256,
 )
-from vanban.commands.register import Series, body_name, final_problems, numbering, series
+from vanban.commands.register import Series, body_name, entry_series, final_problems, numbering, series
 from vanban.errors import ContentError, Problem, UsageError
 from vanban.i18n import _
 from vanban.pipeline import rules
@@ -86,7 +86,7 @@ def _taken(root: Path, model: Frame, notices: list[Notice], source: Path) -> dic
     used: dict[int, list[str]] = {}
     entries, _problems = read_register(root)
     for entry in entries:
-        if entry.su_kien == "phat_hanh" and (entry.co_quan, entry.year, entry.loai if mine[2] else "") == mine:
+        if entry.su_kien == "phat_hanh" and entry_series(entry, scheme) == mine:
             used.setdefault(entry.so, []).append(f"{entry.number} ({entry.nguon})")
     for other in notices:
         if other.source.resolve() == source.resolve() or other.model.so is None:
@@ -168,7 +168,8 @@ def _write_and_commit(root: Path, path: Path, relative: str, new_text: str, noti
     template_path = search_path(templates)
     outputs = {".pdf": render_pdf(ctx, template_path, PDF_VARIANT), ".docx": render_docx(ctx, template_path)}
     year = model.ngay.year
-    names = {suffix: archive_name(year, model.so, model.symbol, suffix) for suffix in (*outputs, ".yaml")}
+    names = {suffix: archive_name(year, model.so, model.symbol, suffix, bool(model.do_mat))
+             for suffix in (*outputs, ".yaml")}
     snapshot = _snapshot(notice.located, model)
     files: dict[str, bytes] = {names[s]: data for s, data in outputs.items()}
     files[names[".yaml"]] = snapshot
@@ -178,6 +179,7 @@ def _write_and_commit(root: Path, path: Path, relative: str, new_text: str, noti
         noi_nhan=model.recipients, luu=ctx.noi_nhan[-1].removeprefix("- ").removeprefix("Lưu: ").rstrip("."),
         nguon=relative,
         tep={name: sha256(data) for name, data in files.items()},
+        do_mat=model.do_mat or "",
     )
     message = f"Phát hành {entry.number} ngày {rules.short_date(model.ngay)}"
     commit = record(root, files, [entry], message, {path: new_text.encode("utf-8")})

@@ -69,13 +69,16 @@ class YearRegister:
     duplicates: tuple[int, ...]
     holes: tuple[str, ...]  # numbers taken whose file is gone, each with what the archive knows
     next_free: int
-    loai: str = ""  # the kind, when the office numbers each kind apart (``danh_so: theo_loai``)
+    loai: str = ""  # the kind, when the office numbers each kind apart (``danh_so: theo_loai``); SECRET
     chu_quan: tuple[str, ...] = ()  # the body's chủ quản lines, upper-cased, for the register's cover
     ten: tuple[str, ...] = ()  # the body's name lines, upper-cased (``co_quan`` joins both)
 
 
-#: A numbering series: the issuing body, the year, and the kind when each kind is numbered apart.
+#: A numbering series: the issuing body, the year, and the kind when each kind is numbered apart
+#: (or SECRET for the documents with state secrets).
 Series = tuple[str, int | None, str]
+#: The third part of the series of secret documents, whatever their kind [Điều 15.2; R-NUM-3].
+SECRET = "mat"
 #: The numbering schemes an office may choose in vanban.yaml's ``danh_so`` [Điều 15.1.c].
 SCHEMES = ("chung", "theo_loai")
 
@@ -96,8 +99,26 @@ def series(document: Frame, scheme: str = "chung") -> Series:
 
     Why a scheme: the head of the body decides the numbering [Điều 15.1.c]; one sequence for
     every kind is ND30's default (``danh_so: chung``), ``theo_loai`` gives each kind its own.
+    Secret documents (``do_mat``) have a series of their own under either scheme [Điều 15.2].
+    An advisory body that issues with the body's seal (a Hội đồng, Ban, Tổ written as the
+    issuing body, ``co_quan``) is a body of its own here, so it has its own series too
+    [Phụ lục I, II.1.c; R-NUM-3].
     """
-    return body_name(document), notice_year(document), document.loai if scheme == "theo_loai" else ""
+    own = SECRET if document.do_mat else document.loai if scheme == "theo_loai" else ""
+    return body_name(document), notice_year(document), own
+
+
+def entry_series(entry: Entry, scheme: str = "chung") -> tuple[str, int, str]:
+    """Return the numbering series of an archived register line, as ``series`` gives the document's."""
+    own = SECRET if entry.do_mat else entry.loai if scheme == "theo_loai" else ""
+    return entry.co_quan, entry.year, own
+
+
+def series_name(own: str) -> str:
+    """Return how the register names a series apart: the kind's name, "Văn bản mật", or "" (one series)."""
+    if own == SECRET:
+        return "Văn bản mật"
+    return KINDS[own].name if own in KINDS else ""
 
 
 def numbering(start: Path) -> str:
@@ -166,7 +187,7 @@ def build_register(notices: Iterable[Notice]) -> list[YearRegister]:
             if entry.su_kien == "phat_hanh" and not (root / entry.nguon).is_file():
                 text = _("số {number}: đã phát hành ngày {day}, tệp nguồn {file} không còn (bản lưu vẫn còn)").format(
                     number=entry.number, day=rules.short_date(dt.date.fromisoformat(entry.ngay)), file=entry.nguon)
-                holes[(entry.co_quan, entry.year, entry.loai if apart[root] else "")].append((entry.so, text))
+                holes[entry_series(entry, "theo_loai" if apart[root] else "chung")].append((entry.so, text))
     out: list[YearRegister] = []
     for key in sorted(set(groups) | set(holes)):
         rows = sorted(groups.get(key, []), key=lambda r: (r.so, r.source))
@@ -195,7 +216,7 @@ def format_register(registers: list[YearRegister]) -> str:
     lines: list[str] = []
     for reg in registers:
         heading = _("{body} — năm {year}").format(body=reg.co_quan, year=reg.nam)
-        lines.append(heading + (f" — {KINDS[reg.loai].name}" if reg.loai in KINDS else ""))
+        lines.append(heading + (f" — {series_name(reg.loai)}" if series_name(reg.loai) else ""))
         for row in reg.rows:
             day = row.ngay.strftime("%d/%m/%Y") if row.ngay else _("(chưa có ngày)")
             mark = "  ← " + _("TRÙNG SỐ") + " [R-NUM-3]" if row.so in reg.duplicates else ""
@@ -260,12 +281,12 @@ def register_pages(registers: list[YearRegister]) -> dict[str, Any]:
         first_day, last_day = (rules.short_date(days[0]), rules.short_date(days[-1])) if days else (BY_HAND,) * 2
         first_no, last_no = (rules.number_text(numbers[0]), rules.number_text(numbers[-1])) if numbers \
             else (BY_HAND,) * 2
-        kind = KINDS[reg.loai].name if reg.loai in KINDS else ""
+        kind = series_name(reg.loai)
         notes = [f"Số bị trùng: {', '.join(rules.number_text(n) for n in reg.duplicates)} [R-NUM-3]"] \
             if reg.duplicates else []
         books.append({
             "chu_quan": list(reg.chu_quan), "ten": list(reg.ten), "title": TITLE,
-            "kind": f"Loại văn bản: {kind}" if kind else "",
+            "kind": "" if not kind else kind if reg.loai == SECRET else f"Loại văn bản: {kind}",
             "year": f"Năm: {reg.nam}",
             "days": f"Từ ngày {first_day} đến ngày {last_day}",
             "numbers": f"Từ số {first_no} đến số {last_no}",

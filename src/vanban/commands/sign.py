@@ -228,7 +228,7 @@ def prepare_draft(pdf: bytes) -> bytes:
 
 def revision_name(entry: Entry, kind: str) -> str:
     """Return where a signed revision of ``entry``'s document is kept: ``da-phat-hanh/2024/12-TB-UBND-<kind>.pdf``."""
-    return archive_name(entry.year, entry.so, entry.ky_hieu, f"-{kind}.pdf")
+    return archive_name(entry.year, entry.so, entry.ky_hieu, f"-{kind}.pdf", bool(entry.do_mat))
 
 
 def new_entry(entry: Entry, event: str, files: dict[str, bytes]) -> Entry:

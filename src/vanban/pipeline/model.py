@@ -500,6 +500,8 @@ class Frame(Model):
     ky_hieu: OptText = ""
     ngay: Date | None = None
     du_thao: Annotated[DuThao | None, BeforeValidator(_draft_kind)] = None
+    #: Độ mật (ô 10a): a document with state secrets is numbered in a series of its own [R-NUM-3, R-OTH-2].
+    do_mat: Literal["mat", "toi_mat", "tuyet_mat"] | None = None
     trich_yeu: Annotated[TitleLines, Field(min_length=1)]
     nguoi_ky: NguoiKy
     noi_nhan: Annotated[Lines, Field(min_length=1)]

@@ -22,7 +22,7 @@ from vanban.pipeline.validate.boxes import box_problems
 from vanban.pipeline.validate.dates import date_problems
 from vanban.pipeline.validate.fields import model_problems
 from vanban.pipeline.validate.labels import label_problems
-from vanban.pipeline.validate.nd30 import heading_warnings, notice_problems
+from vanban.pipeline.validate.nd30 import heading_warnings, notice_problems, secret_warnings
 from vanban.pipeline.validate.tasks import deadline_warnings
 from vanban.pipeline.validate.text import (
     MAX_BLOCKS,
@@ -79,4 +79,5 @@ def check(located: Located) -> tuple[Frame | None, list[Problem]]:
 
 def warnings(located: Located, model: Frame | None = None) -> list[Problem]:
     """Return the warnings of one notice: problems printed as "cảnh báo" that never fail a build."""
-    return deadline_warnings(located) + heading_warnings(located) + kinds.warnings(located, located.data)
+    return (deadline_warnings(located) + heading_warnings(located) + secret_warnings(located)
+            + kinds.warnings(located, located.data))

@@ -91,6 +91,10 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
     return out
 
 
+#: Said of every secret document: what vanban does with ``do_mat``, and what stays the law's.
+_SECRET = N_("văn bản mật: được cấp số theo hệ thống số riêng [Điều 15.2]; dấu độ mật đóng vào ô 10a bằng con dấu "
+             "khắc sẵn, vanban không in; việc soạn thảo, lưu giữ, sao, gửi văn bản mật theo pháp luật về bảo vệ bí "
+             "mật nhà nước (không soạn, không lưu trên máy tính có kết nối mạng; không đưa vào kho git dùng chung)")
 _END_MARK = N_("dấu kết thúc './.' chỉ đặt ở cuối văn bản; vanban tự thêm")
 
 
@@ -153,6 +157,18 @@ def _line_problems(located: Located, data: Any, named: bool) -> list[Problem]:
 
 
 _TOO_WIDE = N_("dòng dài {width} mm, không vừa {room} mm; hãy tách thành nhiều dòng")
+
+
+def secret_warnings(located: Located) -> list[Problem]:
+    """Return the warning every secret document gets: vanban numbers it apart, the law says the rest.
+
+    Why a warning and not silence: the độ mật stamp is a physical stamp [R-OTH-2], and drafting
+    or keeping state secrets on a networked computer is the law on state secrets' business;
+    a clerk who writes ``do_mat`` must hear both, every time.
+    """
+    if not get(located.data, "do_mat"):
+        return []
+    return [dataclasses.replace(located.problem(("do_mat",), _(_SECRET), "R-OTH-2"), warning=True)]
 
 
 def heading_warnings(located: Located) -> list[Problem]:
