@@ -168,7 +168,7 @@ def secret_warnings(located: Located) -> list[Problem]:
     """
     if not get(located.data, "do_mat"):
         return []
-    return [dataclasses.replace(located.problem(("do_mat",), _(_SECRET), "R-OTH-2"), warning=True)]
+    return [as_warning(located.problem(("do_mat",), _(_SECRET), "R-OTH-2"))]
 
 
 def heading_warnings(located: Located) -> list[Problem]:
