@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from vanban.cli import main
-from vanban.commands.scaffold import _add_month
 from vanban.errors import UsageError
+from vanban.pipeline.drafting import add_month as _add_month
 from vanban.pipeline.validate.dates import MAX_YEAR, MIN_YEAR, in_range
 
 VALID = Path(__file__).parent / "catalogue" / "valid.yaml.txt"

@@ -167,7 +167,7 @@ luu: {don_vi: TCKH}
 @pytest.fixture()
 def fourth_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """Register the Tờ trình and write its templates (the frame's parts, the .docx by the tool); yield the folder."""
-    kind = Kind("to_trinh", ToTrinh, lambda d: Cells(nodes=d.noi_dung, kinh_gui=d.kinh_gui))
+    kind = Kind("to_trinh", ToTrinh, lambda d: Cells(nodes=d.noi_dung))  # its Kính gửi: ADDRESSED
     monkeypatch.setitem(kinds.KINDS, "to_trinh", kind)
     folder = tmp_path / "templates"
     folder.mkdir()

@@ -428,6 +428,48 @@ _so_alias.hidden = True
 cli.add_command(_so_alias, name="so")
 
 
+class _DraftedKind(click.Choice):  # type: ignore[type-arg]
+    """The ``loai`` of the kinds ``vanban new`` can draft, read from the kinds registry when asked.
+
+    Why read late: a kind registered after this module is imported (``kinds.register``) is offered too.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(kind.loai for kind in _drafted())
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click's own __init__ sets them; the registry holds them
+
+
+def _drafted() -> list[Any]:
+    """Return the kinds ``vanban new`` can draft, the default first (imported only when needed: startup stays fast)."""
+    from vanban.pipeline import kinds
+
+    return kinds.drafted()
+
+
+class _KindOption(click.Option):
+    """``new --kind``: its default and the kinds its help describes come from the kinds registry, when asked."""
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        """Return the first kind the registry lists that ``new`` drafts (the default kind)."""
+        return _drafted()[0].loai
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """Return the help with each kind's own description ("thong_bao, thông báo kết luận; …"), translated."""
+        template = self.help or ""
+        self.help = template.format(kinds="; ".join(f"{kind.loai}, {_(kind.drafting.help)}" for kind in _drafted()))
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = template
+
+
 @cli.command()
 @click.argument("content", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CONTENT)
 @click.option("--from-notice", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -440,8 +482,8 @@ cli.add_command(_so_alias, name="so")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tệp YAML mới (mặc định: cùng thư mục, tên theo tháng họp mới).")
 @_as_of
-@click.option("--kind", "kind", type=click.Choice(["thong_bao", "giay_moi"]), default="thong_bao", show_default=True,
-              help="Loại văn bản (giá trị loai trong YAML): thong_bao, thông báo kết luận; giay_moi, giấy mời họp.")
+@click.option("--kind", "kind", type=_DraftedKind(), show_default=True, cls=_KindOption,
+              help="Loại văn bản (giá trị loai trong YAML): {kinds}.")
 def new(content: Path, source: Path | None, meeting: object, source_vi: Path | None, meeting_vi: object,
         out: Path | None, as_of: object, kind: str) -> None:
     """Tạo dự thảo thông báo (hoặc giấy mời) của cuộc họp tháng sau từ văn bản gần nhất trong CONTENT.
@@ -450,21 +492,21 @@ def new(content: Path, source: Path | None, meeting: object, source_vi: Path | N
     thông báo đến thông báo đó, kèm thông báo đã giao; giấy mời lấy giờ, địa điểm, chủ trì, thành phần
     từ vanban.yaml.
     """
-    from vanban.commands.scaffold import new_invitation, new_notice
+    from vanban.commands.scaffold import new_document
+    from vanban.pipeline import kinds
 
     source = source or source_vi
     meeting = meeting or meeting_vi
     day = meeting.date() if isinstance(meeting, dt.datetime) else None
-    if kind == "giay_moi":  # an invitation lists no tasks: no as-of day to say
-        path = new_invitation(content, source, day, out)
-        click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
-        return
-    when = _day(as_of)
-    path, warnings = new_notice(content, source, day, out, when)
+    chosen = kinds.KINDS[kind]
+    # A kind that carries open tasks says the day their status is read on; one that lists none has no as-of day.
+    when = _day(as_of) if chosen.drafting is not None and chosen.drafting.tasks else None
+    path, warnings = new_document(chosen, content, source, day, out, when)
     for warning in warnings:
         click.echo(str(warning), err=True)
     click.echo(_("Đã tạo {path} (dự thảo: chưa có số và ngày ban hành).").format(path=_shown(path)))
-    click.echo(when.line())
+    if when is not None:
+        click.echo(when.line())
 
 
 @cli.command()

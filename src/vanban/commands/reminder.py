@@ -18,17 +18,18 @@ import yaml
 
 from vanban.commands.scaffold import write_draft
 from vanban.commands.tasks import TaskRow, collect, select
-from vanban.pipeline import rules
-from vanban.pipeline.kinds.cong_van import DonDoc
+from vanban.pipeline import kinds, rules
 from vanban.pipeline.loader import load_file
-from vanban.pipeline.model import ThongBao
 from vanban.pipeline.notice import Notice, load
-from vanban.pipeline.profile import find_entry, load_profile
+from vanban.pipeline.profile import DonDoc, find_entry, load_profile
 from vanban.pipeline.status import unit_key
 from vanban.repo import display
 
 #: Where a task no unit answers for is listed (a reminder cannot address it).
 NO_UNIT = "Các đơn vị liên quan"
+#: The reminder is a Công văn by definition (a letter with a Kính gửi, "V/v …" under the number): the one
+#: place a command names a kind, asked of the registry so that it cannot name one vanban does not write.
+LETTER = kinds.KINDS["cong_van"]
 
 
 def office_reminder(start: Path) -> DonDoc:
@@ -44,18 +45,18 @@ def _escaped(text: str) -> str:
     return text.replace("^", "^^")
 
 
-def _cited(row: TaskRow, kinds: dict[str, str]) -> str:
+def _cited(row: TaskRow, types: dict[str, str]) -> str:
     """Return where a task was given, "Thông báo số 05/TB-UBND ngày 02/01/2024" [R-BODY-8]."""
-    kind = kinds.get(row.stem, "Thông báo")
+    kind = types.get(row.stem, kinds.KINDS[kinds.DEFAULT].name)
     if row.ngay is None or row.so.startswith("("):
         return f"dự thảo {kind.lower()} {row.stem}"  # data in the office's repository: always Vietnamese
     return f"{kind} số {row.so} ngày {rules.short_date(row.ngay)}"
 
 
-def _line(row: TaskRow, kinds: dict[str, str]) -> str:
+def _line(row: TaskRow, types: dict[str, str]) -> str:
     """Return one overdue task as the letter lists it: its words, then where it came from and its deadline."""
     due = row.deadline.phrase if row.deadline is not None else ""
-    source = _cited(row, kinds) + (f"; thời hạn: {due}" if due else "")
+    source = _cited(row, types) + (f"; thời hạn: {due}" if due else "")
     return f"{_escaped(row.text.rstrip(' .;:'))} ({_escaped(source)})."
 
 
@@ -69,12 +70,12 @@ def letter(notices: Sequence[Notice], rows: Sequence[TaskRow], as_of: dt.date, o
     for row in rows:
         for unit in row.lead or (NO_UNIT,):
             by_unit.setdefault(unit_key(unit), (unit, []))[1].append(row)
-    kinds = {n.stem: n.model.TYPE_NAME for n in notices}
+    types = {n.stem: n.model.TYPE_NAME for n in notices}
     body: list[Any] = [_escaped(office.mo_dau.format(ngay=rules.short_date(as_of)))]
-    body += [{"khoan": _escaped(unit), "tieu_de": "co", "noi_dung": [{"gach": _line(r, kinds)} for r in tasks]}
+    body += [{"khoan": _escaped(unit), "tieu_de": "co", "noi_dung": [{"gach": _line(r, types)} for r in tasks]}
              for unit, tasks in by_unit.values()]
     due = as_of + dt.timedelta(days=office.han_ngay)
-    data: dict[str, Any] = {"loai": "cong_van", "du_thao": {"thang": f"{as_of:%Y-%m}"}}
+    data: dict[str, Any] = {"loai": LETTER.loai, "du_thao": {"thang": f"{as_of:%Y-%m}"}}
     latest = _latest(notices, {r.stem for r in rows})
     for key in ("co_quan", "luu"):
         if key in latest:
@@ -93,8 +94,12 @@ def letter(notices: Sequence[Notice], rows: Sequence[TaskRow], as_of: dt.date, o
 
 
 def _latest(notices: Sequence[Notice], stems: set[str]) -> dict[str, Any]:
-    """Return the raw data of the latest notice the tasks came from (what the letter carries over)."""
-    sources = [n for n in notices if n.stem in stems and isinstance(n.model, ThongBao)] or list(notices)
+    """Return the raw data of the latest notice the tasks came from (what the letter carries over).
+
+    A Thông báo (the default kind, what gives tasks) first: its issuing body, Lưu and signer.
+    """
+    notice = kinds.KINDS[kinds.DEFAULT].model
+    sources = [n for n in notices if n.stem in stems and isinstance(n.model, notice)] or list(notices)
     latest = max(sources, key=lambda n: (n.model.reference_date or dt.date.min, n.stem))
     located, _problems = load_file(latest.source)
     return located.data if located is not None and isinstance(located.data, dict) else {}
@@ -117,5 +122,5 @@ def draft(paths: Sequence[Path], as_of: dt.date, out: Path | None) -> tuple[Path
               "hạn: dự thảo, chưa có số và ngày ban hành.\n"
               "# Lời mở đầu và kết thúc lấy từ mục don_doc của vanban.yaml; sửa được ở đây trước khi ban hành.\n")
     target = out or folder / f"{as_of.isoformat()}-cong-van-don-doc.yaml"
-    return write_draft(target, header + text, "cong_van"), len(rows)
+    return write_draft(target, header + text, LETTER.loai), len(rows)
 

@@ -22,10 +22,9 @@ from vanban.hints import did_you_mean
 from vanban.i18n import _, digits
 from vanban.pipeline import kinds
 from vanban.pipeline.authority import ROLES_KEY, Declaration, declaration_problems
-from vanban.pipeline.kinds.cong_van import DonDoc
 from vanban.pipeline.ky_so import KySo
 from vanban.pipeline.loader import Located, Path_, load_bytes, load_file
-from vanban.pipeline.model import Lines, Luu, MeetingDefaults, Model, NguoiKy, OptText, Text
+from vanban.pipeline.model import Lines, Luu, MeetingDefaults, Model, NguoiKy, OptText, PositiveInt, Text
 from vanban.pipeline.validate import MAX_RECIPIENTS, MAX_TEXT_CHARS, clean_text, model_problems
 from vanban.repo import PROFILE_NAME, ancestors, display, show_file
 
@@ -49,6 +48,25 @@ class GroupRef(Model):
     """A reference to a named recipient group inside a Nơi nhận list."""
 
     nhom: Text
+
+
+class DonDoc(Model):
+    """The office's standard reminder letter (công văn đôn đốc): its trích yếu, opening, closing, signer.
+
+    Why in the profile (``don_doc:`` in vanban.yaml): each office words its reminders its own
+    way, once; ``vanban remind`` fills in the overdue tasks. In ``mo_dau`` and ``ket_thuc``,
+    ``{ngay}`` is the day the tasks are reviewed and ``{han}`` that day plus ``han_ngay`` days.
+    """
+
+    trich_yeu: Text = "đôn đốc thực hiện nhiệm vụ quá hạn"
+    mo_dau: Text = ("Theo dõi việc thực hiện các nhiệm vụ được giao tại các thông báo kết luận, đến ngày {ngay} "
+                    "các đơn vị sau chưa hoàn thành nhiệm vụ đúng thời hạn:")
+    ket_thuc: Text = ("Đề nghị Thủ trưởng các đơn vị khẩn trương thực hiện, báo cáo kết quả trước ngày {han}; "
+                      "trường hợp chưa hoàn thành, báo cáo rõ lý do và thời gian hoàn thành.")
+    han_ngay: PositiveInt = 7
+    nguoi_ky: OptText = ""  # a signer named in the profile's nguoi_ky; default: the latest notice's signer
+    noi_nhan: Lines = ()  # recipients after "- Như trên;"
+    don_vi_soan_thao: OptText = ""  # the drafting unit in the ký hiệu; default: the profile's Lưu unit
 
 
 class Profile(Model):

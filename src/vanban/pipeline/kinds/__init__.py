@@ -20,11 +20,31 @@ from vanban.pipeline.kinds.base import Cells, Kind
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import Frame
 
-__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "kind_of", "loai_of", "problems", "takes", "unknown", "warnings"]
+__all__ = ["DEFAULT", "KINDS", "Cells", "Kind", "drafted", "kind_of", "loai_of", "problems", "register", "takes",
+           "unknown", "warnings"]
 
 #: Every kind, by its ``loai``; the first is what a file without ``loai`` is.
 KINDS: dict[str, Kind] = {kind.loai: kind for kind in (thong_bao.KIND, cong_van.KIND, giay_moi.KIND)}
 DEFAULT = "thong_bao"
+
+
+def register(kind: Kind) -> Kind:
+    """Add ``kind`` to the registry (every stage then writes it: check, build, issue, register); return it.
+
+    Why a function: a kind written outside vanban (an office's Tờ trình) joins the frame the
+    same way as vanban's own, which are listed in ``KINDS`` above. A ``loai`` already taken by
+    another kind is refused: two kinds of one name would make every file of it ambiguous.
+    """
+    taken = KINDS.get(kind.loai)
+    if taken is not None and taken is not kind:
+        raise ValueError(f"loai {kind.loai!r} is registered already (by {taken.model.__name__})")
+    KINDS[kind.loai] = kind
+    return kind
+
+
+def drafted() -> list[Kind]:
+    """Return the kinds ``vanban new`` can draft (``Kind.drafting``), in the registry's order: the default first."""
+    return [kind for kind in KINDS.values() if kind.drafting is not None]
 
 
 def loai_of(data: Any) -> str:

@@ -9,8 +9,11 @@ and register) does the rest, once.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vanban.errors import Problem
@@ -27,7 +30,8 @@ class Cells:
 
     ``opening`` and ``closing`` are paragraphs around the numbered body ``nodes``; together
     they are ô 6, and the last of them gets the end mark [R-END-1]. ``kinh_gui`` holds the
-    addressees of ô 9a as written [R-EL-9a].
+    addressees of ô 9a as written [R-EL-9a]: the frame fills it from the model's ``kinh_gui``
+    when the model is ``ADDRESSED`` (``Kind``), so no kind writes it.
     """
 
     opening: tuple[Inline, ...] = ()
@@ -72,6 +76,84 @@ def all_but(*left_out: str) -> Callable[[type[Frame], Any], frozenset[str]]:
     return keys
 
 
+def at_field(problem: Problem, field: str) -> Problem:
+    """Return ``problem`` said of ``field`` (dotted) though it is located where the field would be written.
+
+    Why: a missing field has no line of its own; the problem stands at its parent (or the
+    file's start) and names the field the author must add, so they know what to write where.
+    """
+    return dataclasses.replace(problem, field=field)
+
+
+def as_warning(problem: Problem) -> Problem:
+    """Return ``problem`` as a warning ("cảnh báo": printed, never failing a build)."""
+    return dataclasses.replace(problem, warning=True)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document ``vanban new`` starts a draft from: its file, its model, its data as the author wrote it."""
+
+    path: Path
+    model: Frame
+    data: dict[str, Any]
+
+
+def _any_day(day: dt.date) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Start:
+    """What ``vanban new`` gives a kind's drafter: the latest document, the day asked for, the open tasks.
+
+    ``tasks`` are the open tasks of the chain of documents up to ``latest`` on ``as_of``
+    (``commands.tasks.TaskRow``), given only to a kind whose ``Drafting.tasks`` says it carries them.
+    """
+
+    latest: Source
+    meeting: dt.date | None  # the meeting day the user gave (--meeting-date), else the kind chooses
+    tasks: tuple[Any, ...] = ()
+    as_of: dt.date | None = None
+    as_of_line: str = ""  # the sentence naming the day statuses are read on, untranslated (a YAML comment)
+    #: Refuse a meeting day the draft could not be validated with (raises UsageError), before the draft uses it.
+    check_day: Callable[[dt.date], None] = _any_day
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """A draft a kind wrote: its YAML text (header comments included) and the file it goes to unless told."""
+
+    text: str
+    path: Path
+
+
+def _every(model: Frame) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """How ``vanban new --kind <loai>`` starts a document of a kind from the latest one it can follow.
+
+    Why on the kind: what next month's document carries over is the kind's own knowledge; the
+    command finds the latest document, the open tasks and writes the file, for every kind alike.
+    """
+
+    #: What it drafts, for ``new --kind``'s help (a msgid: "thông báo kết luận").
+    help: str
+    #: What it may start from, for the messages when there is none (a msgid).
+    sources: str
+    #: Whether a document can be its starting point.
+    starts_from: Callable[[Frame], bool]
+    #: Write the draft from the latest document.
+    write: Callable[[Start], Drafted]
+    #: Of those, the ones the latest is taken from when there are any (its own kind before the others).
+    prefers: Callable[[Frame], bool] = _every
+    #: Whether it carries the chain's open tasks (and prints the day their status is read on).
+    tasks: bool = False
+
+
 @dataclass(frozen=True)
 class Kind:
     """One ND30 document type vanban writes: ``loai`` in YAML, its model, cells and checks.
@@ -96,6 +178,26 @@ class Kind:
     facts: Callable[[Any], dict[str, str]] = no_facts
     #: The top-level keys a document of this kind takes from the office profile, given its data.
     keys: Callable[[type[Frame], Any], frozenset[str]] = all_fields
+    #: How ``vanban new`` drafts the next one (None: ``new`` does not draft this kind).
+    drafting: Drafting | None = None
+
+    def __post_init__(self) -> None:
+        """Put the model's addressees in ô 9a: a kind says it has a Kính gửi once, by its model's ``ADDRESSED``.
+
+        Why here: the frame reads that one flag for "- Như trên;" in the Nơi nhận [R-NN-4], the
+        Word template's Kính gửi styles and the check of "Như trên"; the block (ô 9a) [R-EL-9a] is
+        the model's ``kinh_gui``, so a kind's ``cells`` never repeats it and cannot disagree.
+        """
+        if not self.model.ADDRESSED:
+            return
+        if "kinh_gui" not in self.model.model_fields:
+            raise TypeError(f"{self.model.__name__} is ADDRESSED but has no 'kinh_gui' field")
+        own = self.cells
+
+        def cells(document: Any) -> Cells:
+            return dataclasses.replace(own(document), kinh_gui=tuple(document.kinh_gui))
+
+        object.__setattr__(self, "cells", cells)
 
     def takes(self, data: Any, key: str) -> bool:
         """Tell whether a document with ``data`` takes the profile's default for ``key`` (a meeting, a Lưu …)."""

@@ -7,7 +7,6 @@ Why here: what a công văn adds to the frame is a ký hiệu without a type abb
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -15,9 +14,9 @@ from pydantic import Field
 from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import rules
-from vanban.pipeline.kinds.base import Cells, Kind, all_but, paragraphs
+from vanban.pipeline.kinds.base import Cells, Kind, all_but, at_field, paragraphs
 from vanban.pipeline.loader import Located
-from vanban.pipeline.model import Frame, Lines, Model, Node, OptText, ParaLines, PositiveInt, Text, TrinhBay
+from vanban.pipeline.model import Frame, Lines, Node, OptText, ParaLines, TrinhBay
 from vanban.pipeline.raw import get, strings
 
 #: The Văn thư's abbreviation in the Lưu line, never a drafting unit [R-NN-3].
@@ -59,29 +58,9 @@ class CongVan(Frame):
         return (*self.kinh_gui, *self.noi_nhan)
 
 
-class DonDoc(Model):
-    """The office's standard reminder letter (công văn đôn đốc): its trích yếu, opening, closing, signer.
-
-    Why in the profile (``don_doc:`` in vanban.yaml): each office words its reminders its own
-    way, once; ``vanban remind`` fills in the overdue tasks. In ``mo_dau`` and ``ket_thuc``,
-    ``{ngay}`` is the day the tasks are reviewed and ``{han}`` that day plus ``han_ngay`` days.
-    """
-
-    trich_yeu: Text = "đôn đốc thực hiện nhiệm vụ quá hạn"
-    mo_dau: Text = ("Theo dõi việc thực hiện các nhiệm vụ được giao tại các thông báo kết luận, đến ngày {ngay} "
-                    "các đơn vị sau chưa hoàn thành nhiệm vụ đúng thời hạn:")
-    ket_thuc: Text = ("Đề nghị Thủ trưởng các đơn vị khẩn trương thực hiện, báo cáo kết quả trước ngày {han}; "
-                      "trường hợp chưa hoàn thành, báo cáo rõ lý do và thời gian hoàn thành.")
-    han_ngay: PositiveInt = 7
-    nguoi_ky: OptText = ""  # a signer named in the profile's nguoi_ky; default: the latest notice's signer
-    noi_nhan: Lines = ()  # recipients after "- Như trên;"
-    don_vi_soan_thao: OptText = ""  # the drafting unit in the ký hiệu; default: the profile's Lưu unit
-
-
 def cells(letter: CongVan) -> Cells:
-    """Return what a công văn puts in the frame: its addressees (ô 9a), body and closing."""
-    return Cells(nodes=letter.noi_dung, closing=paragraphs(letter.ket_thuc),
-                 kinh_gui=letter.kinh_gui, trinh_bay=letter.trinh_bay)
+    """Return what a công văn puts in the frame: its body and closing (its addressees, ô 9a, the frame's: ADDRESSED)."""
+    return Cells(nodes=letter.noi_dung, closing=paragraphs(letter.ket_thuc), trinh_bay=letter.trinh_bay)
 
 
 def facts(letter: CongVan) -> dict[str, str]:
@@ -100,7 +79,7 @@ def problems(located: Located, data: Any) -> list[Problem]:
     if unit is None:
         problem = located.problem(("luu",), _("ký hiệu công văn cần đơn vị soạn thảo (như VP trong UBND-VP): ghi "
                                               "'don_vi_soan_thao' hoặc 'luu.don_vi'"), "R-NUM-5")
-        return [dataclasses.replace(problem, field="don_vi_soan_thao")]
+        return [at_field(problem, "don_vi_soan_thao")]
     if isinstance(body, str) and not rules.is_valid_ky_hieu(f"{body.strip()}-{unit.strip()}"):
         where = ("don_vi_soan_thao",) if given else ("luu", "don_vi")
         return [located.problem(where, _("đơn vị soạn thảo '{unit}' không dùng được trong ký hiệu (không dấu "

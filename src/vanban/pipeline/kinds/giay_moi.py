@@ -9,14 +9,16 @@ same meeting (``cuoc_hop``, with the office profile's defaults).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any, ClassVar, Literal
+
+import yaml
 
 from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import inline, rules
-from vanban.pipeline.kinds.base import Cells, Kind, all_but, paragraphs
+from vanban.pipeline.drafting import CARRIED_MEETING, add_month, next_name, shift
+from vanban.pipeline.kinds.base import Cells, Drafted, Drafting, Kind, Start, all_but, as_warning, at_field, paragraphs
 from vanban.pipeline.loader import Located
 from vanban.pipeline.model import CuocHop, Date, Frame, Lines, OptText, ParaLines, Text, Time
 from vanban.pipeline.raw import as_date, as_time, get, strings
@@ -121,11 +123,11 @@ def problems(located: Located, data: Any) -> list[Problem]:
     if isinstance(meeting, dict) and get(meeting, "don_vi_to_chuc") in (None, ""):
         problem = located.problem(("cuoc_hop",), _("thiếu '{field}' để viết '… trân trọng kính mời'").format(
             field="cuoc_hop.don_vi_to_chuc"), "R-GM-1")
-        out.append(dataclasses.replace(problem, field="cuoc_hop.don_vi_to_chuc"))
+        out.append(at_field(problem, "cuoc_hop.don_vi_to_chuc"))
     if not strings(get(data, "kinh_moi")) and not strings(get(data, "cuoc_hop", "thanh_phan")):
         problem = located.problem(("kinh_moi",) if "kinh_moi" in (data or {}) else (), _(
             "giấy mời cần người được mời: ghi 'kinh_moi' (hoặc 'cuoc_hop.thanh_phan')"), "R-GM-1")
-        out.append(dataclasses.replace(problem, field="kinh_moi"))
+        out.append(at_field(problem, "kinh_moi"))
     issued, day = as_date(get(data, "ngay")), as_date(get(meeting, "ngay"))
     if issued and day and issued > day:
         out.append(located.problem(("ngay",), _("giấy mời ban hành sau ngày họp ({day})").format(
@@ -161,9 +163,84 @@ def warnings(located: Located, data: Any) -> list[Problem]:
         return []
     problem = located.problem(("cuoc_hop", "ngay"), _("cuộc họp vào {weekday}, ngày {day}").format(
         weekday=rules.weekday(day), day=rules.short_date(day)), "R-GM-2")
-    return [dataclasses.replace(problem, warning=True)]
+    return [as_warning(problem)]
 
+
+#: Keys of the latest invitation that the next one carries over unchanged.
+CARRIED_INVITATION = ("co_quan", "kinh_moi", "luu_y", "nguoi_ky", "noi_nhan", "luu")
+#: What an invitation sent after a meeting's conclusions (not after another invitation) lists as recipients.
+INVITED = "Như thành phần mời"
+#: The hour a meeting starts when neither the profile nor the last invitation says (the author checks it).
+DEFAULT_TIME = "08:00"
+
+
+def has_meeting(model: Frame) -> bool:
+    """Tell whether a document describes a dated meeting (an invitation, a meeting's conclusions): one to follow."""
+    return isinstance(getattr(model, "cuoc_hop", None), CuocHop) and model.own_date() is not None
+
+
+def draft(start: Start) -> Drafted:
+    """Write the draft Giấy mời of next month's meeting.
+
+    It starts from the latest invitation (its invitees, notes, signer and recipients carried)
+    or, before the first one, from the latest document about a meeting (its conclusions); the
+    meeting's place, time, chair and attendees come from the profile's meeting defaults
+    unless the invitation it follows gave its own [R-GM-1].
+    """
+    old, model = start.latest.data, start.latest.model
+    merged = getattr(model, "cuoc_hop", None)  # with the profile's defaults
+    assert isinstance(merged, CuocHop)
+    old_day = model.own_date()
+    assert old_day is not None  # every document it starts from has its meeting's date
+    day = start.meeting or add_month(old_day)
+    moved = start.meeting is None and day.weekday() >= 5
+    if moved:  # a month later may fall on a weekend: the working day after [R-GM-2]
+        day += dt.timedelta(days=7 - day.weekday())
+    start.check_day(day)
+    own: dict[str, Any] = old["cuoc_hop"] if isinstance(old.get("cuoc_hop"), dict) else {}
+    again = isinstance(model, GiayMoi)  # after an invitation, not after a meeting's conclusions
+    new: dict[str, Any] = {"loai": "giay_moi"}
+    if again:
+        new |= {k: shift(old[k], old_day, day) for k in CARRIED_INVITATION if k in old}
+        new["trich_yeu"] = shift(old.get("trich_yeu"), old_day, day)
+    else:
+        new |= {k: old[k] for k in ("co_quan", "nguoi_ky", "luu") if k in old}
+        new["trich_yeu"] = f"Dự {merged.name} tháng {day:%m} năm {day.year}"
+        new["noi_nhan"] = [INVITED]
+    meeting_data = {k: own[k] for k in (*CARRIED_MEETING, "gio") if k in own and (again or k != "noi_dung")}
+    meeting_data.pop("nghe", None)  # what a conclusion says it heard: no invitation prints it
+    new["cuoc_hop"] = {"ngay": day.isoformat(), **meeting_data, "noi_dung": ["[Nội dung họp]"]}
+    if isinstance(model, GiayMoi) and model.cuoc_hop.gio_ket_thuc is not None:  # its end, a day later if it was
+        new["cuoc_hop"]["gio_ket_thuc"] = own.get("gio_ket_thuc")
+        if model.cuoc_hop.ngay_ket_thuc is not None:
+            new["cuoc_hop"]["ngay_ket_thuc"] = (day + (model.cuoc_hop.ngay_ket_thuc - old_day)).isoformat()
+    guessed = merged.gio is None
+    if guessed:
+        new["cuoc_hop"]["gio"] = DEFAULT_TIME
+    # What the invitation prints and neither the profile nor the last document gives: a blank to fill in.
+    for key, blank in (("dia_diem", "[Địa điểm]"), ("don_vi_to_chuc", "[Cơ quan mời]")):
+        if not getattr(merged, key):
+            new["cuoc_hop"][key] = blank
+    if not new.get("kinh_moi") and not merged.thanh_phan:
+        new["kinh_moi"] = ["[Thành phần mời]"]
+    order = ("loai", "co_quan", "trich_yeu", "cuoc_hop", "kinh_moi", "luu_y", "nguoi_ky", "noi_nhan", "luu")
+    new = {k: new[k] for k in order if k in new}
+    body = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    header = (f"# Dự thảo giấy mời tạo bởi `vanban new --kind giay_moi` từ {start.latest.path.name}: chưa có số và "
+              "ngày ban hành;\n# điền các chỗ [ … ] rồi `vanban build`; `vanban issue` cấp số khi ban hành.\n")
+    if guessed:
+        header += f"# Giờ họp {DEFAULT_TIME} là giờ mặc định (vanban.yaml chưa có cuoc_hop.gio): hãy kiểm tra.\n"
+    if moved:
+        header += (f"# Một tháng sau cuộc họp trước là ngày nghỉ: ngày họp dời sang {rules.weekday(day)} "
+                   f"{day:%d/%m/%Y}.\n")
+    path = start.latest.path
+    target = next_name(path, day, "giay-moi") if again else path.parent / f"{day:%Y-%m}-giay-moi.yaml"
+    return Drafted(header + body, target)
+
+
+DRAFTING = Drafting(help=N_("giấy mời họp"), sources=N_("giấy mời hay thông báo kết luận"), starts_from=has_meeting,
+                    write=draft, prefers=lambda model: isinstance(model, GiayMoi))
 
 KIND = Kind("giay_moi", GiayMoi, cells, problems, has_tasks=False, facts=facts, warnings=warnings,
             texts=(("kinh_moi", None), ("toi_du", None), ("luu_y", inline.PARAGRAPH)),
-            keys=all_but("noi_nhan"))  # its invitees ("Như thành phần mời"), not the notices' list
+            keys=all_but("noi_nhan"), drafting=DRAFTING)  # its invitees ("Như thành phần mời"), not the notices'

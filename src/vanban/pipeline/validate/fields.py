@@ -7,7 +7,6 @@ for a misspelt key.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,8 +17,9 @@ from vanban.errors import Problem
 from vanban.hints import closest, did_you_mean
 from vanban.i18n import N_, _
 from vanban.pipeline import kinds
+from vanban.pipeline.kinds.base import at_field
 from vanban.pipeline.loader import Located, Path_, dotted
-from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu, ThongBao
+from vanban.pipeline.model import NODE_ERROR, NODE_KINDS, Cong, Diem, Doan, Gach, Khoan, Muc, NhiemVu
 from vanban.pipeline.raw import get
 
 
@@ -106,9 +106,9 @@ def _data_path(loc: tuple[int | str, ...]) -> Path_:
     return tuple(out)
 
 
-def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] = ThongBao) -> list[str]:
+def _allowed_keys(model_path: Path_, data: Any, root: type[BaseModel] | None = None) -> list[str]:
     """Return the keys allowed at the mapping that holds ``model_path`` (for did-you-mean)."""
-    model: type[BaseModel] | None = root
+    model: type[BaseModel] | None = root or _default_model()
     node: Any = data
     keyed = False  # the previous field is a mapping of names (profile signers): skip the name
     for part in model_path[:-1]:
@@ -160,8 +160,14 @@ def _hinted_keys(located: Located, errors: list[Any], paths: list[Path_], root: 
     return out
 
 
-def model_problems(located: Located, exc: ValidationError, root: type[BaseModel] = ThongBao) -> list[Problem]:
-    """Turn pydantic errors for the model ``root`` into located problems in the user's language."""
+def _default_model() -> type[BaseModel]:
+    """Return the model of the kind a file without ``loai`` is (the registry's default)."""
+    return kinds.KINDS[kinds.DEFAULT].model
+
+
+def model_problems(located: Located, exc: ValidationError, root: type[BaseModel] | None = None) -> list[Problem]:
+    """Turn pydantic errors for the model ``root`` (default: the default kind's) into located problems."""
+    root = root or _default_model()
     problems: list[Problem] = []
     errors = exc.errors(include_url=False)
     paths = [_data_path(tuple(e["loc"])) for e in errors]
@@ -195,7 +201,7 @@ def model_problems(located: Located, exc: ValidationError, root: type[BaseModel]
                 if from_profile and kinds.takes(located.data, str(path[0])):  # not a letter's noi_nhan
                     message += "; " + _("có thể ghi một lần trong vanban.yaml cho mọi văn bản")
             problem = located.problem(parent, message, rule or "")
-            problems.append(dataclasses.replace(problem, field=dotted(path)))
+            problems.append(at_field(problem, dotted(path)))
             continue
         if kind == "vb_node":
             # pydantic reads the discriminator's message once, when the model class is made: translate it now.

@@ -6,7 +6,6 @@ report even when another part of the file fails the model — every problem at o
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -14,6 +13,7 @@ from vanban.errors import Problem
 from vanban.i18n import N_, _
 from vanban.pipeline import authority, inline, kinds, rules
 from vanban.pipeline.fonts import text_width_mm
+from vanban.pipeline.kinds.base import as_warning
 from vanban.pipeline.layout import LAYOUT, WRAP_SLACK
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
@@ -51,7 +51,7 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
         path: Path_ = ("noi_nhan",) if i is None else ("noi_nhan", i)
         if rules.is_nhu_tren(item) and not addressed:
             message = _("{kind} không có 'Kính gửi' nên không dùng 'Như trên'").format(
-                kind=kind.name if kind is not None else "Thông báo")
+                kind=(kind or kinds.KINDS[kinds.DEFAULT]).name)
             out.append(located.problem(path, message, "R-NN-4"))
         if rules.clean_recipient(item).lower().startswith("lưu"):
             out.append(located.problem(path, _("dòng 'Lưu' ghi ở trường 'luu', không ghi trong 'noi_nhan'"), "R-NN-3"))
@@ -65,7 +65,8 @@ def notice_problems(located: Located, data: Any) -> list[Problem]:
     abbreviation = get(data, "co_quan", "viet_tat")
     own_symbol = isinstance(symbol, str) and symbol.strip()
     if (not own_symbol and isinstance(abbreviation, str) and abbreviation.strip()
-            and not rules.is_valid_ky_hieu(f"TB-{abbreviation.strip()}")):
+            # R-NUM-6: the body's abbreviation as it stands in the ký hiệu of a file without loai (TB-UBND).
+            and not rules.is_valid_ky_hieu(rules.ky_hieu(kinds.KINDS[kinds.DEFAULT].name, abbreviation.strip()))):
         out.append(
             located.problem(("co_quan", "viet_tat"),
                             _("chữ viết tắt '{abbreviation}' không dùng được trong ký hiệu (không dấu cách)").format(
@@ -167,7 +168,7 @@ def secret_warnings(located: Located) -> list[Problem]:
     """
     if not get(located.data, "do_mat"):
         return []
-    return [dataclasses.replace(located.problem(("do_mat",), _(_SECRET), "R-OTH-2"), warning=True)]
+    return [as_warning(located.problem(("do_mat",), _(_SECRET), "R-OTH-2"))]
 
 
 def heading_warnings(located: Located) -> list[Problem]:
@@ -183,7 +184,7 @@ def heading_warnings(located: Located) -> list[Problem]:
     ):
         value = get(located.data, "trinh_bay", key)
         if isinstance(value, str) and value.strip() and value.strip() != default:
-            out.append(dataclasses.replace(located.problem(("trinh_bay", key), message, "T-17"), warning=True))
+            out.append(as_warning(located.problem(("trinh_bay", key), message, "T-17")))
     return out
 
 

@@ -15,15 +15,18 @@ from typing import Any
 
 from vanban.errors import Problem
 from vanban.i18n import _
-from vanban.pipeline import prose
-from vanban.pipeline.kinds import KINDS
+from vanban.pipeline import kinds, prose
 from vanban.pipeline.loader import Located, Path_, dotted
 
 #: Keys of a body item whose value is prose (the other keys hold units, dates and ids).
 _PROSE_KEYS = frozenset({"muc", "khoan", "diem", "gach", "cong", "nhiem_vu", "doan", "ghi_chu"})
-#: Top-level fields that are prose, as one string or a list of strings (a kind's own too: a giấy mời's notes).
-_PROSE_FIELDS = frozenset({"mo_dau", "ket_thuc", "trich_yeu", "noi_nhan",
-                           *(key for kind in KINDS.values() for key, _marks in kind.texts)})
+#: Top-level fields of the frame that are prose, as one string or a list of strings.
+_PROSE_FIELDS = frozenset({"mo_dau", "ket_thuc", "trich_yeu", "noi_nhan"})
+
+
+def _prose_fields() -> frozenset[str]:
+    """Return the top-level prose fields: the frame's and every kind's own (a giấy mời's notes), registered ones too."""
+    return _PROSE_FIELDS | {key for kind in kinds.KINDS.values() for key, _marks in kind.texts}
 
 
 def _in_body(path: Path_) -> bool:
@@ -37,7 +40,7 @@ def is_prose(path: Path_) -> bool:
     if not path:
         return False
     head, last = path[0], path[-1]
-    if head in _PROSE_FIELDS:
+    if head in _prose_fields():
         return len(path) == 1 or isinstance(last, int)
     if head == "noi_dung":
         return isinstance(last, int) or last in _PROSE_KEYS

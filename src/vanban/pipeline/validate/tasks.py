@@ -7,7 +7,6 @@ sentence) and ``cap_nhat_nhiem_vu``; the rest of validation does not need to.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from vanban.errors import Problem
 from vanban.i18n import _
 from vanban.pipeline import deadlines, inline, rules
 from vanban.pipeline.deadlines import Deadline
+from vanban.pipeline.kinds.base import as_warning
 from vanban.pipeline.loader import Located, Path_
 from vanban.pipeline.model import NODE_KINDS
 from vanban.pipeline.status import UPDATES, number_key
@@ -142,7 +142,7 @@ def _weekend(located: Located, path: Path_, deadline: Deadline) -> list[Problem]
 
 
 def _warning(located: Located, path: Path_, message: str) -> Problem:
-    return dataclasses.replace(located.problem(path, message), warning=True)
+    return as_warning(located.problem(path, message))
 
 
 def _date_forms(day: dt.date) -> tuple[str, ...]:
