@@ -218,3 +218,18 @@ def office(folder: Path, setup: Callable[[Path], None] | None = None) -> Iterato
         git("add", ".")
         git("commit", "-qm", "tháng 01")
         yield root
+
+
+def docx_template_tool() -> Any:
+    """Return ``tools/make_docx_template.py`` as a module (a tool, not a package: loaded from its file, once)."""
+    import importlib.util
+    import sys
+
+    name = "make_docx_template"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "make_docx_template.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -10,13 +10,10 @@ of the blob.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import jinja2
 import jinja2.meta
@@ -26,7 +23,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from helpers import ROOT
+from helpers import docx_template_tool
 from vanban.pipeline.context import Block, Context
 from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.kinds import KINDS
@@ -35,15 +32,6 @@ from vanban.pipeline.templates import default_dir, find, variables
 
 TEMPLATE = default_dir() / "thong_bao.docx"
 TAG = re.compile(r"\{[{%].*?[%}]\}", re.DOTALL)
-
-
-def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_docx_template", ROOT / "tools" / "make_docx_template.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _parts() -> dict[str, bytes]:
@@ -83,7 +71,7 @@ def _canonical_parts(docx: bytes) -> dict[str, bytes]:
 
 def test_committed_template_is_what_the_tool_builds() -> None:
     """Reproducible: tools/make_docx_template.py builds the committed template, part for part."""
-    built = _canonical_parts(_tool().build_template())
+    built = _canonical_parts(docx_template_tool().build_template())
     committed = _canonical_parts(TEMPLATE.read_bytes())
     assert sorted(built) == sorted(committed)
     for name, xml in committed.items():
@@ -184,7 +172,7 @@ def test_user_template_overrides_and_unknown_names_fail(tmp_path: Path, seed_con
 @pytest.mark.parametrize("loai", sorted(KINDS))
 def test_each_kinds_committed_template_is_what_the_tool_builds(loai: str) -> None:
     """Reproducible per kind: ``templates/<loai>.docx`` holds exactly the parts the tool's shared builders make."""
-    built = _canonical_parts(_tool().build_template(loai))
+    built = _canonical_parts(docx_template_tool().build_template(loai))
     committed = _canonical_parts((default_dir() / f"{loai}.docx").read_bytes())
     assert sorted(built) == sorted(committed)
     for name, xml in committed.items():

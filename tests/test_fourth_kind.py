@@ -11,9 +11,7 @@ a user runs them, and the PDF and the .docx are read back.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -23,7 +21,7 @@ import pytest
 from docx import Document
 from pydantic import Field
 
-from helpers import ROOT
+from helpers import docx_template_tool
 from vanban.cli import main
 from vanban.errors import Problem
 from vanban.pipeline import kinds
@@ -94,16 +92,6 @@ luu: {don_vi: TCKH}
 """
 
 
-def _make_docx_template() -> Any:
-    """Return ``tools/make_docx_template.py``'s builder (a tool, not a package: loaded from its file)."""
-    spec = importlib.util.spec_from_file_location("make_docx_template_fourth", ROOT / "tools" / "make_docx_template.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.build_template
-
-
 @pytest.fixture()
 def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Register the Tờ trình, write its templates into ``templates/``; yield the working folder (removed after)."""
@@ -118,7 +106,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         (folder / "to_trinh.html").write_text(contract + '{%- set stylesheet = "to_trinh.css" -%}\n'
                                               '{% include "_trang.html" %}\n', encoding="utf-8")
         (folder / "to_trinh.css").write_text(contract + '{% include "van_ban.css" %}', encoding="utf-8")
-        (folder / "to_trinh.docx").write_bytes(_make_docx_template()("to_trinh"))
+        (folder / "to_trinh.docx").write_bytes(docx_template_tool().build_template("to_trinh"))
         (tmp_path / "to-trinh.yaml").write_text(DOCUMENT, encoding="utf-8")
         yield tmp_path
     finally:

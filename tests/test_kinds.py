@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import pytest
 from pydantic import Field
 
-from helpers import ROOT, context_from_yaml, docx_paragraphs, git
+from helpers import ROOT, context_from_yaml, docx_paragraphs, docx_template_tool, git
 from test_issue import repository  # noqa: F401 (init's office committed in git, 01/TB-UBND of 2024 numbered)
 from test_sign import SIGNER, Pki, _cli, _ink, _office, _pixels, pki  # noqa: F401 (the PKI fixture, reused)
 from vanban.cli import main
@@ -176,8 +176,7 @@ def fourth_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Pat
     (folder / "to_trinh.html").write_text(contract + '{%- set stylesheet = "to_trinh.css" -%}\n'
                                           '{% include "_trang.html" %}\n', encoding="utf-8")
     (folder / "to_trinh.css").write_text(contract + '{% include "van_ban.css" %}', encoding="utf-8")
-    tool = _tool()
-    (folder / "to_trinh.docx").write_bytes(tool("to_trinh"))
+    (folder / "to_trinh.docx").write_bytes(docx_template_tool().build_template("to_trinh"))
     yield folder
 
 

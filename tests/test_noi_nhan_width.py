@@ -30,6 +30,7 @@ from vanban.pipeline.layout import (
     SEAL_CLEARANCE_MM,
     SEAL_MM,
     SIGNATURE_MM,
+    noi_nhan_max_mm,
     noi_nhan_width,
 )
 from vanban.pipeline.render_docx import render_docx
@@ -47,11 +48,18 @@ LONG_NAMES = [
     "Ban Quản lý dự án đầu tư xây dựng và phát triển quỹ đất khu vực thị xã Hoàng Mai",
     "UBND các xã, phường",
 ]
+#: A provincial body's 44 mm seal (vanban.yaml's ky_so.con_dau gives it to co_quan.con_dau_mm).
+BIG_SEAL_MM = 44.0
+BIG_SEAL_BODY = {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN"], "viet_tat": "UBND", "dia_danh": "Nghệ An",
+                 "con_dau_mm": f"{BIG_SEAL_MM:g}"}
 CASES = {
     "short": lambda: context_from_yaml(notice_yaml(noi_nhan=["Phòng Kinh tế"]), "short"),
     "long-names": lambda: context_from_yaml(notice_yaml(noi_nhan=LONG_NAMES), "long-names"),
     "reference": lambda: context_of(SEED),
+    "big-seal": lambda: context_from_yaml(notice_yaml(noi_nhan=LONG_NAMES, co_quan=BIG_SEAL_BODY), "big-seal"),
 }
+#: The seal each case's body has: the layout's assumption unless the body gives its own.
+SEALS = {"big-seal": BIG_SEAL_MM}
 
 
 @pytest.fixture(scope="module")
@@ -111,12 +119,14 @@ def test_fewest_items_wrap(name: str, rendered: dict[str, Any]) -> None:
     starts = [i for i, text in enumerate(lines) if text.startswith("- ")]
     spans = [b - a for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
     assert len(spans) == len(ctx.noi_nhan)
+    # The bound: 75 mm, less where the signer's widest line or the body's seal needs the room [R-SIG-9].
+    high = noi_nhan_max_mm(ctx.chuc_vu, ctx.ho_ten, LAYOUT, SEALS.get(name, SEAL_MM))
     for item, span in zip(ctx.noi_nhan, spans, strict=True):
-        if _need(item) <= NOI_NHAN_MAX_MM:
+        if _need(item) <= high:
             assert span == 1, item
         else:
             assert span >= 2, item  # honest control: a wider item does wrap
-    one_line = [_need(item) for item in ctx.noi_nhan if _need(item) <= NOI_NHAN_MAX_MM]
+    one_line = [_need(item) for item in ctx.noi_nhan if _need(item) <= high]
     assert ctx.cot_noi_nhan_mm == pytest.approx(max([NOI_NHAN_MIN_MM, *one_line]), abs=0.1)
 
 
@@ -126,15 +136,18 @@ def test_cases_cover_short_long_and_wrapping(rendered: dict[str, Any]) -> None:
     long_names = rendered["long-names"][0]
     assert long_names.cot_noi_nhan_mm > LAYOUT.sign_left_mm  # wider than the old fixed 62 mm
     assert any(_need(item) > NOI_NHAN_MAX_MM for item in long_names.noi_nhan)
+    # A bigger seal narrows the same list's column: the seal's real diameter bounds it [R-SIG-9].
+    assert rendered["big-seal"][0].cot_noi_nhan_mm < long_names.cot_noi_nhan_mm
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_seal_clears_the_noi_nhan(name: str, rendered: dict[str, Any]) -> None:
-    """R-SIG-9: a 36 mm seal over the left third of a 50 mm signature centred on the signer stays 1 mm clear."""
+    """R-SIG-9: the body's seal (36 mm unless it gives its own) over the left third of a 50 mm signature
+    centred on the signer stays 1 mm clear of the Nơi nhận."""
     ctx, _, pdf = rendered[name]
     parts = locate(ctx, measure(pdf))
     centre = (parts.ho_ten.x0 + parts.ho_ten.x1) / 2 / MM
-    seal_left = centre - SIGNATURE_MM / 2 + SIGNATURE_MM / 3 - SEAL_MM
+    seal_left = centre - SIGNATURE_MM / 2 + SIGNATURE_MM / 3 - SEALS.get(name, SEAL_MM)
     assert max(ln.x1 for ln in parts.nn_lines) / MM + SEAL_CLEARANCE_MM <= seal_left
 
 

@@ -87,6 +87,30 @@ def test_unknown_group_is_located_in_the_notice(repo: Path) -> None:
     assert "'cac-phong-ban'" in problems[0]
 
 
+def test_the_body_takes_its_seal_diameter_from_ky_so_and_the_column_fits_it(repo: Path) -> None:
+    """R-SIG-9: ky_so.con_dau's real diameter reaches the notice (co_quan.con_dau_mm) and bounds the Nơi nhận."""
+    notice = load([repo / "content"])[0]
+    assert notice.model.co_quan.con_dau_mm is None  # no seal declared: the layout's 36 mm
+    profile = repo / "vanban.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8")
+                       + 'ky_so:\n  con_dau:\n    UBND: {anh: con-dau.png, duong_kinh_mm: "45"}\n', encoding="utf-8")
+    text = (repo / "content" / "2024-01.yaml").read_text(encoding="utf-8")
+    long_list = "noi_nhan:\n  - Sở Tài nguyên và Môi trường (Đ/c Hùng)\n"
+    (repo / "content" / "2024-01.yaml").write_text(text + long_list, encoding="utf-8")
+    notice = load([repo / "content"])[0]
+    assert notice.model.co_quan.con_dau_mm == 45.0
+    # The snapshot an issue freezes is the merged data: the diameter travels with the notice.
+    assert notice.located.data["co_quan"]["con_dau_mm"] == "45"
+    wide = build_context(notice.model.model_copy(update={"co_quan": notice.model.co_quan.model_copy(
+        update={"con_dau_mm": None})}), "x").cot_noi_nhan_mm
+    assert build_context(notice.model, "x").cot_noi_nhan_mm < wide
+    # A wrong diameter is the profile's problem, at its line there.
+    profile.write_text(profile.read_text(encoding="utf-8").replace('duong_kinh_mm: "45"', 'duong_kinh_mm: "450"'),
+                       encoding="utf-8")
+    problems = _problems(repo / "content")
+    assert any("vanban.yaml:" in p and "duong_kinh_mm: đường kính con dấu 450 mm không hợp lý" in p for p in problems)
+
+
 def test_error_in_a_profile_value_is_located_in_the_profile(repo: Path) -> None:
     profile = repo / "vanban.yaml"
     profile.write_text(profile.read_text(encoding="utf-8").replace(

@@ -17,7 +17,7 @@ from vanban.pipeline.blocks import Block, body
 from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.fonts import text_width_mm, wrap
 from vanban.pipeline.inline import Inline, Note, Run
-from vanban.pipeline.layout import LAYOUT, WRAP_SLACK, Layout, sign_area
+from vanban.pipeline.layout import LAYOUT, SEAL_MM, WRAP_SLACK, Layout, sign_area
 from vanban.pipeline.model import Frame
 
 __all__ = ["LAYOUT", "Block", "Context", "KinhGui", "Layout", "Meta", "build_context"]
@@ -151,7 +151,8 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
                                            document.luu.don_vi, document.luu.so_ban))
     chuc_vu = tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in document.nguoi_ky.chuc_vu)
     ho_ten = rules.collapse_spaces(document.nguoi_ky.ho_ten)
-    area = sign_area(noi_nhan, chuc_vu, ho_ten, blocks[-1].text, blocks[-1].bold, layout)
+    area = sign_area(noi_nhan, chuc_vu, ho_ten, blocks[-1].text, blocks[-1].bold, layout,
+                     document.co_quan.con_dau_mm or SEAL_MM)
     return Context(
         stem=stem,
         layout=layout,

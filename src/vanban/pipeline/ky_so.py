@@ -7,33 +7,9 @@ that ``Profile`` can name it (``ky_so: KySo | None = None``) and ``vanban sign``
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from pydantic import Field
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
-
-from vanban.i18n import _
-from vanban.pipeline.model import Lines, Model, OptText, Text
-
-#: Seals of Vietnamese bodies are 20–60 mm across; anything else is a typing mistake.
-SEAL_MM = (20.0, 60.0)
-
-
-def _diameter(value: Any) -> Any:
-    """Return the diameter in mm from its text (YAML values arrive as text); a Vietnamese error otherwise."""
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        raise PydanticCustomError("vb_seal_mm", _("đường kính con dấu phải là một số milimét, ví dụ 36")) from None
-    if not SEAL_MM[0] <= number <= SEAL_MM[1]:
-        raise PydanticCustomError("vb_seal_mm", _("đường kính con dấu {value} mm không hợp lý: phải từ 20 đến 60 mm"),
-                                  {"value": value})
-    return number
-
-
-#: The schema describes what authors write (text, like every YAML value here), not the float.
-Diameter = Annotated[float, BeforeValidator(_diameter),
-                     WithJsonSchema({"type": "string", "pattern": r"^\d+([.,]\d+)?$"})]
+from vanban.pipeline.model import Diameter, Lines, Model, OptText, Text
 
 
 class ConDau(Model):

@@ -132,8 +132,9 @@ WRAP_SLACK = 0.96
 #: 75 mm (real notices, so that "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;" stands on one line).
 NOI_NHAN_MIN_MM = 52.8
 NOI_NHAN_MAX_MM = 75.0
-#: The seal assumed when the column is bounded: a district UBND's 36 mm, over the left third of a
-#: signature image at its widest (R-SIG-8: about 35–50 mm), 1 mm clear of the Nơi nhận text [R-SIG-9].
+#: The seal assumed when the office has not given its own (``ky_so.con_dau``, or ``co_quan.con_dau_mm``):
+#: a district UBND's 36 mm, over the left third of a signature image at its widest (R-SIG-8: about
+#: 35–50 mm), 1 mm clear of the Nơi nhận text [R-SIG-9].
 SEAL_MM = 36.0
 SIGNATURE_MM = 50.0
 SEAL_CLEARANCE_MM = 1.0
@@ -178,6 +179,18 @@ def line_count(text: str, room_mm: float, size_pt: float, bold: bool = False, fi
     return lines
 
 
+def noi_nhan_max_mm(chuc_vu: Sequence[str], ho_ten: str, layout: Layout = LAYOUT, seal_mm: float = SEAL_MM) -> float:
+    """Return the widest the Nơi nhận column may be beside this signer and this seal (see ``noi_nhan_width``)."""
+    pad = 2 * layout.cell_padding_mm
+    text = layout.text_width_mm
+    # R-SIG-9: seal's left edge = column centre − S/2 + S/3 − D ≥ the text's right edge (column − padding).
+    seal = text - SIGNATURE_MM / 3 - 2 * seal_mm - 2 * SEAL_CLEARANCE_MM + pad
+    widest = max([text_width_mm(ho_ten, layout.ho_ten_pt, bold=True),
+                  *(text_width_mm(line, layout.chuc_vu_pt, bold=True) for line in chuc_vu)])
+    signer_room = text - pad - widest - FIT_SLACK_MM
+    return max(NOI_NHAN_MIN_MM, min(NOI_NHAN_MAX_MM, seal, signer_room))
+
+
 def noi_nhan_width(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, layout: Layout = LAYOUT,
                    seal_mm: float = SEAL_MM) -> float:
     """Return the Nơi nhận column's width: the narrowest that wraps as few items as the bounds allow.
@@ -189,20 +202,14 @@ def noi_nhan_width(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, la
     centred in the signer column, clear of the Nơi nhận text [R-SIG-9]. Both renderers use it.
     """
     pad = 2 * layout.cell_padding_mm
-    text = layout.text_width_mm
-    # R-SIG-9: seal's left edge = column centre − S/2 + S/3 − D ≥ the text's right edge (column − padding).
-    seal = text - SIGNATURE_MM / 3 - 2 * seal_mm - 2 * SEAL_CLEARANCE_MM + pad
-    widest = max([text_width_mm(ho_ten, layout.ho_ten_pt, bold=True),
-                  *(text_width_mm(line, layout.chuc_vu_pt, bold=True) for line in chuc_vu)])
-    signer_room = text - pad - widest - FIT_SLACK_MM
-    high = max(NOI_NHAN_MIN_MM, min(NOI_NHAN_MAX_MM, seal, signer_room))
+    high = noi_nhan_max_mm(chuc_vu, ho_ten, layout, seal_mm)
     needs = [text_width_mm(item, layout.noi_nhan_pt) + pad + FIT_SLACK_MM for item in items]
     width = max([NOI_NHAN_MIN_MM, *(n for n in needs if n <= high)])
     return math.ceil(width * 10) / 10
 
 
 def sign_area(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, last: str, last_bold: bool,
-              layout: Layout = LAYOUT) -> SignArea:
+              layout: Layout = LAYOUT, seal_mm: float = SEAL_MM) -> SignArea:
     """Return the Nơi nhận | signer table of a document: widths, and how many lines stand beside the signer.
 
     Why decided here: ND30 keeps the signature with the text it closes [R-SIG-6]. When the last
@@ -212,7 +219,7 @@ def sign_area(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, last: s
     opens in the list), and the rest continues under it, across the page break. Both renderers
     draw the same rows, so they break pages at the same places.
     """
-    left = noi_nhan_width(items, chuc_vu, ho_ten, layout)
+    left = noi_nhan_width(items, chuc_vu, ho_ten, layout, seal_mm)
     right = round(layout.text_width_mm - left, 1)
     pad = 2 * layout.cell_padding_mm
     hang = 0.7 * layout.noi_nhan_pt * MM_PER_PT  # R-NN-6: wrapped lines start after "- "

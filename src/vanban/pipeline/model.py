@@ -156,6 +156,27 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+#: Seals of Vietnamese bodies are 20–60 mm across; anything else is a typing mistake.
+SEAL_RANGE_MM = (20.0, 60.0)
+
+
+def _diameter(value: Any) -> Any:
+    """Return the diameter in mm from its text (YAML values arrive as text); a Vietnamese error otherwise."""
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise PydanticCustomError("vb_seal_mm", _("đường kính con dấu phải là một số milimét, ví dụ 36")) from None
+    if not SEAL_RANGE_MM[0] <= number <= SEAL_RANGE_MM[1]:
+        raise PydanticCustomError("vb_seal_mm", _("đường kính con dấu {value} mm không hợp lý: phải từ 20 đến 60 mm"),
+                                  {"value": value})
+    return number
+
+
+#: The schema describes what authors write (text, like every YAML value here), not the float.
+Diameter = Annotated[float, BeforeValidator(_diameter),
+                     WithJsonSchema({"type": "string", "pattern": r"^\d+([.,]\d+)?$"})]
+
+
 class CoQuan(Model):
     """The issuing body: optional chủ quản lines, its name lines, abbreviation and seat [ô 2]."""
 
@@ -163,6 +184,9 @@ class CoQuan(Model):
     ten: Annotated[Lines, Field(min_length=1)]
     viet_tat: Text
     dia_danh: Text
+    #: The real diameter of the body's seal [R-SIG-9], from ``ky_so.con_dau`` of vanban.yaml unless
+    #: given: the Nơi nhận column is kept clear of it (``layout.noi_nhan_width``).
+    con_dau_mm: Diameter | None = None
 
 
 class Nguoi(Model):

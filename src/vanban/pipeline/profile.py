@@ -168,6 +168,7 @@ class _Merger:
         if isinstance(data, dict):
             for key in (k for k in MERGED_KEYS if kinds.takes(data, k)):  # a công văn has no meeting
                 self._merge_mapping(data, key)
+            self._seal(data)
             self._resolve_signer(data)
             self._expand_recipients(data)
         merged = MergedLocated(self.notice.file, data, self.marks, self.origins, self._pget(ROLES_KEY))
@@ -184,6 +185,21 @@ class _Merger:
             for sub, value in defaults.items():
                 if sub not in data[key]:
                     data[key][sub] = self._graft(value, (key, sub), (key, sub))
+
+    def _seal(self, data: dict[str, Any]) -> None:
+        """Give the issuing body its seal's real diameter from ``ky_so.con_dau`` (by ``viet_tat``) [R-SIG-9].
+
+        Why on the notice: the Nơi nhận column is fitted to keep that seal clear of its text,
+        and the value then travels with the notice into the snapshot an issue freezes.
+        """
+        body = data.get("co_quan")
+        if not isinstance(body, dict) or "con_dau_mm" in body or not isinstance(body.get("viet_tat"), str):
+            return
+        abbreviation = body["viet_tat"].strip()
+        seal = self._pget("ky_so", "con_dau", abbreviation)
+        if isinstance(seal, dict) and "duong_kinh_mm" in seal:
+            body["con_dau_mm"] = self._graft(seal["duong_kinh_mm"], ("ky_so", "con_dau", abbreviation, "duong_kinh_mm"),
+                                             ("co_quan", "con_dau_mm"))
 
     def _resolve_signer(self, data: dict[str, Any]) -> None:
         name = data.get("nguoi_ky")
