@@ -231,3 +231,31 @@ def test_an_advisory_body_issuing_in_its_own_name_has_a_series_of_its_own(
     assert main(["register"]) == 0
     out = capsys.readouterr().out
     assert "UBND THỊ XÃ HOÀNG MAI HỘI ĐỒNG THI ĐUA KHEN THƯỞNG — năm 2024" in out
+
+
+def test_two_clerks_issue_on_two_branches_and_the_merge_goes_on(repository: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """After a merge of two clerks' issues the register forks: said as a warning, and issuing goes on."""
+    assert Path(".gitattributes").read_text(encoding="utf-8") == "/da-phat-hanh/so-dang-ky.jsonl merge=union\n"
+    draft = DRAFT.read_text(encoding="utf-8")
+    other, third = (Path("content") / f"2024-01-thong-bao-{n}.yaml" for n in ("b", "c"))
+    for path in (other, third):
+        path.write_text(draft, encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Ba dự thảo")
+    git("branch", "-M", "main")
+    git("checkout", "-q", "-b", "van-thu-a")
+    assert _issue(capsys, "--number", "5", "--date", "2024-02-01")[0] == 0
+    git("checkout", "-q", "-b", "van-thu-b", "main")
+    assert main(["issue", str(other), "--number", "6", "--date", "2024-02-02"]) == 0
+    git("checkout", "-q", "main")
+    git("merge", "-q", "van-thu-a")
+    git("merge", "-q", "--no-edit", "van-thu-b")  # no conflict: the register's lines are kept from both
+    assert len(REGISTER.read_text(encoding="utf-8").splitlines()) == 2
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err
+    assert f"{REGISTER}:2:1: cảnh báo: sổ đăng ký rẽ nhánh: dòng này ghi nối sau đầu sổ" in err
+    assert main(["issue", str(third), "--next", "--date", "2024-02-03"]) == 0
+    assert "Đã phát hành 07/TB-UBND ngày 03/02/2024" in capsys.readouterr().out
+    assert main(["verify", "da-phat-hanh/2024/05-TB-UBND.pdf"]) == 0

@@ -140,11 +140,13 @@ def read_register(root: Path) -> tuple[list[Entry], list[Problem]]:
             earlier.setdefault(previous, number)
             continue
         if entry.truoc != previous and entry.truoc in earlier:
-            # Two git branches each appended after the same line, then were merged: nothing was edited.
+            # Two git branches each appended after the same line, then were merged: nothing was
+            # edited, so it is said, never a refusal (every later issue would be refused for
+            # good). What such a merge can break, a number given twice, is checked on its own.
             after = _("dòng {line}").format(line=earlier[entry.truoc]) if entry.truoc else _("đầu sổ")
             problems.append(Problem(shown, number, 1, "", _(
                 "sổ đăng ký rẽ nhánh: dòng này ghi nối sau {after}, không phải dòng ngay trước (hai nhánh git "
-                "cùng ghi thêm vào sổ rồi được gộp)").format(after=after)))
+                "cùng ghi thêm vào sổ rồi được gộp)").format(after=after), warning=True))
         elif entry.truoc != previous:
             problems.append(Problem(shown, number, 1, "", _(
                 "sổ đăng ký bị sửa: dòng trước dòng này đã bị sửa hoặc xóa (sổ chỉ được ghi thêm)")))

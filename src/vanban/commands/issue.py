@@ -135,13 +135,13 @@ def issue(path: Path, number: int, day: dt.date | None = None, templates: Path |
     _current, root, notices = _load(path)  # the file as it is must be a valid notice
     require_clean(root)  # before any check, so a dirty tree is the first thing said
     relative = path.resolve().relative_to(root.resolve()).as_posix()
-    entries, broken = read_register(root)
+    entries, _problems = read_register(root)  # integrity_problems below says what is wrong with it
     done = issued(entries, relative)
     if done is not None:
         message = _("{file} đã phát hành với số {number} ngày {day}; văn bản đã phát hành không được sửa")
         day_text = rules.short_date(dt.date.fromisoformat(done.ngay))
         raise UsageError(message.format(file=display(path), number=done.number, day=day_text))
-    problems = broken + integrity_problems(root)
+    problems = [p for p in integrity_problems(root) if not p.warning]
     text = path.read_bytes().decode("utf-8")
     own, _unmerged = load_yaml(text, display(path))  # the file's own positions, not the profile's
     assert own is not None  # it loaded a moment ago
@@ -162,7 +162,7 @@ def issue(path: Path, number: int, day: dt.date | None = None, templates: Path |
                 "số {number} năm {year} đã dùng cho {where}; số tiếp theo theo kho này là {next}").format(
                 number=rules.number_text(number), year=day.year, where=", ".join(taken),
                 next=max(_taken(root, final.model, notices, path)) + 1), "R-NUM-3"))
-    if problems or final is None:
+    if final is None or any(not p.warning for p in problems):  # a warning alone never refuses
         raise ContentError(problems)
     return _write_and_commit(root, path, relative, new_text, final, templates)
 

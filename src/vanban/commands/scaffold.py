@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from vanban.commands.archive import ARCHIVE_DIR, REGISTER_NAME
 from vanban.commands.schema import PROFILE_SCHEMA, SCHEMA_DIR, kind_schema_file, modeline, write_schemas
 from vanban.commands.tasks import AsOf, collect, select
 from vanban.errors import ContentError, Problem, UsageError
@@ -55,7 +56,7 @@ def init(root: Path, force: bool = False) -> list[Path]:
     """
     root.mkdir(parents=True, exist_ok=True)
     samples = examples()
-    planned = [root / name for name in samples] + [root / ".gitignore"]
+    planned = [root / name for name in samples] + [root / ".gitignore", root / ".gitattributes"]
     _refuse_existing(planned, force)
     schemas = root / SCHEMA_DIR
     written = write_schemas(schemas)
@@ -63,6 +64,9 @@ def init(root: Path, force: bool = False) -> list[Path]:
     texts = {root / name: modeline(_schema_of(name, text), (root / name).parent, schemas) + text
              for name, text in samples.items()}
     texts[root / ".gitignore"] = "/output/\n"
+    # Two clerks' branches each append to the register: git keeps both sides' lines on a merge
+    # instead of a conflict; check then reports a number given twice [R-NUM-3].
+    texts[root / ".gitattributes"] = f"/{ARCHIVE_DIR}/{REGISTER_NAME} merge=union\n"
     for path, text in texts.items():
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
