@@ -27,6 +27,7 @@ def _yaml(path: Path) -> object:
 def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
     names = sorted(str(p.relative_to(office)) for p in office.rglob("*") if p.is_file())
     assert names == [
+        ".gitattributes",
         ".gitignore",
         "content/2023-12-phien-hop-thuong-ky.yaml",
         "content/2024-01-cong-van-bao-cao.yaml",
@@ -39,6 +40,7 @@ def test_init_scaffolds_a_repository_that_builds_at_once(office: Path, capsys: p
         "vanban.yaml",
     ]  # no templates: the office follows vanban's own (issue 18)
     assert (office / ".gitignore").read_text() == "/output/\n"
+    assert (office / ".gitattributes").read_text() == "/da-phat-hanh/so-dang-ky.jsonl merge=union\n"
     # Files vanban creates start with the yaml-language-server line pointing at the schemas.
     assert (office / "vanban.yaml").read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=schemas/vanban.schema.json\n")
