@@ -233,3 +233,24 @@ def docx_template_tool() -> Any:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run ``vanban ARGS`` in process; return its exit code, what it printed and what it said on stderr.
+
+    Why not capsys: a module-scoped fixture (a whole office's month) runs commands outside any test.
+    """
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def cli_ok(*args: str) -> str:
+    """Run ``vanban ARGS`` in process, fail the test unless it exits 0; return what it printed."""
+    code, out, err = run_cli(*args)
+    assert code == 0, f"vanban {' '.join(args)} exited {code}: {err}"
+    return out
+

@@ -24,9 +24,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from helpers import DRAFT, git, office, words
+from helpers import DRAFT, cli_ok, git, office, run_cli, words
 from test_sign import PASSPHRASE, Pki, pki  # noqa: F401 (pki: the throwaway PKI fixture)
-from vanban.cli import main
 from vanban.commands import keys, pades
 from vanban.commands.copy import COPY_FIELD, electronic_line
 from vanban.commands.ink import Box, read_page
@@ -79,20 +78,6 @@ class Office:
     outputs: dict[str, str]  # what each CLI call printed, by name
 
 
-def _cli(*args: str) -> tuple[int, str, str]:
-    import io
-    from contextlib import redirect_stderr, redirect_stdout
-
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
-
-
-def _ok(*args: str) -> str:
-    code, out, err = _cli(*args)
-    assert code == 0, f"vanban {' '.join(args)} exited {code}: {err}"
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -104,17 +89,17 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
 
     with office(tmp_path_factory.mktemp("copies"), setup) as root:
         printed: dict[str, str] = {}
-        _ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
-        _ok("issue", str(CONG_VAN), "--number", "4", "--date", "2024-02-01")
-        _ok("issue", str(GIAY_MOI), "--number", "2", "--date", "2024-01-22")
-        printed["sy"] = _ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05",
+        cli_ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
+        cli_ok("issue", str(CONG_VAN), "--number", "4", "--date", "2024-02-01")
+        cli_ok("issue", str(GIAY_MOI), "--number", "2", "--date", "2024-01-22")
+        printed["sy"] = cli_ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05",
                             "--to", "Phòng Kinh tế", "--to", "Phòng Tài chính - Kế hoạch")
-        printed["sl"] = _ok("copy", str(CONG_VAN), "--form", "sao_luc", "--next", "--date", "2024-02-06",
+        printed["sl"] = cli_ok("copy", str(CONG_VAN), "--form", "sao_luc", "--next", "--date", "2024-02-06",
                             "--to", "UBND phường Quỳnh Thiện")
-        printed["trs"] = _ok("copy", str(NOTICE), "--form", "trich_sao", "--part", "I.2.b", "--part", "II.2",
+        printed["trs"] = cli_ok("copy", str(NOTICE), "--form", "trich_sao", "--part", "I.2.b", "--part", "II.2",
                              "--number", "3", "--date", "2024-02-07", "--signer", "chanh-vp")
-        printed["gm"] = _ok("copy", str(GIAY_MOI), "--form", "sao_y", "--next", "--date", "2024-02-08")
-        printed["unit"] = _ok("tasks", str(NOTICE), "--unit", "phòng kinh tế", "-f", "pdf",
+        printed["gm"] = cli_ok("copy", str(GIAY_MOI), "--form", "sao_y", "--next", "--date", "2024-02-08")
+        printed["unit"] = cli_ok("tasks", str(NOTICE), "--unit", "phòng kinh tế", "-f", "pdf",
                               "-o", str(root.parent / "kinh-te.pdf"))
         yield Office(root, printed)
 
@@ -329,14 +314,14 @@ def test_sy_sl_and_trs_share_one_yearly_series_recorded_like_issues(repo: Office
     assert log[0].startswith("Trích sao 03/TB-UBND: bản sao 01/TrS-UBND")
     assert log[1] == "Sao y 02/GM-UBND: bản sao 04/SY-UBND ngày 08/02/2024"
     # A duplicate copy number is a located error; nothing written.
-    code, _out, err = _cli("copy", str(NOTICE), "--form", "sao_luc", "--number", "2", "--date", "2024-03-01")
+    code, _out, err = run_cli("copy", str(NOTICE), "--form", "sao_luc", "--number", "2", "--date", "2024-03-01")
     assert code == 1
     assert "da-phat-hanh/so-dang-ky.jsonl:" in err and "số bản sao 02 năm 2024 đã dùng cho 02/SL-UBND" in err
-    code, _out, err = _cli("copy", str(NOTICE), "--form", "sao_y", "--date", "2024-03-01")
+    code, _out, err = run_cli("copy", str(NOTICE), "--form", "sao_y", "--date", "2024-03-01")
     assert code == 2 and "Số tiếp theo theo kho này là 5 (kho không biết các số cấp ngoài kho)" in err
     assert git("status", "--porcelain") == ""
     # check still trusts the archive; build still gives the issued bytes of the original.
-    assert _cli("check")[0] == 0
+    assert run_cli("check")[0] == 0
 
 
 def test_copies_of_a_cong_van_and_a_giay_moi_wrap_their_own_frames(repo: Office) -> None:
@@ -353,7 +338,7 @@ def test_a_copy_is_made_from_the_snapshot_not_the_profile_as_it_is_now(repo: Off
     profile.write_text(before.replace("Nguyễn Mạnh Hùng", "Trần Văn Mới"), encoding="utf-8")
     git("commit", "-qam", "đổi người")
     try:
-        _ok("copy", str(NOTICE), "--form", "sao_y", "--number", "9", "--date", "2024-03-02", "--signer", "chanh-vp")
+        cli_ok("copy", str(NOTICE), "--form", "sao_y", "--number", "9", "--date", "2024-03-02", "--signer", "chanh-vp")
         text = "\n".join(_lines(ARCHIVE / "09-SY-UBND.pdf"))
         assert "Nguyễn Mạnh Hùng" in text and "Trần Văn Mới" not in text
     finally:
@@ -380,7 +365,7 @@ def test_a_copy_is_made_from_the_snapshot_not_the_profile_as_it_is_now(repo: Off
 ])
 def test_refusals_write_nothing(repo: Office, args: list[str], message: str) -> None:
     before = REGISTER.read_bytes()
-    code, _out, err = _cli(*args)
+    code, _out, err = run_cli(*args)
     assert code == 2, err
     assert message in err
     assert REGISTER.read_bytes() == before and git("status", "--porcelain") == ""
@@ -393,7 +378,7 @@ def test_an_office_template_without_the_copy_block_is_refused(repo: Office) -> N
     (folder / "_trang.html").write_text((Path(__file__).resolve().parents[1] / "templates" / "_trang.html").read_text(
         encoding="utf-8").replace('{% if sao %}{% include "_sao.html" %}\n{% endif %}', ""), encoding="utf-8")
     before = REGISTER.read_bytes()
-    code, _out, err = _cli("copy", str(NOTICE), "--form", "sao_y", "--number", "21", "-t", str(folder))
+    code, _out, err = run_cli("copy", str(NOTICE), "--form", "sao_y", "--number", "21", "-t", str(folder))
     assert code == 1 and "không có khối bản sao (Mẫu 3.1)" in err
     assert REGISTER.read_bytes() == before
 
@@ -404,7 +389,7 @@ def test_an_office_template_without_the_copy_block_is_refused(repo: Office) -> N
 def test_electronic_copy_has_only_the_o14_line_top_right_signed_by_the_copying_body(
         repo: Office, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811 (the fixture)
     monkeypatch.setenv("VANBAN_PIN", PASSPHRASE)
-    _ok("copy", str(NOTICE), "--form", "trich_sao", "--unit", "Phòng Tài chính - Kế hoạch", "--number", "10",
+    cli_ok("copy", str(NOTICE), "--form", "trich_sao", "--unit", "Phòng Tài chính - Kế hoạch", "--number", "10",
         "--date", "2024-03-05", "--electronic", "--p12", str(pki.org_p12))
     line = _register()[-1]
     assert (line["su_kien"], line["so"], line["ky_hieu"]) == ("sao", 10, "TrS-UBND")
@@ -465,12 +450,12 @@ def test_the_o14_line_reads_as_the_decree_writes_it() -> None:
      "Error: no copy number given. The next number as far as this repository knows is"),
 ])
 def test_messages_in_english(repo: Office, args: list[str], message: str) -> None:
-    code, _out, err = _cli("--lang", "en", *args)
+    code, _out, err = run_cli("--lang", "en", *args)
     assert code == 2 and message in err, err
 
 
 def test_a_duplicate_copy_number_in_english_is_located(repo: Office) -> None:
-    code, _out, err = _cli("--lang", "en", "copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date",
+    code, _out, err = run_cli("--lang", "en", "copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date",
                            "2024-06-01")
     assert code == 1
     assert re.search(r"da-phat-hanh/so-dang-ky\.jsonl:\d+:1: so: copy number 01 of 2024 is already used by "

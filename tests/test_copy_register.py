@@ -9,17 +9,14 @@ the real outputs (the terminal text, the .xlsx with openpyxl, the PDF with pdfpl
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from helpers import git, office, squash
-from vanban.cli import main
+from helpers import cli_ok, git, office, run_cli, squash
 
 REGISTER = Path("da-phat-hanh") / "so-dang-ky.jsonl"
 NOTICE = Path("content") / "2024-02-ket-luan.yaml"
@@ -55,17 +52,6 @@ COLUMNS = ["Số, ký hiệu bản sao", "Ngày tháng bản sao", "Hình thức
            "Người ký bản sao", "Nơi nhận bản sao", "Ngày chuyển", "Ký nhận", "Ghi chú", "Tệp lưu"]
 
 
-def _cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
-
-
-def _ok(*args: str) -> str:
-    code, out, err = _cli(*args)
-    assert code == 0, f"vanban {' '.join(args)} exited {code}: {err}"
-    return out
 
 
 def _setup(root: Path) -> None:
@@ -76,13 +62,13 @@ def _setup(root: Path) -> None:
 def copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Issue the notice (no. 3) and the công văn (4); make one copy of each form, numbered 01, 02, 03."""
     with office(tmp_path_factory.mktemp("copyreg"), _setup) as root:
-        _ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
-        _ok("issue", str(CONG_VAN), "--number", "4", "--date", "2024-02-01")
-        _ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05",
+        cli_ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
+        cli_ok("issue", str(CONG_VAN), "--number", "4", "--date", "2024-02-01")
+        cli_ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05",
             "--to", "Phòng Kinh tế", "--to", "Phòng Tài chính - Kế hoạch")
-        _ok("copy", str(CONG_VAN), "--form", "sao_luc", "--next", "--date", "2024-02-06",
+        cli_ok("copy", str(CONG_VAN), "--form", "sao_luc", "--next", "--date", "2024-02-06",
             "--to", "UBND phường Quỳnh Thiện")
-        _ok("copy", str(NOTICE), "--form", "trich_sao", "--part", "I.2.b", "--part", "II.2", "--next",
+        cli_ok("copy", str(NOTICE), "--form", "trich_sao", "--part", "I.2.b", "--part", "II.2", "--next",
             "--date", "2024-02-07")
         yield root
 
@@ -102,7 +88,7 @@ ROWS = [
 
 
 def test_the_table_lists_the_copy_series_after_the_originals(copies: Path) -> None:
-    out = _ok("register")
+    out = cli_ok("register")
     originals, _sep, section = out.partition(f"{BODY} — năm 2024 — bản sao (SAO Y, SAO LỤC, TRÍCH SAO chung một "
                                              "dãy số)\n")
     assert "03/TB-UBND" in originals and "04/UBND-VP" in originals and "SY-UBND" not in originals
@@ -120,7 +106,7 @@ def test_the_table_lists_the_copy_series_after_the_originals(copies: Path) -> No
 
 def test_the_xlsx_has_a_sheet_for_the_copy_series(copies: Path, tmp_path: Path) -> None:
     out = tmp_path / "so.xlsx"
-    _ok("register", "-f", "xlsx", "-o", str(out))
+    cli_ok("register", "-f", "xlsx", "-o", str(out))
     book = load_workbook(out)
     assert book.sheetnames == ["2024", "2024 bản sao"]
     rows = list(book["2024 bản sao"].iter_rows(values_only=True))
@@ -132,7 +118,7 @@ def test_the_xlsx_has_a_sheet_for_the_copy_series(copies: Path, tmp_path: Path) 
 
 def test_the_pdf_prints_the_copy_book_after_the_originals(copies: Path, tmp_path: Path) -> None:
     out = tmp_path / "so.pdf"
-    _ok("register", "-f", "pdf", "-o", str(out))
+    cli_ok("register", "-f", "pdf", "-o", str(out))
     with pdfplumber.open(out) as pdf:
         texts = [squash(page.extract_text() or "") for page in pdf.pages]
         # Cover and table of the originals, then cover and table of the copies.
@@ -155,14 +141,14 @@ def test_the_pdf_prints_the_copy_book_after_the_originals(copies: Path, tmp_path
 
 def _branch_copy(name: str, *args: str) -> None:
     git("checkout", "-q", "-b", name, "main")
-    _ok("copy", str(NOTICE), *args)
+    cli_ok("copy", str(NOTICE), *args)
 
 
 def test_check_reports_a_copy_number_two_clerks_gave_on_two_branches(tmp_path: Path) -> None:
     """Two clerks each make copy 01 on their own branch; the merged register has 01 twice [R-NUM-3]."""
     with office(tmp_path, _setup):
         git("branch", "-M", "main")
-        _ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
+        cli_ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
         _branch_copy("van-thu-a", "--form", "sao_y", "--number", "1", "--date", "2024-02-05")
         _branch_copy("van-thu-b", "--form", "trich_sao", "--part", "II", "--number", "1", "--date", "2024-02-06")
         git("checkout", "-q", "main")
@@ -173,23 +159,23 @@ def test_check_reports_a_copy_number_two_clerks_gave_on_two_branches(tmp_path: P
         # Both appended one line to the register: init's .gitattributes (merge=union) keeps both, no conflict.
         git("merge", "-q", "--no-edit", "van-thu-b")
         assert REGISTER.read_text(encoding="utf-8") == ours + theirs.removeprefix(base)
-        code, _out, err = _cli("check")
+        code, _out, err = run_cli("check")
         assert code == 1
         assert (f"{REGISTER}:3:1: so: số bản sao 01 năm 2024 đã dùng cho cả da-phat-hanh/2024/01-SY-UBND.pdf và "
                 "da-phat-hanh/2024/01-TrS-UBND.pdf (hai nhánh git cùng cấp số này rồi gộp lại); bản sao đã phát "
                 "hành không sửa được: sao lại bản 01/TrS-UBND với số mới (vanban copy content/2024-02-ket-luan.yaml "
                 "--form trich_sao --part II --next) và gửi bản mới thay bản trùng số [R-NUM-3]") in err.splitlines()
         # The merge also forked the register's chain: said as it is (a warning), on the same line, at the same time.
-        assert (f"{REGISTER}:3:1: cảnh báo: sổ đăng ký rẽ nhánh: dòng này ghi nối sau dòng 1, không phải dòng ngay trước "
-                "(hai nhánh git cùng ghi thêm vào sổ rồi được gộp)") in err.splitlines()
-        register = _ok("register")
+        assert (f"{REGISTER}:3:1: cảnh báo: sổ đăng ký rẽ nhánh: dòng này ghi nối sau dòng 1, không phải dòng "
+                "ngay trước (hai nhánh git cùng ghi thêm vào sổ rồi được gộp)") in err.splitlines()
+        register = cli_ok("register")
         assert "01/TrS-UBND  06/02/2024  TRÍCH SAO" in register and "← TRÙNG SỐ [R-NUM-3]" in register
         assert "Số bị trùng: 01" in register
         # The remedy the message gives: the copy made again with a free number; the clash is gone.
-        _ok("copy", str(NOTICE), "--form", "trich_sao", "--part", "II", "--next", "--date", "2024-02-10")
-        code, _out, err = _cli("check")
+        cli_ok("copy", str(NOTICE), "--form", "trich_sao", "--part", "II", "--next", "--date", "2024-02-10")
+        code, _out, err = run_cli("check")
         assert "số bản sao 01 năm 2024" not in err
-        register = _ok("register")
+        register = cli_ok("register")
         assert "TRÙNG SỐ" not in register and "(đã sao lại thành 02/TrS-UBND)" in register
         assert "Số bản sao tiếp theo theo kho này: 03" in register
 
@@ -201,10 +187,10 @@ def test_the_duplicate_copy_number_in_english(tmp_path: Path) -> None:
     from vanban.commands.register import copy_clashes
 
     with office(tmp_path, _setup) as root:
-        _ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
-        _ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05")
+        cli_ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")
+        cli_ok("copy", str(NOTICE), "--form", "sao_y", "--number", "1", "--date", "2024-02-05")
         # The same copy made again on purpose (other recipients) before any clash: two copies, not a remedy.
-        _ok("copy", str(NOTICE), "--form", "sao_y", "--next", "--date", "2024-02-06", "--to", "Phòng Nội vụ")
+        cli_ok("copy", str(NOTICE), "--form", "sao_y", "--next", "--date", "2024-02-06", "--to", "Phòng Nội vụ")
         # A line for 01 written by hand after them, as a merge leaves it (the chain aside).
         lines = REGISTER.read_text(encoding="utf-8").splitlines()
         twin = lines[1].replace("01-SY-UBND", "01-SL-UBND").replace('"sao_y"', '"sao_luc"').replace(
@@ -212,12 +198,12 @@ def test_the_duplicate_copy_number_in_english(tmp_path: Path) -> None:
         REGISTER.write_text("\n".join([*lines, twin]) + "\n", encoding="utf-8")
         clashes, remade = copy_clashes(numbered(root))
         assert [[n for n, _e in clash.lines] for clash in clashes] == [[2, 4]] and remade == {}
-        code, _out, err = _cli("--lang", "en", "check")
+        code, _out, err = run_cli("--lang", "en", "check")
         assert code == 1
         assert (f"{REGISTER}:4:1: so: copy number 01 of 2024 is used by both da-phat-hanh/2024/01-SY-UBND.pdf and "
                 "da-phat-hanh/2024/01-SL-UBND.pdf (two git branches gave it, then were merged); an issued copy cannot "
                 "be changed: make copy 01/SL-UBND again with a new number (vanban copy content/2024-02-ket-luan.yaml "
                 "--form sao_luc --next) and send the new copy in place of the one with the duplicate number "
                 "[R-NUM-3]") in err.splitlines()
-        assert (f"{REGISTER}:4:1: warning: the register forks: this line follows line 1, not the line just before it (two "
-                "git branches each appended to the register, then were merged)") in err.splitlines()
+        assert (f"{REGISTER}:4:1: warning: the register forks: this line follows line 1, not the line just "
+                "before it (two git branches each appended to the register, then were merged)") in err.splitlines()

@@ -2,9 +2,9 @@
 
 Why: issuing, numbering and signing are written once for the frame; this checks them on a
 giấy mời and a công văn in an office repository (one number sequence for every kind by
-default, one per kind with ``danh_so: theo_loai`` [Điều 15.1.c, R-NUM-3]), and shows that a
-fourth kind (a Tờ trình) joins by registering its own module and templates, no other code
-touched (README, "Adding a kind").
+default, one per kind with ``danh_so: theo_loai`` [Điều 15.1.c, R-NUM-3]), and that no kind's
+module names another; tests/test_fourth_kind.py adds a Tờ trình from outside (README, "Adding
+a kind").
 """
 
 from __future__ import annotations
@@ -13,25 +13,17 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any
 
 import pytest
-from pydantic import Field
 
-from helpers import ROOT, context_from_yaml, docx_paragraphs, docx_template_tool, git
+from helpers import ROOT, context_from_yaml, git
 from test_issue import repository  # noqa: F401 (init's office committed in git, 01/TB-UBND of 2024 numbered)
 from test_sign import SIGNER, Pki, _cli, _ink, _office, _pixels, pki  # noqa: F401 (the PKI fixture, reused)
 from vanban.cli import main
-from vanban.pipeline import kinds
-from vanban.pipeline.context import Context
-from vanban.pipeline.kinds.base import Cells, Kind
-from vanban.pipeline.model import Frame, Lines, Node
-from vanban.pipeline.render_docx import render_docx
-from vanban.pipeline.render_pdf import render_html, render_pdf
-from vanban.pipeline.templates import CONTRACT, default_dir, search_path
+from vanban.pipeline.templates import CONTRACT, default_dir
 
 INVITATION = Path("content") / "2024-01-giay-moi-phien-hop.yaml"
 LETTER = Path("content") / "2024-01-cong-van-bao-cao.yaml"
@@ -127,81 +119,6 @@ def test_an_invitation_is_issued_and_signed_like_a_notice(request: pytest.Fixtur
         assert blue.x0 < red.x1 and red.x0 < blue.x0  # the seal over the left of the signature [R-SIG-9]
         assert main(["verify", str(signed)]) == 0
         assert SIGNER in json.dumps(_entries(), ensure_ascii=False)
-
-
-# --- a fourth kind, from outside ---------------------------------------------------------------------------
-
-
-class ToTrinh(Frame):
-    """A Tờ trình sent upward: a tên loại (TỜ TRÌNH), a Kính gửi, a numbered body — nothing but its own parts."""
-
-    TYPE_NAME: ClassVar[str] = "Tờ trình"
-    ADDRESSED: ClassVar[bool] = True
-
-    loai: Literal["to_trinh"] = "to_trinh"
-    kinh_gui: Annotated[Lines, Field(min_length=1)]
-    noi_dung: Annotated[tuple[Node, ...], Field(min_length=1)]
-    noi_nhan: Lines = ()
-
-    @property
-    def nodes(self) -> tuple[Node, ...]:
-        return self.noi_dung
-
-
-TO_TRINH = """\
-loai: to_trinh
-co_quan: {ten: [ỦY BAN NHÂN DÂN, THỊ XÃ HOÀNG MAI], viet_tat: UBND, dia_danh: Hoàng Mai}
-so: "17"
-ngay: "2026-10-05"
-trich_yeu: Về việc đề nghị bổ sung kinh phí sửa chữa trụ sở làm việc
-kinh_gui: Ủy ban nhân dân tỉnh Nghệ An
-noi_dung:
-  - "Ủy ban nhân dân thị xã kính trình Ủy ban nhân dân tỉnh xem xét, bổ sung kinh phí như sau:"
-  - khoan: Sửa chữa mái trụ sở, kinh phí 1.200 triệu đồng.
-  - khoan: Cải tạo hệ thống điện, kinh phí 450 triệu đồng.
-nguoi_ky: {chuc_vu: [TM. ỦY BAN NHÂN DÂN, CHỦ TỊCH], ho_ten: Nguyễn Hữu An}
-luu: {don_vi: TCKH}
-"""
-
-
-@pytest.fixture()
-def fourth_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """Register the Tờ trình and write its templates (the frame's parts, the .docx by the tool); yield the folder."""
-    kind = Kind("to_trinh", ToTrinh, lambda d: Cells(nodes=d.noi_dung))  # its Kính gửi: ADDRESSED
-    monkeypatch.setitem(kinds.KINDS, "to_trinh", kind)
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    contract = f"{{#- vanban-contract: {CONTRACT} -#}}\n"  # docs/templates.md
-    # Its page is the frame's: the tên loại (ô 5a) and the Kính gửi (ô 9a) are shown because it has them.
-    (folder / "to_trinh.html").write_text(contract + '{%- set stylesheet = "to_trinh.css" -%}\n'
-                                          '{% include "_trang.html" %}\n', encoding="utf-8")
-    (folder / "to_trinh.css").write_text(contract + '{% include "van_ban.css" %}', encoding="utf-8")
-    (folder / "to_trinh.docx").write_bytes(docx_template_tool().build_template("to_trinh"))
-    yield folder
-
-
-def _tool() -> Callable[[str], bytes]:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_docx_template_kinds", ROOT / "tools" / "make_docx_template.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.build_template  # type: ignore[no-any-return]
-
-
-def test_a_fourth_kind_needs_only_its_module_and_templates(fourth_kind: Path) -> None:
-    """A Tờ trình registered from outside validates, numbers (TTr-UBND), and renders in both formats."""
-    ctx: Context = context_from_yaml(TO_TRINH, "to-trinh")
-    assert ctx.loai == "to_trinh" and ctx.ten_loai == "TỜ TRÌNH" and ctx.so_ky_hieu == "Số: 17/TTr-UBND"
-    assert ctx.kinh_gui is not None and ctx.kinh_gui.lines == ("Kính gửi: Ủy ban nhân dân tỉnh Nghệ An",)
-    assert ctx.noi_nhan[0] == "- Như trên;"  # R-NN-4: it has a Kính gửi
-    path = search_path(fourth_kind)
-    html = render_html(ctx, path)
-    assert "TỜ TRÌNH" in html and "Kính gửi: Ủy ban nhân dân tỉnh Nghệ An" in html
-    assert render_pdf(ctx, path).startswith(b"%PDF")
-    assert docx_paragraphs(render_docx(ctx, path)) == [" ".join(t.split()) for t in ctx.paragraph_texts()]
 
 
 def test_adding_a_kind_changes_no_kind_module() -> None:
