@@ -122,6 +122,6 @@ def test_features_read_the_model_or_outline_never_the_display_context() -> None:
     """tasks (rows, exports), diff and the register work on data, not on display text [issue 11]."""
     edges = graph()
     features = ("vanban.commands.tasks", "vanban.commands.tasks.export", "vanban.commands.diff",
-                "vanban.commands.register", "vanban.pipeline.status")
+                "vanban.commands.register", "vanban.commands.numbering", "vanban.pipeline.status")
     wrong = sorted(f"{m} → {d}" for m in features for d in edges[m] if d == "vanban.pipeline.context")
     assert not wrong, wrong

@@ -184,7 +184,7 @@ def test_check_reports_a_copy_number_two_clerks_gave_on_two_branches(tmp_path: P
 def test_the_duplicate_copy_number_in_english(tmp_path: Path) -> None:
     """The message is translated; the command in it stays as typed."""
     from vanban.commands.archive import numbered
-    from vanban.commands.register import copy_clashes
+    from vanban.commands.numbering import copy_clashes
 
     with office(tmp_path, _setup) as root:
         cli_ok("issue", str(NOTICE), "--number", "3", "--date", "2024-02-01")

@@ -91,7 +91,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], temp
     sources = list(paths) or [DEFAULT_CONTENT]
     workers = jobs or os.cpu_count() or 1
     if final:
-        from vanban.commands.register import check_final
+        from vanban.commands.numbering import check_final
 
         check_final(sources)  # R-NUM-3, R-NUM-8, R-DATE-5: raises ContentError, nothing written
     if watch:
@@ -244,7 +244,7 @@ def _show_archived(file: Path) -> bool:
 def check(paths: tuple[Path, ...]) -> int:
     """Chỉ kiểm tra các văn bản PATHS theo Nghị định 30, không ghi tệp nào."""
     from vanban.commands.issue import problems_of_repository
-    from vanban.commands.register import duplicate_problems
+    from vanban.commands.numbering import duplicate_problems
     from vanban.commands.tasks import AsOf
     from vanban.pipeline.notice import load_notices
     from vanban.pipeline.status import date_warnings

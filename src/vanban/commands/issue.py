@@ -31,7 +31,7 @@ from vanban.commands.archive import (
     require_clean,
     sha256,
 )
-from vanban.commands.register import (
+from vanban.commands.numbering import (
     Series,
     body_name,
     copy_duplicate_problems,
