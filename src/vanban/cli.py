@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -567,6 +567,28 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
         click.echo(f"  {_shown(path)}")
 
 
+def _key_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options that name a signing key (``sign``, ``copy --electronic``); ``_signing_key`` reads them.
+
+    Why no PIN option: a value on the command line is visible in ``ps`` and the shell's history.
+    """
+    options = (
+        click.option("--p12", "p12", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Tệp khóa PKCS#12 (.p12, .pfx)."),
+        click.option("--pkcs11", "library", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Thư viện PKCS#11 của thiết bị ký số (USB token, HSM), ví dụ "
+                          "/usr/lib/softhsm/libsofthsm2.so."),
+        click.option("--token", default=None, help="Nhãn của thiết bị (token) PKCS#11."),
+        click.option("--key-label", default=None, help="Nhãn của khóa (và chứng thư cùng nhãn) trên thiết bị PKCS#11."),
+        click.option("--pin-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Tệp chứa mã PIN hoặc mật khẩu (dòng đầu). Mặc định: biến môi trường VANBAN_PIN, không có "
+                          "thì hỏi."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command(name="copy")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--form", type=click.Choice(["sao_y", "sao_luc", "trich_sao"]), required=True,
@@ -587,14 +609,7 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
 @click.option("--electronic", is_flag=True,
               help="Bản sao điện tử (Mẫu 3.2): chỉ PDF, cơ quan ký số, dòng ô 14 (hình thức sao; cơ quan sao; "
                    "thời gian ký) ở góc trên bên phải trang 1, không khối bản sao giấy. Cần --p12 hoặc --pkcs11.")
-@click.option("--p12", "p12", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Với --electronic: tệp khóa PKCS#12 (.p12, .pfx) của cơ quan.")
-@click.option("--pkcs11", "library", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Với --electronic: thư viện PKCS#11 của thiết bị ký số của cơ quan.")
-@click.option("--token", default=None, help="Nhãn của thiết bị (token) PKCS#11.")
-@click.option("--key-label", default=None, help="Nhãn của khóa (và chứng thư cùng nhãn) trên thiết bị PKCS#11.")
-@click.option("--pin-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Tệp chứa mã PIN hoặc mật khẩu (dòng đầu). Mặc định: biến môi trường VANBAN_PIN, không có thì hỏi.")
+@_key_options
 @click.option("--tsa", default="", help="Máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T thay vì B-B.")
 @click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Ghi thêm bản sao ra tệp này (.pdf hoặc .docx), ngoài bản lưu trong kho.")
@@ -678,14 +693,7 @@ def _signing_key(p12: Path | None, library: Path | None, token: str | None, key_
 @click.option("--role", type=click.Choice(["leader", "organisation"]), required=True,
               help="leader: người có thẩm quyền ký, ảnh chữ ký ở ô 7c; organisation: chữ ký số của cơ quan, "
                    "ảnh con dấu ở ô 8 (chỉ sau khi người có thẩm quyền đã ký).")
-@click.option("--p12", "p12", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Tệp khóa PKCS#12 (.p12, .pfx).")
-@click.option("--pkcs11", "library", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Thư viện PKCS#11 của thiết bị ký số (USB token, HSM), ví dụ /usr/lib/softhsm/libsofthsm2.so.")
-@click.option("--token", default=None, help="Nhãn của thiết bị (token) PKCS#11.")
-@click.option("--key-label", default=None, help="Nhãn của khóa (và chứng thư cùng nhãn) trên thiết bị PKCS#11.")
-@click.option("--pin-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Tệp chứa mã PIN hoặc mật khẩu (dòng đầu). Mặc định: biến môi trường VANBAN_PIN, không có thì hỏi.")
+@_key_options
 @click.option("--signed-draft", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Quy trình văn phòng điện tử: bản dự thảo phát hành người có thẩm quyền đã ký; văn thư điền số, "
                    "ngày của FILE đã phát hành rồi cơ quan ký.")
