@@ -29,6 +29,7 @@ from test_sign import PASSPHRASE, Pki, pki  # noqa: F401 (pki: the throwaway PKI
 from vanban.commands import keys, pades
 from vanban.commands.copy import COPY_FIELD, electronic_line
 from vanban.commands.ink import Box, read_page
+from vanban.pipeline.context import LAYOUT
 
 MM = 72 / 25.4
 REGISTER = Path("da-phat-hanh") / "so-dang-ky.jsonl"
@@ -245,6 +246,46 @@ def test_docx_copy_block_uses_the_frame_styles_under_a_full_width_rule(repo: Off
     styles = {p.text: p.style.name for p in paragraphs[form:]}
     assert styles["Số: 01/SY-UBND"] == "VB So" and styles["Hoàng Mai, ngày 05 tháng 02 năm 2024"] == "VB Ngay"
     assert styles["- Lưu: VT."] == "VB Noi Nhan" and styles["Lê Văn Bình"] == "VB Ho Ten"
+
+
+def test_the_rule_under_another_copying_body_is_its_own_in_both_formats() -> None:
+    """R-EL-2b in the copy block: the copying body's rule is sized from its own name, in the .docx as in the PDF."""
+    import datetime as dt
+    import io
+
+    from helpers import SEED, model_of
+    from vanban.pipeline.context import build_context
+    from vanban.pipeline.copies import Copier, copy_block, wrap
+    from vanban.pipeline.render_docx import render_docx
+    from vanban.pipeline.render_pdf import render_pdf
+    from vanban.pipeline.templates import search_path
+
+    model = model_of(SEED)
+    original = build_context(model, "seed")
+    who = Copier(("SỞ NỘI VỤ TỈNH NGHỆ AN",), "SNV", "Vinh", ("GIÁM ĐỐC",), "Trần Văn An")
+    block = copy_block("sao_y", who, 1, dt.date(2024, 2, 5), ["Phòng Nội vụ"])
+    ctx = wrap(original, model, "sao_y", block)
+    assert abs(block.co_quan_rule_mm - original.co_quan_rule_mm) > 5  # control: a rule of another length
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    document = docx.Document(io.BytesIO(render_docx(ctx, search_path())))
+    rules = [p for p in document.element.body.iter(f"{w}p")
+             if p.find(f"{w}pPr/{w}pStyle[@{w}val='VBRuleCoQuan']") is not None]
+    assert len(rules) == 2  # ô 2 of the original, then the copying body's
+    cell_twips = int(rules[1].getparent().find(f"{w}tcPr/{w}tcW").get(f"{w}w"))
+    indent = rules[1].find(f"{w}pPr/{w}ind")
+    # The border spans the cell less its margins and the paragraph's indents.
+    between = cell_twips - int(indent.get(f"{w}left")) - int(indent.get(f"{w}right"))
+    assert between / 1440 * 25.4 - 2 * LAYOUT.cell_padding_mm == pytest.approx(block.co_quan_rule_mm, abs=0.05)
+    with pdfplumber.open(io.BytesIO(render_pdf(ctx, search_path()))) as pdf:
+        page = next(p for p in pdf.pages if "SAO Y" in (p.extract_text() or ""))
+        words = page.extract_words()
+        form = next(x for x in words if x["text"] == "SAO")
+        number = next(x for x in words if x["text"] == "01/SY-SNV")
+        # The copy block's left column: the copying body's name, its rule, then "Số: 01/SY-SNV".
+        drawn = [r for r in (*page.rects, *page.lines) if form["top"] < r["top"] < number["top"]
+                 and abs(r["bottom"] - r["top"]) < 2 and r["x1"] < page.width / 2]
+    assert len(drawn) == 1
+    assert (drawn[0]["x1"] - drawn[0]["x0"]) / MM == pytest.approx(block.co_quan_rule_mm, abs=0.3)
 
 
 # --- TRÍCH SAO: the parts verbatim, original labels, headings on the path, "…", footnotes --------

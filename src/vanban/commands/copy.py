@@ -48,9 +48,8 @@ from vanban.pipeline.copies import WHOLE, Copier, Selection, copy_block, copy_sy
 from vanban.pipeline.copy_block import FORMS, NAMES
 from vanban.pipeline.loader import load_bytes
 from vanban.pipeline.model import Frame
-from vanban.pipeline.output import fixed_zip
 from vanban.pipeline.profile import find_entry, load_profile
-from vanban.pipeline.render_docx import render_docx, twips
+from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
 from vanban.pipeline.templates import search_path
 from vanban.pipeline.validate import check
@@ -235,7 +234,7 @@ def render_copy(ctx: Context, template_path: tuple[Path, ...]) -> dict[str, byte
     """
     assert ctx.sao is not None
     pdf = render_pdf(ctx, template_path, PDF_VARIANT)
-    docx = _size_copy_rule(render_docx(ctx, template_path), ctx)
+    docx = render_docx(ctx, template_path)
     for fmt, data in (("pdf", pdf), ("docx", docx)):
         if ctx.sao.so_ky_hieu not in _text(fmt, data):
             raise RenderError(ctx.stem, _("mẫu trình bày ({format}) không có khối bản sao (Mẫu 3.1); dùng mẫu của "
@@ -295,40 +294,3 @@ def sign_electronic(data: bytes, key: Key, form: str, body: str, location: str, 
     signed = sign_pdf(data, key, field_name=COPY_FIELD, page=0, box=box, appearance=appearance, certify=False,
                       when=when, reason=f"{NAMES[form]} văn bản", location=location, tsa=tsa)
     return Done(signed, when, tuple(signatures(signed)))
-
-
-#: The style id of the rule under an issuing body's name (ô 2), in the template.
-_RULE_STYLE = "VBRuleCoQuan"
-
-
-def _size_copy_rule(data: bytes, ctx: Context) -> bytes:
-    """Return the .docx with the rule under the copying body's name as long as the context says [R-EL-2b].
-
-    Why here: the renderer sizes the frame's rules from the frame; the copy block's rule is
-    the second paragraph of the ô 2 rule style, and its length comes from the copying body.
-    """
-    from lxml import etree  # type: ignore[import-untyped]
-
-    assert ctx.sao is not None
-    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
-    rules_found = [p for p in root.iter(f"{{{w}}}p")
-                   if p.find(f"{{{w}}}pPr/{{{w}}}pStyle[@{{{w}}}val='{_RULE_STYLE}']") is not None]
-    if len(rules_found) < 2:
-        return data
-    paragraph = rules_found[1]
-    room = twips(ctx.layout.header_left_mm - 2 * ctx.layout.cell_padding_mm)
-    spare = max(0, room - twips(ctx.sao.co_quan_rule_mm))
-    ppr = paragraph.find(f"{{{w}}}pPr")
-    for old in ppr.findall(f"{{{w}}}ind"):
-        ppr.remove(old)
-    ind = etree.SubElement(ppr, f"{{{w}}}ind")
-    ind.set(f"{{{w}}}left", str(spare // 2))
-    ind.set(f"{{{w}}}right", str(spare - spare // 2))
-    # w:ind comes after w:pBdr, w:spacing … and before w:jc in CT_PPr: move it before a w:jc if any.
-    jc = ppr.find(f"{{{w}}}jc")
-    if jc is not None:
-        jc.addprevious(ind)
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return fixed_zip(data, {"word/document.xml": xml})

@@ -17,7 +17,7 @@ from vanban.pipeline.blocks import Block, body
 from vanban.pipeline.copy_block import CopyBlock
 from vanban.pipeline.fonts import text_width_mm, wrap
 from vanban.pipeline.inline import Inline, Note, Run
-from vanban.pipeline.layout import LAYOUT, SEAL_MM, WRAP_SLACK, Layout, sign_area
+from vanban.pipeline.layout import LAYOUT, SEAL_MM, WRAP_SLACK, Layout, rule_mm, sign_area
 from vanban.pipeline.model import Frame
 
 __all__ = ["LAYOUT", "Block", "Context", "KinhGui", "Layout", "Meta", "build_context"]
@@ -167,7 +167,7 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
         chu_quan=tuple(chu_quan),
         co_quan=tuple(co_quan),
         # R-EL-2b/2e: rule 1/3–1/2 of the longest bold line of the issuing body.
-        co_quan_rule_mm=_rule(co_quan, layout.co_quan_pt, layout.rule_ratio),
+        co_quan_rule_mm=rule_mm(co_quan, layout.co_quan_pt, layout.rule_ratio),
         # R-NUM-8: an issuing draft leaves the number blank for the văn thư.
         so_ky_hieu=rules.number_line(None if document.draft_kind == "trinh_ky" else document.so, document.symbol),
         quoc_hieu=rules.QUOC_HIEU,
@@ -180,7 +180,7 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
         ten_loai=type_line if named else "",
         trich_yeu=tuple(trich_yeu),
         # R-EL-5a-2: rule 1/3–1/2 of the trích yếu line; none under a công văn's "V/v …" [§4.5].
-        trich_yeu_rule_mm=_rule(trich_yeu, layout.trich_yeu_pt, layout.rule_ratio) if named else 0.0,
+        trich_yeu_rule_mm=rule_mm(trich_yeu, layout.trich_yeu_pt, layout.rule_ratio) if named else 0.0,
         body=tuple(blocks),
         noi_nhan_label="Nơi nhận:",
         # R-NN-4: "- Như trên;" first when the document has a Kính gửi.
@@ -243,6 +243,3 @@ def _recipient_spans(text: str) -> list[tuple[int, int]]:
     return rules.protected_spans(text, annotations=True)
 
 
-def _rule(lines: list[str], size_pt: float, ratio: float) -> float:
-    longest = max((text_width_mm(line, size_pt, bold=True) for line in lines), default=0.0)
-    return round(longest * ratio, 2)

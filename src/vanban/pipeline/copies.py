@@ -22,8 +22,8 @@ from vanban.pipeline import kinds, rules
 from vanban.pipeline.blocks import Block
 from vanban.pipeline.context import LAYOUT, Context, Layout
 from vanban.pipeline.copy_block import FORMS, OMISSION, SYMBOLS, CopyBlock
-from vanban.pipeline.fonts import text_width_mm
 from vanban.pipeline.inline import Note, Run
+from vanban.pipeline.layout import rule_mm
 from vanban.pipeline.model import Frame
 from vanban.pipeline.outline import Item, outline
 
@@ -196,12 +196,11 @@ def copy_block(form: str, copier: Copier, so: int, day: dt.date, recipients: Seq
                layout: Layout = LAYOUT) -> CopyBlock:
     """Return the Mẫu 3.1 block of a copy numbered ``so`` on ``day`` [R-OTH-7]."""
     names = tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in copier.co_quan)
-    # R-EL-2b: the rule under the copying body's name is 1/3–1/2 of its longest line, as in ô 2.
-    longest = max((text_width_mm(line, layout.co_quan_pt, bold=True) for line in names), default=0.0)
     return CopyBlock(
         hinh_thuc=FORMS[form],
         co_quan=names,
-        co_quan_rule_mm=round(longest * layout.rule_ratio, 2),
+        # R-EL-2b: the rule under the copying body's name is 1/3–1/2 of its longest line, as in ô 2.
+        co_quan_rule_mm=rule_mm(names, layout.co_quan_pt, layout.rule_ratio),
         so_ky_hieu=rules.number_line(so, copy_symbol(form, copier.viet_tat)),
         dia_danh_ngay=rules.place_date_line(copier.dia_danh, day, day.year),
         chuc_vu=tuple(rules.upper_vi(rules.collapse_spaces(x)) for x in copier.chuc_vu),

@@ -126,6 +126,12 @@ LAYOUT = Layout()
 WRAP_SLACK = 0.96
 
 
+def rule_mm(lines: Sequence[str], size_pt: float, ratio: float) -> float:
+    """Return the length of the rule under bold ``lines``: ``ratio`` of the longest [R-EL-2b, R-EL-5a-2]."""
+    longest = max((text_width_mm(line, size_pt, bold=True) for line in lines), default=0.0)
+    return round(longest * ratio, 2)
+
+
 # --- the Nơi nhận | signer table -----------------------------------------------------------------
 
 #: Bounds of the Nơi nhận column [§3.3]: Phụ lục III's Mẫu 1.4 draws 52.8 mm; practice goes up to

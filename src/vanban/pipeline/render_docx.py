@@ -91,30 +91,33 @@ def _size_rules(document: Any, ctx: Context, template: str) -> None:
     """Indent each rule paragraph so its bottom border is exactly as long as the context says.
 
     Why: ND30 sizes the rules from the text above them [R-EL-1b, R-EL-2b, R-EL-5a-2]; a
-    paragraph border spans the room between the indents, so each side gets half the rest.
+    paragraph border spans the room between the indents, so each side gets half the rest. A
+    paper copy's block has a second issuing-body rule, under the copying body's name: the
+    rules of one style are sized in document order.
     """
     from docx.oxml.ns import qn
     from docx.shared import Twips
     from docx.text.parfmt import ParagraphFormat
 
     widths_mm = {
-        "co_quan": ctx.co_quan_rule_mm,
-        "tieu_ngu": ctx.tieu_ngu_rule_mm,
+        "co_quan": [ctx.co_quan_rule_mm, *([ctx.sao.co_quan_rule_mm] if ctx.sao else [])],
+        "tieu_ngu": [ctx.tieu_ngu_rule_mm],
     }
     if ctx.ten_loai:  # nothing is ruled under a công văn's "V/v …" [§4.5]
-        widths_mm["trich_yeu"] = ctx.trich_yeu_rule_mm
-    found: set[str] = set()
+        widths_mm["trich_yeu"] = [ctx.trich_yeu_rule_mm]
+    found: dict[str, int] = {}
     for p in document.element.body.iter(qn("w:p")):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         key = RULE_STYLE_IDS.get(style.get(qn("w:val"))) if style is not None else None
         if key is None or key not in widths_mm:
             continue
-        spare = max(0, _room_twips(p, ctx) - twips(widths_mm[key]))
+        index = found[key] = found.get(key, -1) + 1
+        width = widths_mm[key][min(index, len(widths_mm[key]) - 1)]
+        spare = max(0, _room_twips(p, ctx) - twips(width))
         fmt = ParagraphFormat(p)
         fmt.left_indent = Twips(spare // 2)  # centred: the odd twip goes right
         fmt.right_indent = Twips(spare - spare // 2)
-        found.add(key)
-    missing = set(widths_mm) - found
+    missing = set(widths_mm) - set(found)
     if missing:
         raise RenderError(ctx.stem, _("mẫu {template} thiếu đường kẻ: {names}").format(
             template=template, names=", ".join(sorted(missing))))
