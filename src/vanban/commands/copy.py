@@ -28,7 +28,6 @@ from vanban.commands.archive import (
     Entry,
     archive_name,
     issued,
-    numbered,
     read_register,
     record,
     register_path,
@@ -37,6 +36,7 @@ from vanban.commands.archive import (
 )
 from vanban.commands.issue import PDF_VARIANT, today
 from vanban.commands.keys import VIETNAM, Key, check_key, now
+from vanban.commands.numbering import cited_original, copy_series
 from vanban.commands.pades import sign_pdf, signatures
 from vanban.commands.sign import Done
 from vanban.errors import ContentError, Problem, RenderError, UsageError
@@ -141,14 +141,6 @@ def copier(start: Path, signer: str | None) -> Copier:
                   str(body.get("dia_danh", "")), lines(chosen.get("chuc_vu")), str(chosen.get("ho_ten", "")))
 
 
-def _copy_lines(root: Path) -> list[tuple[int, Entry]]:
-    """Return each copy line of the register with its line number (for a located duplicate)."""
-    return [(number, entry) for number, entry in numbered(root) if entry.su_kien == "sao"]
-
-
-def _series(root: Path, body: str, year: int) -> list[tuple[int, Entry]]:
-    """Return the copies of ``body`` in ``year``: one series for SY, SL and TrS [Phụ lục I Phần II.II.1.c]."""
-    return [(n, e) for n, e in _copy_lines(root) if e.co_quan == body and e.year == year]
 
 
 def propose(path: Path, day: dt.date | None = None) -> int:
@@ -156,8 +148,7 @@ def propose(path: Path, day: dt.date | None = None) -> int:
     day = day or today()
     root, _source = original(path)  # a draft has no copy, hence no copy number
     who = copier(path.parent, None)
-    body = " ".join(rules.upper_vi(x) for x in who.co_quan)
-    return max((e.so for _n, e in _series(root, body, day.year)), default=0) + 1
+    return max((e.so for _n, e in copy_series(root, who.body, day.year)), default=0) + 1
 
 
 def make_copy(path: Path, form: str, number: int, day: dt.date | None = None, selection: Selection = WHOLE,
@@ -178,15 +169,16 @@ def make_copy(path: Path, form: str, number: int, day: dt.date | None = None, se
     root, source = original(path)
     require_clean(root)
     who = copier(path.parent, signer)
-    body = " ".join(rules.upper_vi(x) for x in who.co_quan)
-    for line, taken in _series(root, body, day.year):
+    body = who.body
+    series = copy_series(root, body, day.year)
+    for line, taken in series:
         if taken.so == number:
             shown = f"{ARCHIVE_DIR}/{REGISTER_NAME}"
             raise ContentError([Problem(shown, line, 1, "so", _(
                 "số bản sao {number} năm {year} đã dùng cho {copy} ({form} {original}); số tiếp theo theo kho này "
                 "là {next}").format(number=rules.number_text(number), year=day.year, copy=taken.number,
-                                    form=NAMES.get(taken.loai, taken.loai).lower(), original=_cited(taken.trich_yeu),
-                                    next=max(e.so for _n, e in _series(root, body, day.year)) + 1), "R-OTH-7")])
+                                    form=NAMES.get(taken.loai, taken.loai).lower(), original=_cited(taken),
+                                    next=max(e.so for _n, e in series) + 1), "R-OTH-7")])
     if selection.unit:
         selection = Selection(selection.parts, written_unit(source.model, selection.unit))
         recipients = recipients or (selection.unit,)  # the unit the part is copied for receives it
@@ -221,9 +213,10 @@ def _parts(selection: Selection) -> str:
     return "; ".join([*said, *([f"giao {selection.unit}"] if selection.unit else [])])
 
 
-def _cited(trich_yeu: str) -> str:
-    """Return the original a copy line cites ("Thông báo số 01/TB-UBND …"), from its register trích yếu."""
-    return re.sub(r"^(Sao y|Sao lục|Trích sao) ", "", trich_yeu)
+def _cited(entry: Entry) -> str:
+    """Return the original a copy line cites, with a TRÍCH SAO's parts ("Thông báo số 01/TB-UBND … (phần II)")."""
+    cited, parts = cited_original(entry)
+    return f"{cited} ({parts})" if parts else cited
 
 
 def render_copy(ctx: Context, template_path: tuple[Path, ...]) -> dict[str, bytes]:

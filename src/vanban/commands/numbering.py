@@ -121,6 +121,14 @@ def _copy_key(entry: Entry) -> tuple[str, str, str, str]:
     return entry.co_quan, entry.nguon, entry.loai, entry.trich_yeu
 
 
+def copy_series(root: Path, body: str, year: int) -> list[tuple[int, Entry]]:
+    """Return the copies ``body`` made in ``year``, with their register lines: one series for SY, SL and TrS.
+
+    [Phụ lục I Phần II.II.1.c]
+    """
+    return [(n, e) for n, e in numbered(root) if e.su_kien == "sao" and e.co_quan == body and e.year == year]
+
+
 def copy_clashes(lines: Sequence[tuple[int, Entry]]) -> tuple[list[Clash], dict[int, Entry]]:
     """Return the copy numbers used twice in a series, and for each copy made again, its new line.
 

@@ -186,6 +186,11 @@ class Copier:
     chuc_vu: tuple[str, ...]
     ho_ten: str
 
+    @property
+    def body(self) -> str:
+        """Return the copying body as the register names it: its name lines, upper-cased, on one line."""
+        return " ".join(rules.upper_vi(x) for x in self.co_quan)
+
 
 def copy_symbol(form: str, viet_tat: str) -> str:
     """Return the copy's ký hiệu: "SY-UBND", "SL-UBND", "TrS-UBND" [Phụ lục I Phần II.II.1.c]."""
