@@ -131,10 +131,8 @@ def read_register(root: Path) -> tuple[list[Entry], list[Problem]]:
     problems: list[Problem] = []
     previous = ""
     earlier: dict[str, int] = {"": 0}  # SHA-256 of each line before → its line number ("": none yet)
-    for number, line in _lines(text):
-        try:
-            entry = Entry.parse(line)
-        except (ValueError, TypeError, KeyError):
+    for number, line, entry in _parsed(text):
+        if entry is None:
             problems.append(Problem(shown, number, 1, "", _("dòng sổ đăng ký bị hỏng hoặc bị sửa tay")))
             previous = sha256(line.encode("utf-8"))
             earlier.setdefault(previous, number)
@@ -165,13 +163,16 @@ def numbered(root: Path) -> list[tuple[int, Entry]]:
         text = read_regular(register_path(root), MAX_REGISTER_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return []
-    out: list[tuple[int, Entry]] = []
+    return [(number, entry) for number, _line, entry in _parsed(text) if entry is not None]
+
+
+def _parsed(text: str) -> Iterator[tuple[int, str, Entry | None]]:
+    """Yield each line of the register with its number and its entry (None for a line that is not one)."""
     for number, line in _lines(text):
         try:
-            out.append((number, Entry.parse(line)))
+            yield number, line, Entry.parse(line)
         except (ValueError, TypeError, KeyError):
-            continue
-    return out
+            yield number, line, None
 
 
 def next_link(root: Path) -> str:

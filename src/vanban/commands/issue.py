@@ -156,12 +156,12 @@ def issue(path: Path, number: int, day: dt.date | None = None, templates: Path |
     problems += found
     if final is not None:
         problems += final_problems([final], [])
-        taken = _taken(root, final.model, notices, path).get(number)
-        if taken:
+        used = _taken(root, final.model, notices, path)
+        if number in used:
             problems.append(final.located.problem(("so",), _(
                 "số {number} năm {year} đã dùng cho {where}; số tiếp theo theo kho này là {next}").format(
-                number=rules.number_text(number), year=day.year, where=", ".join(taken),
-                next=max(_taken(root, final.model, notices, path)) + 1), "R-NUM-3"))
+                number=rules.number_text(number), year=day.year, where=", ".join(used[number]),
+                next=max(used) + 1), "R-NUM-3"))
     if final is None or any(not p.warning for p in problems):  # a warning alone never refuses
         raise ContentError(problems)
     return _write_and_commit(root, path, relative, new_text, final, templates)
