@@ -192,7 +192,8 @@ def build_context(document: Frame, stem: str, layout: Layout = LAYOUT) -> Contex
         ho_ten=ho_ten,
         footnotes=notes,
         loai=document.loai,
-        kinh_gui=kinh_gui(cells.kinh_gui, layout) if cells.kinh_gui else None,
+        # R-EL-9a: ô 9a holds an addressed kind's kinh_gui (Kind checks the model has it).
+        kinh_gui=kinh_gui(tuple(getattr(document, "kinh_gui", ())), layout) if document.ADDRESSED else None,
     )
 
 

@@ -29,15 +29,13 @@ class Cells:
     """What a kind puts in the frame's cells for one document, as data (the context formats it).
 
     ``opening`` and ``closing`` are paragraphs around the numbered body ``nodes``; together
-    they are ô 6, and the last of them gets the end mark [R-END-1]. ``kinh_gui`` holds the
-    addressees of ô 9a as written [R-EL-9a]: the frame fills it from the model's ``kinh_gui``
-    when the model is ``ADDRESSED`` (``Kind``), so no kind writes it.
+    they are ô 6, and the last of them gets the end mark [R-END-1]. The addressees of ô 9a
+    are no cell: the frame reads the model's ``kinh_gui`` when the model is ``ADDRESSED``.
     """
 
     opening: tuple[Inline, ...] = ()
     nodes: tuple[Node, ...] = ()
     closing: tuple[Inline, ...] = ()
-    kinh_gui: tuple[str, ...] = ()
     trinh_bay: TrinhBay = ND30_HEADINGS
 
 
@@ -182,22 +180,13 @@ class Kind:
     drafting: Drafting | None = None
 
     def __post_init__(self) -> None:
-        """Put the model's addressees in ô 9a: a kind says it has a Kính gửi once, by its model's ``ADDRESSED``.
+        """Refuse an ``ADDRESSED`` model without the ``kinh_gui`` field the frame puts in ô 9a [R-EL-9a].
 
-        Why here: the frame reads that one flag for "- Như trên;" in the Nơi nhận [R-NN-4], the
-        Word template's Kính gửi styles and the check of "Như trên"; the block (ô 9a) [R-EL-9a] is
-        the model's ``kinh_gui``, so a kind's ``cells`` never repeats it and cannot disagree.
+        Why: a kind says it has a Kính gửi once, by its model's ``ADDRESSED``; the frame reads that
+        flag for "- Như trên;" [R-NN-4], the Word template's Kính gửi and the block itself.
         """
-        if not self.model.ADDRESSED:
-            return
-        if "kinh_gui" not in self.model.model_fields:
+        if self.model.ADDRESSED and "kinh_gui" not in self.model.model_fields:
             raise TypeError(f"{self.model.__name__} is ADDRESSED but has no 'kinh_gui' field")
-        own = self.cells
-
-        def cells(document: Any) -> Cells:
-            return dataclasses.replace(own(document), kinh_gui=tuple(document.kinh_gui))
-
-        object.__setattr__(self, "cells", cells)
 
     def takes(self, data: Any, key: str) -> bool:
         """Tell whether a document with ``data`` takes the profile's default for ``key`` (a meeting, a Lưu …)."""
