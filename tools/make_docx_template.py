@@ -368,7 +368,7 @@ def _styles(doc: Any, layout: Layout, named: bool = True, addressed: bool = Fals
     _para_style(doc, "VB Noi Nhan Label", ly.noi_nhan_label_pt, bold=True, italic=True,
                 align=WD_ALIGN_PARAGRAPH.LEFT)  # R-NN-1
     items = _para_style(doc, "VB Noi Nhan", ly.noi_nhan_pt, align=WD_ALIGN_PARAGRAPH.LEFT)  # R-NN-2
-    hang = Twips(round(0.7 * ly.noi_nhan_pt * 20))  # R-NN-6: wrapped lines align after "- "
+    hang = Twips(round(ly.noi_nhan_hang_em * ly.noi_nhan_pt * 20))  # R-NN-6: wrapped lines align after "- "
     items.paragraph_format.left_indent = hang
     items.paragraph_format.first_line_indent = -hang
     _para_style(doc, "VB Chuc Vu", ly.chuc_vu_pt, bold=True, keep_next=True)  # R-EL-7a

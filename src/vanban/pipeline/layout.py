@@ -47,6 +47,7 @@ class Layout:
     line_spacing: float = 1.0  # R-BODY-4: single to 1.5
     noi_nhan_label_pt: float = 12.0  # R-NN-1
     noi_nhan_pt: float = 11.0  # R-NN-2
+    noi_nhan_hang_em: float = 0.7  # R-NN-6: a wrapped Nơi nhận line starts after "- " (in em of its size)
     chuc_vu_pt: float = 14.0  # R-EL-7a 13–14
     ho_ten_pt: float = 14.0  # R-EL-7b 13–14
     signature_gap_mm: float = 30.0  # R-SIG-6: 25–35 mm for signature and seal
@@ -94,6 +95,11 @@ class Layout:
     def text_width_mm(self) -> float:
         """Return the width of the text block (165 mm with the default margins)."""
         return self.page_width_mm - self.margin_left_mm - self.margin_right_mm
+
+    @property
+    def noi_nhan_hang_mm(self) -> float:
+        """Return where a wrapped Nơi nhận line starts, in mm from the item's "- " [R-NN-6]."""
+        return self.noi_nhan_hang_em * self.noi_nhan_pt * MM_PER_PT
 
     @property
     def header_text_mm(self) -> float:
@@ -228,7 +234,7 @@ def sign_area(items: Sequence[str], chuc_vu: Sequence[str], ho_ten: str, last: s
     left = noi_nhan_width(items, chuc_vu, ho_ten, layout, seal_mm)
     right = round(layout.text_width_mm - left, 1)
     pad = 2 * layout.cell_padding_mm
-    hang = 0.7 * layout.noi_nhan_pt * MM_PER_PT  # R-NN-6: wrapped lines start after "- "
+    hang = layout.noi_nhan_hang_mm
     heights = [line_count(item, left - pad, layout.noi_nhan_pt, hang_mm=hang) * pitch_pt(layout.noi_nhan_pt, layout)
                for item in items]
     signer = sum(line_count(line, right - pad, layout.chuc_vu_pt, True) for line in chuc_vu)

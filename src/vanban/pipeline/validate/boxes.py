@@ -69,7 +69,7 @@ def box_problems(located: Located, data: Any, layout: Layout = LAYOUT) -> list[P
                     name=shown, width=_mm(width), box=_mm(sign)), "R-EL-7b"))
     # The Nơi nhận column at its narrowest (it fits each list, layout.noi_nhan_width), less the
     # hanging indent of the lines after the first [R-NN-2].
-    column = NOI_NHAN_MIN_MM - 2 * layout.cell_padding_mm - 0.7 * layout.noi_nhan_pt * 25.4 / 72
+    column = NOI_NHAN_MIN_MM - 2 * layout.cell_padding_mm - layout.noi_nhan_hang_mm
     for i, item in strings(get(data, "noi_nhan")):
         out += _words(located, ("noi_nhan",) if i is None else ("noi_nhan", i), rules.clean_recipient(item),
                       column, layout.noi_nhan_pt, False, "R-NN-2", _("cột nơi nhận"))
