@@ -160,7 +160,7 @@ def _check_day(day: dt.date) -> None:
     """Refuse a meeting day out of the years a document may have: the draft must pass validation."""
     if not in_range(day):
         raise UsageError(_("ngày họp {day} nằm ngoài khoảng năm {first}–{last} của một thông báo; "
-                           "hãy cho --ngay-hop YYYY-MM-DD trong khoảng đó").format(
+                           "hãy cho --meeting-date năm-tháng-ngày trong khoảng đó").format(
                                day=day.isoformat(), first=MIN_YEAR, last=MAX_YEAR))
 
 

@@ -23,7 +23,7 @@ def add_month(day: dt.date) -> dt.date:
     """Return the same day of the next month (or its last day); past 9999-12 there is none."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     if year > dt.MAXYEAR:
-        raise UsageError(_("không có tháng nào sau tháng {month}/{year}; hãy cho --ngay-hop YYYY-MM-DD").format(
+        raise UsageError(_("không có tháng nào sau tháng {month}/{year}; hãy cho --meeting-date năm-tháng-ngày").format(
             month=day.month, year=day.year))
     for candidate in (day.day, 30, 29, 28):
         try:

@@ -55,16 +55,27 @@ def _lines(value: Any) -> Any:
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A date as Vietnamese offices write it on paper: "05/03/2024", "5-3-2024", "05.03.2024".
+_PAPER_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def _date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("vb_date_type", _("ngày phải là chuỗi dạng YYYY-MM-DD"))
+        raise PydanticCustomError("vb_date_type", _("ngày phải viết dạng năm-tháng-ngày, ví dụ '2026-11-27'"))
     text = value.strip()
     if not _ISO_DATE.match(text):
-        raise PydanticCustomError("vb_date_format", _("ngày '{value}' phải viết dạng YYYY-MM-DD"), {"value": text})
+        paper = _PAPER_DATE.match(text)
+        try:
+            meant = dt.date(int(paper[3]), int(paper[2]), int(paper[1])) if paper else None
+        except ValueError:
+            meant = None
+        if meant is not None:  # the day-month-year of paper: say what to write instead
+            raise PydanticCustomError("vb_date_format", _(
+                "ngày '{value}' phải viết dạng năm-tháng-ngày: '{iso}'"), {"value": text, "iso": meant.isoformat()})
+        raise PydanticCustomError("vb_date_format", _(
+            "ngày '{value}' phải viết dạng năm-tháng-ngày, ví dụ '2026-11-27'"), {"value": text})
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -119,8 +130,8 @@ def _deadline(value: Any) -> Deadline:
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", value):
         return deadlines.from_date(_date(value))
     if not isinstance(value, str) or not value.strip():
-        raise PydanticCustomError("vb_deadline", _("thời hạn phải là ngày YYYY-MM-DD hoặc cụm từ như "
-                                                   "'trong tháng 10/2026'"))
+        raise PydanticCustomError("vb_deadline", _("thời hạn phải là ngày năm-tháng-ngày (ví dụ '2026-11-27') hoặc "
+                                                   "cụm từ như 'trong tháng 10/2026'"))
     try:
         return deadlines.parse(value)
     except deadlines.DeadlineError as exc:
@@ -446,7 +457,7 @@ def _month(value: Any) -> Any:
         return value
     match = _MONTH.match(value) if isinstance(value, str) else None
     if match is None or not 1 <= int(match[2]) <= 12:
-        raise PydanticCustomError("vb_month", _("tháng phải viết dạng YYYY-MM, ví dụ '2026-09'"))
+        raise PydanticCustomError("vb_month", _("tháng phải viết dạng năm-tháng, ví dụ '2026-09'"))
     return int(match[1]), int(match[2])
 
 

@@ -114,7 +114,7 @@ def draft(start: Start) -> Drafted:
     old_day = as_date(str(written)) if written is not None else None
     day = start.meeting or (add_month(old_day) if old_day else None)
     if day is None:
-        raise UsageError(_("không xác định được ngày họp; hãy cho --ngay-hop YYYY-MM-DD"))
+        raise UsageError(_("không xác định được ngày họp; hãy cho --meeting-date năm-tháng-ngày, ví dụ 2026-11-27"))
     start.check_day(day)
     new: dict[str, Any] = {k: old[k] for k in CARRIED if k in old}
     if isinstance(old.get("trich_yeu"), str | list):
