@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from helpers import SEED, context_from_yaml, context_of, notice_yaml
+from helpers import SEED, context_from_yaml, context_of, model_of, notice_yaml
 from inkmeasure import docx_to_pdfs, gap_above_pt, page_image, rules
+from pdfmeasure import measure
 from vanban.pipeline.context import Context
 from vanban.pipeline.render_docx import render_docx
 from vanban.pipeline.render_pdf import render_pdf
@@ -103,3 +104,32 @@ def test_one_clearance_places_every_rule() -> None:
     for size in (LAYOUT.co_quan_pt, LAYOUT.tieu_ngu_pt, LAYOUT.trich_yeu_pt):
         assert wider.rule_offset_pt(size) == pytest.approx(LAYOUT.rule_offset_pt(size) + 1, abs=0.011)
     assert 0 < LAYOUT.co_quan_rule_offset_pt < LAYOUT.rule_clearance_pt
+
+
+def _copy() -> tuple[Context, float]:
+    """Return a SAO Y of the reference notice by a body with a descender and a dot below, and the block's rule."""
+    import datetime as dt
+
+    from vanban.pipeline.copies import Copier, copy_block, wrap
+
+    model = model_of(SEED)
+    who = Copier(("ỦY BAN NHÂN DÂN", "HUYỆN ĐẮK GLONG"), "UBND", "Đắk Glong", ("CHỦ TỊCH",), "Trần Văn An")
+    block = copy_block("sao_y", who, 1, dt.date(2024, 2, 5), ["Phòng Nội vụ"])
+    return wrap(context_of(SEED), model, "sao_y", block), block.co_quan_rule_mm
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_the_copy_blocks_rule_clears_the_copying_body_in_both_formats(tmp_path: Path) -> None:
+    """R-EL-2b, issue 18 point 4, in a paper copy's block (Mẫu 3.1): the rule under the copying body's name too."""
+    ctx, length = _copy()
+    reach = min(length / ctx.layout.rule_ratio / 2, ctx.layout.header_left_mm / 2)
+    laid_out = docx_to_pdfs({"copy": render_docx(ctx, search_path(None))}, tmp_path)["copy"]  # LibreOffice
+    pdfs = {"pdf": render_pdf(ctx), "docx": laid_out}
+    for fmt, pdf in pdfs.items():
+        last = len(measure(pdf).pages) - 1  # the block closes the copy
+        page = page_image(pdf, last)
+        found = rules(page, length)
+        assert len(found) == 1, f"{fmt}: {len(found)} rules of {length} mm on the last page"
+        gap = gap_above_pt(page, found[0], reach)
+        assert LEAST_PT <= gap <= MOST_PT, f"{fmt}: {gap:.2f} pt"
