@@ -288,6 +288,31 @@ def test_the_rule_under_another_copying_body_is_its_own_in_both_formats() -> Non
     assert (drawn[0]["x1"] - drawn[0]["x0"]) / MM == pytest.approx(block.co_quan_rule_mm, abs=0.3)
 
 
+def test_the_copys_recipients_keep_annotations_whole_in_both_formats() -> None:
+    """R-BRK-1 in the copy block's Nơi nhận, as in the original's: the PDF's no-wrap span, the .docx's joiners."""
+    import datetime as dt
+    import io
+
+    from helpers import SEED, model_of
+    from vanban.pipeline.context import build_context
+    from vanban.pipeline.copies import Copier, copy_block, wrap
+    from vanban.pipeline.render_docx import render_docx
+    from vanban.pipeline.render_pdf import render_html
+    from vanban.pipeline.templates import search_path
+
+    model = model_of(SEED)
+    who = Copier(("ỦY BAN NHÂN DÂN", "THỊ XÃ HOÀNG MAI"), "UBND", "Hoàng Mai", ("CHỦ TỊCH",), "Trần Văn An")
+    block = copy_block("sao_y", who, 1, dt.date(2024, 2, 5), ["Thường trực Thị ủy (để b/c)"])
+    ctx = wrap(build_context(model, "seed"), model, "sao_y", block)
+    assert [run.text for run in block.noi_nhan_runs[0] if run.nobreak] == ["(để b/c)"]
+    html = render_html(ctx, search_path())
+    copy_part = html[html.index('class="sao"'):]
+    assert '<span class="nobreak">(để b/c)</span>' in copy_part
+    document = docx.Document(io.BytesIO(render_docx(ctx, search_path())))
+    texts = [p.text for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    assert "- Thường trực Thị ủy (để\u00a0b/\u2060c);" in texts
+
+
 # --- TRÍCH SAO: the parts verbatim, original labels, headings on the path, "…", footnotes --------
 
 

@@ -103,7 +103,7 @@ class Context:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "noi_nhan_runs",
-                           tuple(inline.line_runs((Run(line),), _recipient_spans) for line in self.noi_nhan))
+                           tuple(inline.recipient_runs(line) for line in self.noi_nhan))
 
     @property
     def footnote_texts(self) -> list[str]:
@@ -238,9 +238,5 @@ def kinh_gui(addressees: tuple[str, ...], layout: Layout = LAYOUT) -> KinhGui:
     indent = max(0.0, (layout.text_width_mm - colon - widest) / 2)
     return KinhGui(label, tuple(items), round(indent, 2), round(indent + colon, 2), round(text_width_mm("- ", size), 2))
 
-
-def _recipient_spans(text: str) -> list[tuple[int, int]]:
-    """Return what a Nơi nhận line must keep whole: references, and annotations such as "(để b/c)" [R-BRK-1]."""
-    return rules.protected_spans(text, annotations=True)
 
 

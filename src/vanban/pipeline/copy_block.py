@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vanban.pipeline.inline import Run, recipient_runs
+
 #: The forms of copy as YAML and the command line write them, and as the copy prints them
 #: [Phụ lục I Phần II.I.1, II.1.a].
 FORMS = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
@@ -33,6 +35,11 @@ class CopyBlock:
     ho_ten: str  # ô 5b
     noi_nhan: tuple[str, ...]  # ô 7: "- X;" … "- Lưu: VT."
     noi_nhan_label: str = "Nơi nhận:"
+
+    @property
+    def noi_nhan_runs(self) -> tuple[tuple[Run, ...], ...]:
+        """Return each Nơi nhận line as runs, for the HTML: references and annotations no-break [R-BRK-1]."""
+        return tuple(recipient_runs(line) for line in self.noi_nhan)
 
     def lines(self) -> list[str]:
         """Return the block's paragraphs in reading order, as both renderers show them."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from vanban.hints import did_you_mean
 from vanban.i18n import _
-from vanban.pipeline import deadlines
+from vanban.pipeline import deadlines, rules
 
 SIGIL = "^"
 #: Marks that change how the words look.
@@ -501,3 +501,11 @@ def no_break(text: str, hyphens: bool = True) -> str:
     start = text.index(core) if core else 0
     # A space at either end is where the run meets its neighbours: a break there stays allowed.
     return text[:start] + pattern.sub(r"\1" + WORD_JOINER, core.replace(" ", "\u00a0")) + text[start + len(core):]
+
+
+def recipient_runs(line: str) -> tuple[Run, ...]:
+    """Return a Nơi nhận line as runs: its references and short annotations ("(để b/c)") no-break [R-BRK-1].
+
+    Why one function: the original's Nơi nhận and a copy's (Mẫu 3.1) keep the same spans whole.
+    """
+    return line_runs((Run(line),), lambda text: rules.protected_spans(text, annotations=True))

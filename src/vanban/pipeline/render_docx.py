@@ -84,7 +84,8 @@ def _joined(ctx: Context) -> Context:
     """
     if not ctx.noi_nhan_runs:
         return ctx
-    return dataclasses.replace(ctx, noi_nhan=tuple(inline.joined_text(runs) for runs in ctx.noi_nhan_runs))
+    sao = ctx.sao and dataclasses.replace(ctx.sao, noi_nhan=tuple(inline.joined_text(r) for r in ctx.sao.noi_nhan_runs))
+    return dataclasses.replace(ctx, noi_nhan=tuple(inline.joined_text(runs) for runs in ctx.noi_nhan_runs), sao=sao)
 
 
 def _size_rules(document: Any, ctx: Context, template: str) -> None:
