@@ -253,4 +253,3 @@ def cli_ok(*args: str) -> str:
     code, out, err = run_cli(*args)
     assert code == 0, f"vanban {' '.join(args)} exited {code}: {err}"
     return out
-

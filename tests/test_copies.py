@@ -79,8 +79,6 @@ class Office:
     outputs: dict[str, str]  # what each CLI call printed, by name
 
 
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     """Issue the notice (no. 3), the công văn (4) and the giấy mời (2); make one copy of each form."""

@@ -52,8 +52,6 @@ COLUMNS = ["Số, ký hiệu bản sao", "Ngày tháng bản sao", "Hình thức
            "Người ký bản sao", "Nơi nhận bản sao", "Ngày chuyển", "Ký nhận", "Ghi chú", "Tệp lưu"]
 
 
-
-
 def _setup(root: Path) -> None:
     (root / NOTICE).write_text(NOTICE_YAML, encoding="utf-8")
 
@@ -178,7 +176,6 @@ def test_check_reports_a_copy_number_two_clerks_gave_on_two_branches(tmp_path: P
         register = cli_ok("register")
         assert "TRÙNG SỐ" not in register and "(đã sao lại thành 02/TrS-UBND)" in register
         assert "Số bản sao tiếp theo theo kho này: 03" in register
-
 
 
 def test_the_duplicate_copy_number_in_english(tmp_path: Path) -> None:

@@ -172,7 +172,6 @@ def test_measures_find_what_they_look_for(rendered: dict[str, tuple[Context, byt
     assert len(rows) == len(ctx.body) + 1 + len(ctx.noi_nhan) + len(ctx.chuc_vu) + 1
 
 
-
 @pytest.mark.parametrize("part", ["_end.html", "_sign.html"])
 def test_an_older_copy_of_one_part_loses_or_repeats_no_line(
         part: str, rendered: dict[str, tuple[Context, bytes, bytes]], tmp_path: Any) -> None:

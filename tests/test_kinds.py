@@ -167,4 +167,3 @@ def test_every_text_template_states_the_contract() -> None:
         first = (default_dir() / name).read_text(encoding="utf-8").splitlines()[0]
         assert first == f"{{#- vanban-contract: {CONTRACT} (the template contract: docs/templates.md) -#}}", name
     assert TEMPLATE_FILES[:3] == ("thong_bao.html", "thong_bao.css", "thong_bao.docx")
-

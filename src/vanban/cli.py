@@ -861,8 +861,6 @@ def _placeholder(kind: click.ParamType[Any]) -> str | None:
     return None
 
 
-
-
 #: Commands that write files; only their failures are summed up with "không ghi tệp nào".
 _WRITERS = frozenset({"build", "issue", "copy", "sign", "new", "init", "schema", "remind", "templates", "register",
                       "tasks"})

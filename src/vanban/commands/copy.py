@@ -141,8 +141,6 @@ def copier(start: Path, signer: str | None) -> Copier:
                   str(body.get("dia_danh", "")), lines(chosen.get("chuc_vu")), str(chosen.get("ho_ten", "")))
 
 
-
-
 def propose(path: Path, day: dt.date | None = None) -> int:
     """Return the next copy number of the copying body this year, as far as this repository knows."""
     day = day or today()

@@ -377,5 +377,3 @@ def register_pdf(registers: list[YearRegister], template_path: tuple[Path, ...] 
     from vanban.pipeline.render_pdf import render_template_pdf
 
     return render_template_pdf(PDF_TEMPLATE, register_pages(registers), "so-dang-ky", template_path)
-
-

@@ -123,4 +123,3 @@ def draft(paths: Sequence[Path], as_of: dt.date, out: Path | None) -> tuple[Path
               "# Lời mở đầu và kết thúc lấy từ mục don_doc của vanban.yaml; sửa được ở đây trước khi ban hành.\n")
     target = out or folder / f"{as_of.isoformat()}-cong-van-don-doc.yaml"
     return write_draft(target, header + text, LETTER.loai), len(rows)
-

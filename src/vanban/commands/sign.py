@@ -471,5 +471,3 @@ def describe_file(path: Path, config: Path | None = None) -> Described | None:
     if not found:
         return None
     return Described(tuple(describe(found)), all(s.sound for s in found))
-
-

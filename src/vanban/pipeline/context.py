@@ -237,6 +237,3 @@ def kinh_gui(addressees: tuple[str, ...], layout: Layout = LAYOUT) -> KinhGui:
     widest = max(text_width_mm(item, size) for item in items)
     indent = max(0.0, (layout.text_width_mm - colon - widest) / 2)
     return KinhGui(label, tuple(items), round(indent, 2), round(indent + colon, 2), round(text_width_mm("- ", size), 2))
-
-
-

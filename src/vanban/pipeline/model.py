@@ -82,8 +82,6 @@ def _date(value: Any) -> Any:
         raise PydanticCustomError("vb_date_impossible", _("ngày '{value}' không tồn tại"), {"value": text}) from None
 
 
-
-
 def _time(value: Any) -> Any:
     """Read a time of day written ``"14:00"`` (24-hour clock), as an invitation prints it."""
     if isinstance(value, dt.time):

@@ -89,4 +89,3 @@ def warnings(located: Located, data: Any) -> list[Problem]:
     """Return the warnings about the parts only the document's kind has."""
     kind = KINDS.get(loai_of(data))
     return kind.warnings(located, data) if kind is not None else []
-
