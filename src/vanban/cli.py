@@ -550,21 +550,33 @@ def issue_command(file: Path, number: int | None, use_next: bool, day: object, t
     from vanban.commands.issue import issue, propose
 
     date = day.date() if isinstance(day, dt.datetime) else None
-    if number is not None and use_next:
-        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
-    if number is None:
-        proposal = propose(file, date)
-        if not use_next:
-            raise UsageError(_("chưa cho số văn bản. Số tiếp theo theo kho này là {number} (kho không biết các số "
-                               "cấp ngoài kho); chạy lại với --number {number} hoặc --next").format(
-                number=proposal.so))
-        number = proposal.so
+    unasked = number is None
+    number = _number(number, use_next, lambda: propose(file, date).so, N_(
+        "chưa cho số văn bản. Số tiếp theo theo kho này là {number} (kho không biết các số cấp ngoài kho); chạy lại "
+        "với --number {number} hoặc --next"))
+    if unasked:
         click.echo(_("Số {number}: số lớn nhất đã dùng trong kho này + 1.").format(number=number))
     done = issue(file, number, date, _templates(templates))
     click.echo(_("Đã phát hành {number} ngày {day} (commit {commit}):").format(
         number=done.number, day=done.day.strftime("%d/%m/%Y"), commit=done.commit[:10]))
     for path in done.files:
         click.echo(f"  {_shown(path)}")
+
+
+def _number(number: int | None, use_next: bool, propose: Callable[[], int], unasked: str) -> int:
+    """Return the number to give: ``--number``, or with ``--next`` the repository's proposal.
+
+    Without either, UsageError ``unasked`` (a msgid) says the proposal and how to take it: the
+    repository sees only its own numbers, so the clerk decides [Điều 15.3].
+    """
+    if number is not None and use_next:
+        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
+    if number is not None:
+        return number
+    proposed = propose()
+    if not use_next:
+        raise UsageError(_(unasked).format(number=proposed))
+    return proposed
 
 
 def _key_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -633,14 +645,9 @@ def copy_command(file: Path, form: str, parts: tuple[str, ...], unit: str | None
         raise UsageError(_("-o cần tệp .pdf hoặc .docx (bản sao điện tử: .pdf)"))
     if not electronic and (p12 or library):
         raise UsageError(_("--p12, --pkcs11 dùng cho bản sao điện tử (--electronic); bản sao giấy ký tay, đóng dấu"))
-    if number is not None and use_next:
-        raise UsageError(_("dùng --number hoặc --next, không dùng cả hai"))
-    if number is None:
-        proposed = propose(file, date)
-        if not use_next:
-            raise UsageError(_("chưa cho số bản sao. Số tiếp theo theo kho này là {number} (kho không biết các số "
-                               "cấp ngoài kho); chạy lại với --number {number} hoặc --next").format(number=proposed))
-        number = proposed
+    number = _number(number, use_next, lambda: propose(file, date), N_(
+        "chưa cho số bản sao. Số tiếp theo theo kho này là {number} (kho không biết các số cấp ngoài kho); chạy lại "
+        "với --number {number} hoặc --next"))
     selection = Selection(parts, unit or "")
     if not electronic:
         done = make_copy(file, form, number, date, selection, signer, recipients, _templates(templates))
